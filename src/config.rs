@@ -1,0 +1,196 @@
+//! `config.yml` in the backlog folder: every setting has a default.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// The closed states the tool itself assigns: the parent of a split, a merged duplicate.
+pub const CLOSED_STATUSES: [&str; 2] = ["split", "duplicate"];
+
+/// Team settings read from `<backlog>/config.yml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Prefix of minted IDs (`B` gives `B-7KX2`).
+    pub id_prefix: String,
+    /// Workflow statuses, in workflow order. `split` and `duplicate` are always allowed.
+    pub statuses: Vec<String>,
+    /// Statuses that claim an item is ready (the definition of ready applies to them).
+    pub ready_statuses: Vec<String>,
+    /// Statuses that count as finished for dependencies and velocity.
+    pub done_statuses: Vec<String>,
+    /// Status given to new items.
+    pub default_status: String,
+    /// Item types.
+    pub types: Vec<String>,
+    /// Type given to new items.
+    pub default_type: String,
+    /// Allowed story-point values.
+    pub estimate_scale: Vec<u32>,
+    /// Whether mutating commands record a commit.
+    pub commit: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            id_prefix: "B".to_owned(),
+            statuses: ["draft", "ready", "in-progress", "done"]
+                .map(String::from)
+                .to_vec(),
+            ready_statuses: vec!["ready".to_owned()],
+            done_statuses: vec!["done".to_owned()],
+            default_status: "draft".to_owned(),
+            types: ["story", "bug", "task", "spike", "epic", "chore"]
+                .map(String::from)
+                .to_vec(),
+            default_type: "story".to_owned(),
+            estimate_scale: vec![0, 1, 2, 3, 5, 8, 13, 20, 40, 100],
+            commit: true,
+        }
+    }
+}
+
+/// Why `config.yml` could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The YAML is invalid or has a wrong or unknown key.
+    #[error("{path}:{line}: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads `config.yml` from `dir`; a missing file gives the defaults.
+    pub fn load(dir: &Path) -> Result<Self, ConfigError> {
+        let path = dir.join("config.yml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(source) => Err(ConfigError::Io {
+                path: path.display().to_string(),
+                source,
+            }),
+        }
+    }
+
+    /// Parses config text; `path` names the file in errors.
+    pub fn parse(text: &str, path: &str) -> Result<Self, ConfigError> {
+        if text.trim().is_empty() {
+            return Ok(Self::default());
+        }
+        let config: Self = serde_yaml_ng::from_str(text).map_err(|e| ConfigError::Invalid {
+            path: path.to_owned(),
+            line: e.location().map_or(1, |l| l.line()),
+            message: e.to_string(),
+        })?;
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            line: 1,
+            message,
+        };
+        if config.estimate_scale.is_empty() {
+            return Err(invalid("estimate_scale must not be empty".to_owned()));
+        }
+        if config.statuses.is_empty() {
+            return Err(invalid("statuses must not be empty".to_owned()));
+        }
+        if config.id_prefix.is_empty()
+            || !config.id_prefix.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Err(invalid(format!(
+                "id_prefix {:?} must be letters and digits",
+                config.id_prefix
+            )));
+        }
+        Ok(config)
+    }
+
+    /// Whether `status` is known (configured or one of the closed states).
+    pub fn is_known_status(&self, status: &str) -> bool {
+        self.statuses.iter().any(|s| s == status) || CLOSED_STATUSES.contains(&status)
+    }
+
+    /// Whether `status` claims readiness.
+    pub fn is_ready_status(&self, status: &str) -> bool {
+        self.ready_statuses.iter().any(|s| s == status)
+    }
+
+    /// Whether `status` counts as finished.
+    pub fn is_done_status(&self, status: &str) -> bool {
+        self.done_statuses.iter().any(|s| s == status)
+    }
+
+    /// Whether `status` is finished or closed (no more work expected).
+    pub fn is_closed_status(&self, status: &str) -> bool {
+        self.is_done_status(status) || CLOSED_STATUSES.contains(&status)
+    }
+
+    /// Whether `points` is on the estimate scale.
+    pub fn on_scale(&self, points: u32) -> bool {
+        self.estimate_scale.contains(&points)
+    }
+
+    /// The scale as text, for messages: `0, 1, 2, 3, 5, 8`.
+    pub fn scale_text(&self) -> String {
+        let parts: Vec<String> = self.estimate_scale.iter().map(u32::to_string).collect();
+        parts.join(", ")
+    }
+}
+
+/// The commented `config.yml` that `init` writes.
+pub const DEFAULT_CONFIG_YML: &str = "\
+# backlog configuration: every key is optional; these are the defaults.
+id_prefix: B
+# Workflow statuses in order. `split` and `duplicate` are always allowed (closed states).
+statuses: [draft, ready, in-progress, done]
+# Statuses that claim an item is ready: `backlog check` applies the definition of ready.
+ready_statuses: [ready]
+# Statuses that count as finished (dependencies, velocity).
+done_statuses: [done]
+default_status: draft
+types: [story, bug, task, spike, epic, chore]
+default_type: story
+# Allowed story points; anything else is refused.
+estimate_scale: [0, 1, 2, 3, 5, 8, 13, 20, 40, 100]
+# Record a git commit for every change (same as passing --no-commit when false).
+commit: true
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_config_defaults_and_parse() {
+        assert_eq!(
+            Config::parse(DEFAULT_CONFIG_YML, "c").unwrap(),
+            Config::default()
+        );
+        let c = Config::parse("estimate_scale: [1, 2, 4]\n", "c").unwrap();
+        assert_eq!(c.estimate_scale, [1, 2, 4]);
+        assert_eq!(c.id_prefix, "B");
+    }
+
+    #[test]
+    fn test_config_errors_name_line() {
+        let err = Config::parse("id_prefix: B\nestimate_scal: [1]\n", "backlog/config.yml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("backlog/config.yml:2:"), "{err}");
+    }
+}

@@ -1,0 +1,497 @@
+//! The typed, read-only view of an item: front-matter fields and the parsed body.
+//!
+//! An [`Item`] is built from a [`Document`]; it is never written back (writes go through
+//! the document so the file stays byte-identical outside the edited key). Fields with the
+//! wrong type do not stop the item from loading: they are recorded as [`FieldProblem`]s
+//! that `check` reports, and the field reads as absent.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde_yaml_ng::{Mapping, Value};
+
+use crate::document::{Document, DocumentError};
+
+/// A front-matter field with an unusable value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// The key.
+    pub key: String,
+    /// 1-based file line of the key.
+    pub line: usize,
+    /// What is wrong, and what is expected.
+    pub message: String,
+}
+
+/// Why a document is not an item at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ItemError {
+    /// The document itself is unreadable.
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+    /// There is no usable `id`.
+    #[error("line {line}: {message}")]
+    BadId {
+        /// Line of the `id` key, or of the opening fence.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl ItemError {
+    /// The 1-based line the error points at.
+    pub fn line(&self) -> usize {
+        match self {
+            Self::Document(e) => e.line(),
+            Self::BadId { line, .. } => *line,
+        }
+    }
+}
+
+/// An item's front matter, typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Unique ID.
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// `type`: story, bug, task…
+    pub kind: Option<String>,
+    /// Workflow status.
+    pub status: Option<String>,
+    /// Fractional rank key.
+    pub rank: Option<String>,
+    /// Story points.
+    pub estimate: Option<u32>,
+    /// Business value.
+    pub value: Option<u32>,
+    /// Time criticality (WSJF).
+    pub time_criticality: Option<u32>,
+    /// Risk reduction / opportunity enablement (WSJF).
+    pub risk_reduction: Option<u32>,
+    /// Labels.
+    pub labels: Vec<String>,
+    /// Owner.
+    pub owner: Option<String>,
+    /// IDs this item depends on.
+    pub depends_on: Vec<String>,
+    /// The item this one was split from.
+    pub parent: Option<String>,
+    /// The item this one duplicates.
+    pub duplicate_of: Option<String>,
+    /// Sprint name.
+    pub sprint: Option<String>,
+    /// Creation date.
+    pub created: Option<String>,
+    /// Last update date.
+    pub updated: Option<String>,
+    /// Every front-matter key as parsed (known and unknown), in file order.
+    pub fields: Mapping,
+    /// Fields that could not be used.
+    pub problems: Vec<FieldProblem>,
+}
+
+/// One acceptance criterion: a task-list item under the "Acceptance criteria" heading.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Criterion {
+    /// The criterion's text.
+    pub text: String,
+    /// Whether it is checked.
+    pub done: bool,
+    /// 1-based file line.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// What the markdown body says, read with a markdown parser.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Body {
+    /// The first paragraph before any heading (the user story, by convention).
+    pub story: Option<String>,
+    /// 1-based file line of the story paragraph.
+    pub story_line: Option<usize>,
+    /// Line of the "Acceptance criteria" heading, if there is one.
+    pub criteria_heading_line: Option<usize>,
+    /// Acceptance criteria in order.
+    pub criteria: Vec<Criterion>,
+}
+
+impl Body {
+    /// Parses a body. `first_line` is the file line on which the body starts.
+    pub fn parse(body: &str, first_line: usize) -> Self {
+        let line_at = |offset: usize| first_line + bytecount_newlines(&body.as_bytes()[..offset]);
+        let mut out = Self::default();
+        let mut seen_heading = false;
+        let mut heading: Option<(HeadingLevel, usize, String)> = None;
+        let mut criteria_level: Option<HeadingLevel> = None;
+        let mut paragraph: Option<(usize, String)> = None;
+        // Nesting of list items; a criterion is a task item at any depth under the heading.
+        let mut item_stack: Vec<Option<Criterion>> = Vec::new();
+        let parser = Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter();
+        for (event, range) in parser {
+            match event {
+                Event::Start(Tag::Heading { level, .. }) => {
+                    seen_heading = true;
+                    if criteria_level.is_some_and(|l| level <= l) {
+                        criteria_level = None;
+                    }
+                    heading = Some((level, line_at(range.start), String::new()));
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((level, line, text)) = heading.take() {
+                        let norm = text.trim().trim_end_matches(':').trim().to_lowercase();
+                        if norm == "acceptance criteria" {
+                            criteria_level = Some(level);
+                            out.criteria_heading_line.get_or_insert(line);
+                        }
+                    }
+                }
+                Event::Start(Tag::Paragraph) if !seen_heading && out.story.is_none() => {
+                    if item_stack.is_empty() {
+                        paragraph = Some((line_at(range.start), String::new()));
+                    }
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    if let Some((line, text)) = paragraph.take() {
+                        let text = text.trim().to_owned();
+                        if !text.is_empty() {
+                            out.story = Some(text);
+                            out.story_line = Some(line);
+                        }
+                    }
+                }
+                Event::Start(Tag::Item) => {
+                    item_stack.push(criteria_level.map(|_| Criterion {
+                        text: String::new(),
+                        done: false,
+                        line: line_at(range.start),
+                    }));
+                }
+                Event::TaskListMarker(checked) => {
+                    if let Some(Some(c)) = item_stack.last_mut() {
+                        c.done = checked;
+                        c.text.push('\u{0}');
+                    }
+                }
+                Event::End(TagEnd::Item) => {
+                    if let Some(Some(c)) = item_stack.pop() {
+                        // Only task items (marked by the NUL placeholder) are criteria.
+                        if let Some(text) = c.text.strip_prefix('\u{0}') {
+                            out.criteria.push(Criterion {
+                                text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+                                ..c
+                            });
+                        }
+                    }
+                }
+                Event::Start(Tag::List(_)) => {
+                    // Text of nested lists belongs to the nested items, not to the parent.
+                    if let Some(Some(c)) = item_stack.last_mut() {
+                        c.text.push(' ');
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    push_text(&mut heading, &mut paragraph, &mut item_stack, &t)
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    push_text(&mut heading, &mut paragraph, &mut item_stack, " ");
+                }
+                _ => {}
+            }
+        }
+        // Items are finished inner-first; report them in document order.
+        out.criteria.sort_by_key(|c| c.line);
+        out
+    }
+
+    /// Whether the story follows "As a …, I want … so that …" (case-insensitive).
+    pub fn has_story_form(&self) -> bool {
+        self.story.as_deref().is_some_and(is_user_story)
+    }
+}
+
+fn push_text(
+    heading: &mut Option<(HeadingLevel, usize, String)>,
+    paragraph: &mut Option<(usize, String)>,
+    items: &mut [Option<Criterion>],
+    text: &str,
+) {
+    if let Some((_, _, h)) = heading {
+        h.push_str(text);
+    } else if let Some((_, p)) = paragraph {
+        p.push_str(text);
+    } else if let Some(Some(c)) = items.last_mut() {
+        c.text.push_str(text);
+    }
+}
+
+fn bytecount_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Whether `text` has the user-story form "As a/an …, I want … so that …".
+pub fn is_user_story(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("as a")
+        .or_else(|| lower.strip_prefix("as an"))
+    else {
+        return false;
+    };
+    match rest.find("i want") {
+        Some(want) => rest[want..].contains("so that"),
+        None => false,
+    }
+}
+
+fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Renders a YAML value briefly for messages.
+fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+impl Item {
+    /// Builds the typed view from a parsed document.
+    pub fn from_document(doc: &Document) -> Result<Self, ItemError> {
+        let fields = doc.front_matter()?;
+        Self::from_fields(fields, doc)
+    }
+
+    /// Builds the typed view from an already parsed front matter.
+    pub fn from_fields(fields: Mapping, doc: &Document) -> Result<Self, ItemError> {
+        let line = |key: &str| doc.key_line(key).unwrap_or_else(|| doc.front_matter_line());
+        let mut problems = Vec::new();
+        let id = match fields.get("id") {
+            None | Some(Value::Null) => {
+                return Err(ItemError::BadId {
+                    line: doc.front_matter_line(),
+                    message: "missing `id`: every item needs a unique `id` key".to_owned(),
+                });
+            }
+            Some(v) => match scalar_string(v) {
+                Some(id) if crate::id::is_valid(&id) => id,
+                Some(id) => {
+                    return Err(ItemError::BadId {
+                        line: line("id"),
+                        message: format!(
+                            "invalid id {:?}: use letters, digits, `-`, `_` and `.`",
+                            crate::text::sanitize(&id)
+                        ),
+                    });
+                }
+                None => {
+                    return Err(ItemError::BadId {
+                        line: line("id"),
+                        message: format!("`id` must be a string, found {}", describe(v)),
+                    });
+                }
+            },
+        };
+        let mut string = |key: &str| -> Option<String> {
+            let v = fields.get(key)?;
+            if v.is_null() {
+                return None;
+            }
+            let s = scalar_string(v);
+            if s.is_none() {
+                problems.push(FieldProblem {
+                    key: key.to_owned(),
+                    line: line(key),
+                    message: format!("`{key}` must be a single value, found {}", describe(v)),
+                });
+            }
+            s
+        };
+        let title = string("title");
+        let kind = string("type");
+        let status = string("status");
+        let rank = string("rank");
+        let owner = string("owner");
+        let parent = string("parent");
+        let duplicate_of = string("duplicate_of");
+        let sprint = string("sprint");
+        let created = string("created");
+        let updated = string("updated");
+        let mut number = |key: &str| -> Option<u32> {
+            let v = fields.get(key)?;
+            match v {
+                Value::Null => None,
+                Value::Number(n) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                    Some(n) => Some(n),
+                    None => {
+                        problems.push(FieldProblem {
+                            key: key.to_owned(),
+                            line: line(key),
+                            message: format!("`{key}` must be a whole number ≥ 0, found {n}"),
+                        });
+                        None
+                    }
+                },
+                other => {
+                    problems.push(FieldProblem {
+                        key: key.to_owned(),
+                        line: line(key),
+                        message: format!("`{key}` must be a number, found {}", describe(other)),
+                    });
+                    None
+                }
+            }
+        };
+        let estimate = number("estimate");
+        let value = number("value");
+        let time_criticality = number("time_criticality");
+        let risk_reduction = number("risk_reduction");
+        let mut list = |key: &str| -> Vec<String> {
+            match fields.get(key) {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Sequence(seq)) => {
+                    let mut out = Vec::with_capacity(seq.len());
+                    for v in seq {
+                        match scalar_string(v) {
+                            Some(s) => out.push(s),
+                            None => problems.push(FieldProblem {
+                                key: key.to_owned(),
+                                line: line(key),
+                                message: format!(
+                                    "`{key}` must be a list of values, found {} in it",
+                                    describe(v)
+                                ),
+                            }),
+                        }
+                    }
+                    out
+                }
+                Some(v) => match scalar_string(v) {
+                    Some(s) => vec![s],
+                    None => {
+                        problems.push(FieldProblem {
+                            key: key.to_owned(),
+                            line: line(key),
+                            message: format!("`{key}` must be a list, found {}", describe(v)),
+                        });
+                        Vec::new()
+                    }
+                },
+            }
+        };
+        let labels = list("labels");
+        let depends_on = list("depends_on");
+        let title = title.unwrap_or_else(|| {
+            problems.push(FieldProblem {
+                key: "title".to_owned(),
+                line: doc.front_matter_line(),
+                message: "missing `title`: add a one-line `title:`".to_owned(),
+            });
+            String::new()
+        });
+        Ok(Self {
+            id,
+            title,
+            kind,
+            status,
+            rank,
+            estimate,
+            value,
+            time_criticality,
+            risk_reduction,
+            labels,
+            owner,
+            depends_on,
+            parent,
+            duplicate_of,
+            sprint,
+            created,
+            updated,
+            fields,
+            problems,
+        })
+    }
+
+    /// The status, or `draft` when none is set.
+    pub fn status_or_default(&self) -> &str {
+        self.status.as_deref().unwrap_or("draft")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ITEM: &str = "---\nid: B-7KX2\ntitle: SSO\nestimate: five\nlabels: [a, b]\n---\n\
+As a user, I want SSO
+so that I have one password.
+
+## Acceptance criteria
+- [ ] reach the `IdP`
+- [x] errors shown
+  - [ ] nested one
+- not a task
+
+## Notes
+- [ ] not a criterion
+";
+
+    #[test]
+    fn test_item_fields_and_problems() {
+        let doc = Document::parse(ITEM.as_bytes()).unwrap();
+        let item = Item::from_document(&doc).unwrap();
+        assert_eq!(item.id, "B-7KX2");
+        assert_eq!(item.labels, ["a", "b"]);
+        assert_eq!(item.estimate, None);
+        assert_eq!(item.problems.len(), 1);
+        assert_eq!(item.problems[0].line, 4);
+    }
+
+    #[test]
+    fn test_body_story_and_criteria() {
+        let doc = Document::parse(ITEM.as_bytes()).unwrap();
+        let body = Body::parse(doc.body(), doc.body_line());
+        assert_eq!(
+            body.story.as_deref(),
+            Some("As a user, I want SSO so that I have one password.")
+        );
+        assert_eq!(body.story_line, Some(7));
+        assert!(body.has_story_form());
+        assert_eq!(body.criteria_heading_line, Some(10));
+        let got: Vec<_> = body
+            .criteria
+            .iter()
+            .map(|c| (c.text.as_str(), c.done, c.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("reach the IdP", false, 11),
+                ("errors shown", true, 12),
+                ("nested one", false, 13)
+            ]
+        );
+    }
+
+    #[test]
+    fn test_missing_id_is_an_error_with_line() {
+        let doc = Document::parse(b"---\ntitle: x\n---\n").unwrap();
+        assert_eq!(Item::from_document(&doc).unwrap_err().line(), 1);
+    }
+
+    #[test]
+    fn test_story_form() {
+        assert!(is_user_story("As an admin, I want X so that Y"));
+        assert!(!is_user_story("Make it dark"));
+    }
+}

@@ -1,0 +1,24 @@
+//! `backlog`: git-native backlog refinement.
+//!
+//! The library holds everything except the terminal: the lossless item [`document`], the
+//! typed [`item`] view, the [`config`], the [`store`] (finding and loading item files),
+//! [`rank`] keys and [`id`] minting, the refinement operations in [`ops`], and the commit
+//! engine in [`git`] and [`workspace`]. The `backlog` binary (`src/cli`) is a thin layer
+//! that parses arguments, calls these functions and renders their results.
+
+pub mod config;
+pub mod document;
+pub mod git;
+pub mod id;
+pub mod item;
+pub mod ops;
+pub mod rank;
+pub mod store;
+pub mod text;
+pub mod workspace;
+
+pub use config::Config;
+pub use document::{Document, DocumentError, FieldValue};
+pub use item::{Body, Criterion, Item};
+pub use store::{Entry, Store, StoreError};
+pub use workspace::{Change, Workspace};

@@ -1,0 +1,68 @@
+//! Refinement operations: one function per mutation.
+//!
+//! An operation takes the loaded item(s) and a typed request, validates it, edits the
+//! documents in memory and returns an [`Outcome`]: the [`Change`] to write and commit,
+//! plus the items as they will be. Operations never touch the disk or git; the caller
+//! hands the change to [`crate::Workspace::apply`].
+
+mod add;
+mod edit;
+mod estimate;
+mod set;
+
+pub use add::{AddOptions, add};
+pub use edit::validate_edit;
+pub use estimate::estimate;
+pub use set::{Assignment, parse_assignment, set};
+
+use crate::store::{Entry, StoreError};
+use crate::workspace::Change;
+
+/// The result of an operation: what to write, and the items it created or changed.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Files and commit description.
+    pub change: Change,
+    /// The created or changed items, as they will be on disk.
+    pub items: Vec<Entry>,
+}
+
+/// Why an operation was refused. Nothing has been written when one is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+    /// A store problem (unknown item…).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An estimate off the configured scale.
+    #[error("{points} is not on the estimate scale ({scale})")]
+    OffScale {
+        /// The rejected value.
+        points: String,
+        /// The allowed values.
+        scale: String,
+    },
+    /// A value that does not fit its key.
+    #[error("invalid value for `{key}`: {message}")]
+    InvalidValue {
+        /// The key.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A request that makes no sense (bad syntax, forbidden key…).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Re-reads an edited document into an entry (the document was produced by our own
+/// edits, so it parses).
+pub(crate) fn refresh(mut entry: Entry) -> Result<Entry, OpError> {
+    entry.item = crate::item::Item::from_document(&entry.doc).map_err(|e| {
+        OpError::Invalid(format!(
+            "{}:{}: edit produced an invalid item: {e}",
+            entry.path,
+            e.line()
+        ))
+    })?;
+    Ok(entry)
+}

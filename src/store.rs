@@ -1,0 +1,534 @@
+//! The backlog folder: finding item files, loading them (in parallel), looking items up by
+//! ID, and writing files atomically.
+//!
+//! The store knows nothing about git or the terminal. Paths it hands out are relative to
+//! the workspace root (the repository's work tree, or the folder the backlog lives in) and
+//! use `/` separators, so they can go into JSON and into git trees unchanged.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, ConfigError};
+use crate::document::{Document, DocumentError, MAX_FILE_BYTES};
+use crate::item::{Item, ItemError};
+
+/// An item file that loaded: where it is, its exact text, and the typed view.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Path relative to the workspace root, `/`-separated.
+    pub path: String,
+    /// The file.
+    pub doc: Document,
+    /// The typed view.
+    pub item: Item,
+}
+
+/// An item file that did not load, and why.
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    /// Path relative to the workspace root.
+    pub path: String,
+    /// What went wrong.
+    pub kind: LoadErrorKind,
+}
+
+/// Why a file did not load.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum LoadErrorKind {
+    /// The file could not be read.
+    #[error("cannot read file: {0}")]
+    Io(String),
+    /// The content is not an item.
+    #[error("{0}")]
+    Item(#[from] ItemError),
+    /// A symlink that leads outside the backlog folder (not followed).
+    #[error("symlink leads outside the backlog folder; not followed")]
+    SymlinkOutside,
+}
+
+impl LoadError {
+    /// The 1-based line the error points at.
+    pub fn line(&self) -> usize {
+        match &self.kind {
+            LoadErrorKind::Item(e) => e.line(),
+            _ => 1,
+        }
+    }
+
+    /// The message without the line prefix.
+    pub fn message(&self) -> String {
+        let text = self.kind.to_string();
+        match text.split_once(": ") {
+            Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
+            _ => text,
+        }
+    }
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.path, self.line(), self.message())
+    }
+}
+
+/// Errors of the store as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// `config.yml` is unusable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The backlog folder does not exist.
+    #[error("no backlog folder at {path}")]
+    NoBacklog {
+        /// The folder looked for.
+        path: String,
+    },
+    /// No item has this ID.
+    #[error("unknown item {query}")]
+    UnknownItem {
+        /// What the user typed.
+        query: String,
+        /// Close IDs.
+        suggestions: Vec<String>,
+    },
+    /// More than one item matches a prefix.
+    #[error("ambiguous item {query}: matches {}", .matches.join(", "))]
+    Ambiguous {
+        /// What the user typed.
+        query: String,
+        /// The IDs it matches.
+        matches: Vec<String>,
+    },
+    /// The item's file could not be loaded.
+    #[error("{0}")]
+    Load(LoadError),
+    /// Writing failed.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// Something else went wrong with the file system.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+/// Everything loaded from the folder.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Items in backlog order (see [`sort_entries`]).
+    pub entries: Vec<Entry>,
+    /// Files that did not load.
+    pub errors: Vec<LoadError>,
+}
+
+impl Loaded {
+    /// The entry with this exact ID (case-insensitive).
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .find(|e| e.item.id.eq_ignore_ascii_case(id))
+    }
+
+    /// The upper-cased IDs of all loaded items.
+    pub fn id_set(&self) -> HashSet<String> {
+        self.entries
+            .iter()
+            .map(|e| crate::id::key(&e.item.id))
+            .collect()
+    }
+}
+
+/// The backlog folder inside a workspace root.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+    dir: PathBuf,
+    /// The team's settings.
+    pub config: Config,
+}
+
+/// Where the workspace root is, given a starting folder: the nearest ancestor with a
+/// `.git` (what git's discovery does), else the nearest ancestor holding `dir_name`,
+/// else the start itself.
+pub fn find_root(start: &Path, dir_name: &Path) -> PathBuf {
+    if dir_name.is_absolute() {
+        return start.to_path_buf();
+    }
+    for ancestor in start.ancestors() {
+        if ancestor.join(".git").exists() || ancestor.join(dir_name).is_dir() {
+            return ancestor.to_path_buf();
+        }
+    }
+    start.to_path_buf()
+}
+
+impl Store {
+    /// Opens the backlog folder `dir` (relative to `root` unless absolute) and reads its
+    /// `config.yml`. The folder must exist unless `allow_missing`.
+    pub fn open(root: &Path, dir: &Path, allow_missing: bool) -> Result<Self, StoreError> {
+        let dir = if dir.is_absolute() {
+            dir.to_path_buf()
+        } else {
+            root.join(dir)
+        };
+        if !allow_missing && !dir.is_dir() {
+            return Err(StoreError::NoBacklog {
+                path: dir.display().to_string(),
+            });
+        }
+        let config = if dir.is_dir() {
+            Config::load(&dir)?
+        } else {
+            Config::default()
+        };
+        Ok(Self {
+            root: root.to_path_buf(),
+            dir,
+            config,
+        })
+    }
+
+    /// The workspace root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The backlog folder (absolute when the root is).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A root-relative `/` path for an absolute or root-relative path.
+    pub fn relative(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        let parts: Vec<String> = rel
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        parts.join("/")
+    }
+
+    /// The absolute path of a root-relative path.
+    pub fn absolute(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// The root-relative path a new item gets: `<dir>/<ID>-<slug>.md`.
+    pub fn new_item_path(&self, id: &str, title: &str) -> String {
+        let file = format!("{id}-{}.md", crate::text::slugify(title));
+        self.relative(&self.dir.join(file))
+    }
+
+    /// Every item file under the folder (any depth; `README.md` excepted), with symlinks
+    /// that leave the folder reported instead of followed. Sorted by path.
+    pub fn item_files(&self) -> (Vec<PathBuf>, Vec<LoadError>) {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        let canonical_dir = self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone());
+        let walker = walkdir::WalkDir::new(&self.dir)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            let Ok(entry) = entry else { continue };
+            let name = entry.file_name().to_string_lossy();
+            if !name.ends_with(".md") || name.eq_ignore_ascii_case("README.md") {
+                continue;
+            }
+            let file_type = entry.file_type();
+            if file_type.is_symlink() {
+                match entry.path().canonicalize() {
+                    Ok(target) if target.starts_with(&canonical_dir) && target.is_file() => {
+                        files.push(entry.into_path());
+                    }
+                    _ => errors.push(LoadError {
+                        path: self.relative(entry.path()),
+                        kind: LoadErrorKind::SymlinkOutside,
+                    }),
+                }
+            } else if file_type.is_file() {
+                files.push(entry.into_path());
+            }
+        }
+        (files, errors)
+    }
+
+    /// Reads and parses one file.
+    pub fn load_file(&self, path: &Path) -> Result<Entry, LoadError> {
+        let rel = self.relative(path);
+        let fail = |kind| LoadError {
+            path: rel.clone(),
+            kind,
+        };
+        let bytes = read_bounded(path).map_err(|e| match e {
+            ReadError::Io(e) => fail(LoadErrorKind::Io(e.to_string())),
+            ReadError::TooLarge(size) => fail(LoadErrorKind::Item(ItemError::Document(
+                DocumentError::TooLarge {
+                    size,
+                    limit: MAX_FILE_BYTES,
+                },
+            ))),
+        })?;
+        let doc = Document::parse(&bytes).map_err(|e| fail(LoadErrorKind::Item(e.into())))?;
+        let item = Item::from_document(&doc).map_err(|e| fail(LoadErrorKind::Item(e)))?;
+        Ok(Entry {
+            path: rel,
+            doc,
+            item,
+        })
+    }
+
+    /// Loads every item in parallel, in backlog order.
+    pub fn load_all(&self) -> Loaded {
+        let (files, mut errors) = self.item_files();
+        let results: Vec<Result<Entry, LoadError>> =
+            files.par_iter().map(|p| self.load_file(p)).collect();
+        let mut entries = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(e) => entries.push(e),
+                Err(e) => errors.push(e),
+            }
+        }
+        sort_entries(&mut entries);
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
+        Loaded { entries, errors }
+    }
+
+    /// Finds one item by ID or unique prefix (case-insensitive).
+    ///
+    /// Fast path: item files are named `<ID>-<slug>.md`, so only files whose name starts
+    /// with the query are parsed. Only when no file name matches (a renamed file, say) is
+    /// the whole folder loaded.
+    pub fn find(&self, query: &str) -> Result<Entry, StoreError> {
+        let q = query.trim().to_ascii_uppercase();
+        let (files, _) = self.item_files();
+        let named: Vec<&PathBuf> = files
+            .iter()
+            .filter(|p| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().to_ascii_uppercase())
+                    .is_some_and(|n| n.starts_with(&q))
+            })
+            .collect();
+        let mut candidates = Vec::new();
+        for path in named {
+            match self.load_file(path) {
+                Ok(e) => candidates.push(e),
+                Err(e) => {
+                    // A broken file whose name is exactly the query: report it.
+                    let stem = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().to_ascii_uppercase());
+                    if stem
+                        .is_some_and(|s| s.starts_with(&format!("{q}-")) || s == format!("{q}.MD"))
+                    {
+                        return Err(StoreError::Load(e));
+                    }
+                }
+            }
+        }
+        if let Some(found) = pick(&q, query, &mut candidates)? {
+            return Ok(found);
+        }
+        let loaded = self.load_all();
+        let mut all = loaded.entries;
+        if let Some(found) = pick(&q, query, &mut all)? {
+            return Ok(found);
+        }
+        let mut scored: Vec<(usize, &str)> = all
+            .iter()
+            .map(|e| {
+                (
+                    crate::text::edit_distance(&e.item.id.to_ascii_uppercase(), &q),
+                    e.item.id.as_str(),
+                )
+            })
+            .filter(|(d, _)| *d <= 2)
+            .collect();
+        scored.sort();
+        Err(StoreError::UnknownItem {
+            query: query.to_owned(),
+            suggestions: scored
+                .into_iter()
+                .take(3)
+                .map(|(_, id)| id.to_owned())
+                .collect(),
+        })
+    }
+
+    /// Writes several files atomically: every temp file is written before any is renamed
+    /// into place, so a failure part-way leaves the originals untouched.
+    pub fn write_files(&self, files: &[(String, String)]) -> Result<(), StoreError> {
+        let mut temps = Vec::with_capacity(files.len());
+        for (rel, content) in files {
+            let target = self.checked_target(rel)?;
+            let parent = target.parent().unwrap_or(&self.root).to_path_buf();
+            std::fs::create_dir_all(&parent).map_err(|source| StoreError::Write {
+                path: rel.clone(),
+                source,
+            })?;
+            let mut temp = tempfile_in(&parent).map_err(|source| StoreError::Write {
+                path: rel.clone(),
+                source,
+            })?;
+            std::io::Write::write_all(&mut temp.1, content.as_bytes()).map_err(|source| {
+                let _ = std::fs::remove_file(&temp.0);
+                StoreError::Write {
+                    path: rel.clone(),
+                    source,
+                }
+            })?;
+            temps.push((temp.0, target, rel));
+        }
+        for (temp, target, rel) in &temps {
+            if let Err(source) = std::fs::rename(temp, target) {
+                for (t, _, _) in &temps {
+                    let _ = std::fs::remove_file(t);
+                }
+                return Err(StoreError::Write {
+                    path: (*rel).clone(),
+                    source,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes files (root-relative).
+    pub fn remove_files(&self, files: &[String]) -> Result<(), StoreError> {
+        for rel in files {
+            let target = self.checked_target(rel)?;
+            std::fs::remove_file(&target).map_err(|source| StoreError::Write {
+                path: rel.clone(),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Refuses paths that would leave the backlog folder.
+    fn checked_target(&self, rel: &str) -> Result<PathBuf, StoreError> {
+        let target = self.root.join(rel);
+        let inside = Path::new(rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+            && target.starts_with(&self.dir);
+        if !inside {
+            return Err(StoreError::Write {
+                path: rel.to_owned(),
+                source: std::io::Error::other("refusing to write outside the backlog folder"),
+            });
+        }
+        Ok(target)
+    }
+}
+
+fn pick(q: &str, query: &str, candidates: &mut Vec<Entry>) -> Result<Option<Entry>, StoreError> {
+    if let Some(i) = candidates
+        .iter()
+        .position(|e| e.item.id.eq_ignore_ascii_case(q))
+    {
+        return Ok(Some(candidates.swap_remove(i)));
+    }
+    let mut matching: Vec<usize> = candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.item.id.to_ascii_uppercase().starts_with(q))
+        .map(|(i, _)| i)
+        .collect();
+    match matching.len() {
+        0 => Ok(None),
+        1 => Ok(Some(candidates.swap_remove(matching[0]))),
+        _ => {
+            matching.truncate(10);
+            let mut ids: Vec<String> = matching
+                .iter()
+                .map(|&i| candidates[i].item.id.clone())
+                .collect();
+            ids.sort();
+            ids.dedup();
+            Err(StoreError::Ambiguous {
+                query: query.to_owned(),
+                matches: ids,
+            })
+        }
+    }
+}
+
+enum ReadError {
+    Io(std::io::Error),
+    TooLarge(u64),
+}
+
+/// Reads a file but never more than the size limit (a 100 MB file costs 4 MB).
+fn read_bounded(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let size = file.metadata().map_err(ReadError::Io)?.len();
+    if size > MAX_FILE_BYTES as u64 {
+        return Err(ReadError::TooLarge(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let mut attempt = 0u32;
+    loop {
+        let mut rnd = [0u8; 6];
+        let _ = getrandom::fill(&mut rnd);
+        let name: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
+        let path = dir.join(format!(".backlog-tmp-{name}"));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(f) => return Ok((path, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 8 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Sorts entries into backlog order: ranked items by rank key (ties by ID), then unranked
+/// items by creation date, then ID.
+pub fn sort_entries(entries: &mut [Entry]) {
+    entries.sort_by(|a, b| order_key(&a.item).cmp(&order_key(&b.item)));
+}
+
+/// The sort key of an item in backlog order.
+pub fn order_key(item: &Item) -> (bool, &str, &str, &str) {
+    match item.rank.as_deref() {
+        Some(rank) => (false, rank, "", item.id.as_str()),
+        None => (
+            true,
+            "",
+            item.created.as_deref().unwrap_or("~"),
+            item.id.as_str(),
+        ),
+    }
+}
