@@ -1,3 +1,7 @@
-fn main() {
-    println!("Hello, world!");
+//! The `backlog` command-line tool; see the library crate for everything but the terminal.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
 }

@@ -17,6 +17,11 @@ pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Like [`sanitize`], but keeps line breaks (for multi-line messages).
+pub fn sanitize_lines(s: &str) -> String {
+    s.split('\n').map(|l| sanitize(l).into_owned()).collect::<Vec<_>>().join("\n")
+}
+
 fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')

@@ -127,7 +127,19 @@ impl Workspace {
             Some(r) => r.workdir().to_path_buf(),
             None => crate::store::find_root(&start, &opts.dir),
         };
-        let store = Store::open(&root, &opts.dir, allow_missing)?;
+        // Like cargo looking for Cargo.toml: the nearest `<dir>` between the start and
+        // the root wins, so `-C examples/demo` finds `examples/demo/backlog`.
+        let dir = if opts.dir.is_absolute() {
+            opts.dir.clone()
+        } else {
+            start
+                .ancestors()
+                .take_while(|a| a.starts_with(&root))
+                .map(|a| a.join(&opts.dir))
+                .find(|d| d.is_dir())
+                .unwrap_or_else(|| root.join(&opts.dir))
+        };
+        let store = Store::open(&root, &dir, allow_missing)?;
         // A backlog folder outside the work tree cannot be committed.
         let repo = repo.filter(|r| {
             let dir = store

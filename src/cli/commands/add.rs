@@ -1,0 +1,70 @@
+use clap::Args;
+
+use backlog::ops::{AddOptions, add};
+
+use crate::cli::{CliError, Context, Ui, finish};
+
+/// Add an item at the bottom of the ranking
+#[derive(Debug, Args)]
+pub(crate) struct AddArgs {
+    /// The item's one-line title
+    title: String,
+    /// Item type (story, bug, task, spike, epic, chore)
+    #[arg(long = "type", value_name = "TYPE")]
+    kind: Option<String>,
+    /// Status (default from config: draft)
+    #[arg(long)]
+    status: Option<String>,
+    /// Story points (must be on the scale)
+    #[arg(long)]
+    estimate: Option<u32>,
+    /// Business value
+    #[arg(long)]
+    value: Option<u32>,
+    /// Label (repeatable)
+    #[arg(long = "label", value_name = "LABEL")]
+    labels: Vec<String>,
+    /// Owner
+    #[arg(long)]
+    owner: Option<String>,
+    /// Item this one depends on (repeatable)
+    #[arg(long = "depends-on", value_name = "ID")]
+    depends_on: Vec<String>,
+    /// Parent item
+    #[arg(long, value_name = "ID")]
+    parent: Option<String>,
+    /// User story: "As a …, I want … so that …"
+    #[arg(long)]
+    story: Option<String>,
+    /// Acceptance criterion (repeatable)
+    #[arg(long = "ac", value_name = "TEXT")]
+    criteria: Vec<String>,
+}
+
+pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AddArgs) -> Result<u8, CliError> {
+    let ws = ctx.workspace()?;
+    let _lock = ws.lock()?;
+    let loaded = ws.store.load_all();
+    let opts = AddOptions {
+        title: args.title.clone(),
+        kind: args.kind.clone(),
+        status: args.status.clone(),
+        estimate: args.estimate,
+        value: args.value,
+        labels: args.labels.clone(),
+        owner: args.owner.clone(),
+        depends_on: args.depends_on.clone(),
+        parent: args.parent.clone(),
+        story: args.story.clone(),
+        criteria: args.criteria.clone(),
+        created: backlog::text::today(),
+    };
+    let outcome = add(&ws.store, &loaded, &opts)?;
+    let entry = &outcome.items[0];
+    let done = format!("Added {} in {}.", entry.item.id, entry.path);
+    finish(ui, &ws, "add", &outcome, &done)?;
+    if !ui.is_json() {
+        ui.line(&entry.item.id)?;
+    }
+    Ok(0)
+}

@@ -1,0 +1,34 @@
+use clap::Args;
+
+use backlog::ops::Outcome;
+use backlog::workspace::Change;
+
+use crate::cli::{CliError, Context, Ui, finish};
+
+/// Create the backlog folder with a commented config.yml
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {}
+
+pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &InitArgs) -> Result<u8, CliError> {
+    let ws = ctx.workspace_allow_missing()?;
+    let _lock = ws.lock()?;
+    let config_path = ws.store.dir().join("config.yml");
+    if config_path.exists() {
+        return Err(CliError::user(format!(
+            "{} already exists: this backlog is initialized",
+            ws.store.relative(&config_path)
+        )));
+    }
+    let rel = ws.store.relative(&config_path);
+    let outcome = Outcome {
+        change: Change {
+            op: "init".to_owned(),
+            summary: format!("init {}", ws.store.relative(ws.store.dir())),
+            writes: vec![(rel.clone(), backlog::config::DEFAULT_CONFIG_YML.to_owned())],
+            ..Change::default()
+        },
+        items: Vec::new(),
+    };
+    finish(ui, &ws, "init", &outcome, &format!("Initialized the backlog in {rel}."))?;
+    Ok(0)
+}

@@ -1,0 +1,51 @@
+use clap::Args;
+
+use crate::cli::{CliError, Context, Format, Ui, render};
+
+/// List items in rank order
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// Only items with this status (repeatable)
+    #[arg(long)]
+    status: Vec<String>,
+    /// Only items with this label (repeatable: any of them)
+    #[arg(long)]
+    label: Vec<String>,
+    /// Only items owned by this person
+    #[arg(long)]
+    owner: Option<String>,
+    /// Only items of this type
+    #[arg(long = "type", value_name = "TYPE")]
+    kind: Option<String>,
+}
+
+pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, CliError> {
+    if !matches!(ui.format, Format::Text | Format::Json) {
+        return Err(CliError::format("list", ui.format, &["text", "json"]));
+    }
+    let ws = ctx.workspace()?;
+    let loaded = ws.store.load_all();
+    for e in &loaded.errors {
+        ui.warn(&backlog::text::sanitize(&e.to_string()));
+    }
+    let selected: Vec<_> = loaded
+        .entries
+        .iter()
+        .filter(|e| {
+            let item = &e.item;
+            (args.status.is_empty() || args.status.iter().any(|s| s == item.status_or_default()))
+                && (args.label.is_empty() || args.label.iter().any(|l| item.labels.contains(l)))
+                && args.owner.as_ref().is_none_or(|o| item.owner.as_ref() == Some(o))
+                && args.kind.as_ref().is_none_or(|k| item.kind.as_ref() == Some(k))
+        })
+        .collect();
+    if ui.is_json() {
+        let items: Vec<_> = selected.iter().map(|e| render::item_json(e, false)).collect();
+        ui.json(&serde_json::Value::Array(items))?;
+    } else {
+        for row in render::item_rows(&selected) {
+            ui.line(&row)?;
+        }
+    }
+    Ok(0)
+}

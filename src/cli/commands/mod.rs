@@ -1,0 +1,24 @@
+//! One module per command: clap arguments and a `run` that calls the library.
+
+pub(crate) mod add;
+pub(crate) mod edit;
+pub(crate) mod estimate;
+pub(crate) mod init;
+pub(crate) mod list;
+pub(crate) mod set;
+pub(crate) mod show;
+
+use super::{CliError, Command, Context, Ui};
+
+/// Runs a command; the `Ok` value is the exit code.
+pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, CliError> {
+    match command {
+        Command::Init(args) => init::run(ui, ctx, args),
+        Command::Add(args) => add::run(ui, ctx, args),
+        Command::List(args) => list::run(ui, ctx, args),
+        Command::Show(args) => show::run(ui, ctx, args),
+        Command::Set(args) => set::run(ui, ctx, args),
+        Command::Edit(args) => edit::run(ui, ctx, args),
+        Command::Estimate(args) => estimate::run(ui, ctx, args),
+    }
+}

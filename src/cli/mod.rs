@@ -1,0 +1,270 @@
+//! The command-line layer: argument parsing, output, exit codes. Business rules live in
+//! the library; each command here is a thin shell over a library function.
+
+mod commands;
+mod render;
+mod ui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use backlog::ops::{OpError, Outcome};
+use backlog::store::StoreError;
+use backlog::workspace::{Recorded, Workspace, WorkspaceError, WorkspaceOptions};
+pub(crate) use ui::{Format, Ui};
+
+/// Git-native backlog refinement: one markdown file per item, every change a commit.
+#[derive(Debug, Parser)]
+#[command(name = "backlog", version, propagate_version = true, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// Run as if started in PATH
+    #[arg(short = 'C', global = true, value_name = "PATH")]
+    chdir: Option<PathBuf>,
+    /// Backlog folder, relative to the repository root
+    #[arg(long, global = true, env = "BACKLOG_DIR", default_value = "backlog", value_name = "DIR")]
+    dir: PathBuf,
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write files but do not record a git commit
+    #[arg(long, global = true)]
+    no_commit: bool,
+    /// Commit item files even if they have uncommitted edits (they are included)
+    #[arg(long, global = true)]
+    allow_dirty: bool,
+    /// Print only data and errors, no status lines
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Init(commands::init::InitArgs),
+    Add(commands::add::AddArgs),
+    List(commands::list::ListArgs),
+    Show(commands::show::ShowArgs),
+    Set(commands::set::SetArgs),
+    Edit(commands::edit::EditArgs),
+    Estimate(commands::estimate::EstimateArgs),
+}
+
+/// An error on its way to the user: a message, hints, and the exit code.
+#[derive(Debug)]
+pub(crate) struct CliError {
+    message: String,
+    hints: Vec<String>,
+    code: u8,
+}
+
+impl CliError {
+    /// A usage or input error (exit 2).
+    pub(crate) fn user(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            hints: Vec::new(),
+            code: 2,
+        }
+    }
+
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// An error for a `--format` the command does not support.
+    pub(crate) fn format(command: &str, format: Format, supported: &[&str]) -> Self {
+        Self::user(format!(
+            "`{command}` does not support --format {}; use one of: {}",
+            format.name(),
+            supported.join(", ")
+        ))
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        Self {
+            message: e.to_string(),
+            hints: Vec::new(),
+            code: if e.kind() == std::io::ErrorKind::BrokenPipe { 0 } else { 2 },
+        }
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        let mut err = Self::user(e.to_string());
+        match &e {
+            StoreError::UnknownItem { suggestions, .. } if !suggestions.is_empty() => {
+                err = err.hint(format!("did you mean {}?", suggestions.join(" or ")));
+            }
+            StoreError::UnknownItem { .. } => {
+                err = err.hint("`backlog list` shows the items");
+            }
+            StoreError::NoBacklog { .. } => {
+                err = err.hint("run `backlog init` to create one, or pass --dir");
+            }
+            StoreError::Ambiguous { .. } => {
+                err = err.hint("type more characters of the ID");
+            }
+            _ => {}
+        }
+        err
+    }
+}
+
+impl From<OpError> for CliError {
+    fn from(e: OpError) -> Self {
+        match e {
+            OpError::Store(e) => e.into(),
+            other => Self::user(other.to_string()),
+        }
+    }
+}
+
+impl From<WorkspaceError> for CliError {
+    fn from(e: WorkspaceError) -> Self {
+        let mut err = Self::user(e.to_string());
+        match &e {
+            WorkspaceError::Git(backlog::git::GitError::Dirty { paths }) => {
+                err = err
+                    .hint(format!("commit or stash them first (`git diff -- {}`)", paths.join(" ")))
+                    .hint("or pass --allow-dirty to include them in this commit, or --no-commit");
+            }
+            WorkspaceError::CommitFailed { paths, .. } => {
+                err = err.hint(format!(
+                    "the files are written; commit them with `git add {} && git commit`",
+                    paths.join(" ")
+                ));
+            }
+            WorkspaceError::Locked { path } => {
+                err = err.hint(format!("if no other backlog command is running, delete {path}"));
+            }
+            _ => {}
+        }
+        err
+    }
+}
+
+/// Shared state for commands: parsed global options.
+pub(crate) struct Context {
+    start: PathBuf,
+    dir: PathBuf,
+    no_commit: bool,
+    allow_dirty: bool,
+}
+
+impl Context {
+    fn options(&self) -> WorkspaceOptions {
+        WorkspaceOptions {
+            start: self.start.clone(),
+            dir: self.dir.clone(),
+            commit: if self.no_commit { Some(false) } else { None },
+            allow_dirty: self.allow_dirty,
+        }
+    }
+
+    /// Opens the workspace; the backlog folder must exist.
+    pub(crate) fn workspace(&self) -> Result<Workspace, CliError> {
+        Ok(Workspace::open(&self.options(), false)?)
+    }
+
+    /// Opens the workspace even if the folder does not exist yet.
+    pub(crate) fn workspace_allow_missing(&self) -> Result<Workspace, CliError> {
+        Ok(Workspace::open(&self.options(), true)?)
+    }
+}
+
+/// Applies an outcome and reports it: JSON of the changed items, or status lines.
+pub(crate) fn finish(
+    ui: &mut Ui,
+    ws: &Workspace,
+    command: &str,
+    outcome: &Outcome,
+    done: &str,
+) -> Result<(), CliError> {
+    let recorded = ws.apply(&outcome.change)?;
+    if ui.is_json() {
+        let items: Vec<serde_json::Value> =
+            outcome.items.iter().map(|e| render::item_json(e, false)).collect();
+        let commit = match &recorded {
+            Recorded::Committed(oid) => serde_json::Value::String(oid.clone()),
+            _ => serde_json::Value::Null,
+        };
+        ui.json(&serde_json::json!({
+            "schema": 1,
+            "command": command,
+            "changed": !matches!(recorded, Recorded::NothingChanged),
+            "items": items,
+            "commit": commit,
+        }))?;
+    }
+    match recorded {
+        Recorded::NothingChanged => ui.status("Nothing changed."),
+        Recorded::Committed(oid) => {
+            ui.status(done);
+            ui.status(&format!("Recorded commit {}.", &oid[..oid.len().min(10)]));
+        }
+        Recorded::NotARepository => {
+            ui.status(done);
+            ui.status("Not in a git repository: nothing was committed.");
+        }
+        Recorded::CommitDisabled => {
+            ui.status(done);
+            ui.status("Commits are off (--no-commit or `commit: false`): nothing was committed.");
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let start = match &cli.chdir {
+        Some(p) => p.clone(),
+        None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+    };
+    let ctx = Context {
+        start,
+        dir: cli.dir.clone(),
+        no_commit: cli.no_commit,
+        allow_dirty: cli.allow_dirty,
+    };
+    let mut ui = Ui::new(cli.format, cli.quiet);
+    let result = commands::run(&mut ui, &ctx, &cli.command).and_then(|code| {
+        ui.flush()?;
+        Ok(code)
+    });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if e.code == 0 => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = ui.flush();
+            eprintln!("error: {}", backlog::text::sanitize_lines(&e.message));
+            for hint in &e.hints {
+                eprintln!("hint: {}", backlog::text::sanitize_lines(hint));
+            }
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn test_cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,103 @@
+//! Rendering items for the terminal and as JSON (the stable machine interface).
+
+use backlog::store::Entry;
+use backlog::text::sanitize;
+use serde_json::{Map, Value as Json};
+use serde_yaml_ng::Value as Yaml;
+
+/// Converts a YAML value to JSON (non-string keys become strings, tags are dropped).
+pub(crate) fn yaml_to_json(v: &Yaml) -> Json {
+    match v {
+        Yaml::Null => Json::Null,
+        Yaml::Bool(b) => Json::Bool(*b),
+        Yaml::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Json::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Json::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(Json::Null, Json::Number)
+            }
+        }
+        Yaml::String(s) => Json::String(s.clone()),
+        Yaml::Sequence(seq) => Json::Array(seq.iter().map(yaml_to_json).collect()),
+        Yaml::Mapping(m) => Json::Object(
+            m.iter()
+                .map(|(k, v)| (key_string(k), yaml_to_json(v)))
+                .collect(),
+        ),
+        Yaml::Tagged(t) => yaml_to_json(&t.value),
+    }
+}
+
+fn key_string(k: &Yaml) -> String {
+    match k {
+        Yaml::String(s) => s.clone(),
+        Yaml::Number(n) => n.to_string(),
+        Yaml::Bool(b) => b.to_string(),
+        Yaml::Null => "null".to_owned(),
+        other => serde_yaml_ng::to_string(other).unwrap_or_default().trim().to_owned(),
+    }
+}
+
+/// An item as JSON: every front-matter key, plus `path`; with `detail`, also `story` and
+/// `acceptance_criteria`.
+pub(crate) fn item_json(entry: &Entry, detail: bool) -> Json {
+    let mut map = Map::with_capacity(entry.item.fields.len() + 3);
+    for (k, v) in &entry.item.fields {
+        map.insert(key_string(k), yaml_to_json(v));
+    }
+    map.insert("path".to_owned(), Json::String(entry.path.clone()));
+    if detail {
+        let body = backlog::Body::parse(entry.doc.body(), entry.doc.body_line());
+        map.insert("story".to_owned(), body.story.clone().map_or(Json::Null, Json::String));
+        map.insert(
+            "acceptance_criteria".to_owned(),
+            Json::Array(
+                body.criteria
+                    .iter()
+                    .map(|c| serde_json::json!({"text": c.text, "done": c.done}))
+                    .collect(),
+            ),
+        );
+    }
+    Json::Object(map)
+}
+
+/// Display width of a string (characters; good enough for IDs, statuses and numbers).
+pub(crate) fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// One list row per item, columns aligned.
+pub(crate) fn item_rows(entries: &[&Entry]) -> Vec<String> {
+    let id_w = entries.iter().map(|e| width(&e.item.id)).max().unwrap_or(0);
+    let status_w = entries
+        .iter()
+        .map(|e| width(&sanitize(e.item.status_or_default())))
+        .max()
+        .unwrap_or(0);
+    entries
+        .iter()
+        .map(|e| {
+            let item = &e.item;
+            let estimate = item.estimate.map_or_else(|| "-".to_owned(), |p| p.to_string());
+            let mut row = format!(
+                "{:id_w$}  {:status_w$}  {:>3}  {}",
+                item.id,
+                sanitize(item.status_or_default()),
+                estimate,
+                sanitize(&item.title),
+            );
+            if let Some(owner) = &item.owner {
+                row.push_str(&format!("  @{}", sanitize(owner)));
+            }
+            if !item.labels.is_empty() {
+                row.push_str(&format!("  [{}]", sanitize(&item.labels.join(", "))));
+            }
+            row
+        })
+        .collect()
+}

@@ -1,0 +1,89 @@
+//! All terminal output goes through [`Ui`]: data on stdout, status and warnings on stderr,
+//! and `--quiet` silences status lines. JSON output is one document on stdout.
+
+use std::io::{self, BufWriter, Stdout, Write};
+
+/// Output format chosen with `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Human-readable text.
+    Text,
+    /// JSON: a stable interface for scripts.
+    Json,
+    /// GitHub Actions workflow annotations (`check`).
+    Github,
+    /// Markdown, for pull-request comments.
+    Markdown,
+    /// Mermaid diagram (`graph`).
+    Mermaid,
+    /// Graphviz DOT (`graph`).
+    Dot,
+}
+
+impl Format {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Json => "json",
+            Self::Github => "github",
+            Self::Markdown => "markdown",
+            Self::Mermaid => "mermaid",
+            Self::Dot => "dot",
+        }
+    }
+}
+
+pub(crate) struct Ui {
+    out: BufWriter<Stdout>,
+    pub(crate) format: Format,
+    quiet: bool,
+}
+
+impl Ui {
+    pub(crate) fn new(format: Format, quiet: bool) -> Self {
+        Self {
+            out: BufWriter::with_capacity(64 * 1024, io::stdout()),
+            format,
+            quiet,
+        }
+    }
+
+    pub(crate) fn is_json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    /// Writes data to stdout.
+    pub(crate) fn data(&mut self, text: &str) -> io::Result<()> {
+        self.out.write_all(text.as_bytes())
+    }
+
+    /// Writes one line of data to stdout.
+    pub(crate) fn line(&mut self, text: &str) -> io::Result<()> {
+        self.out.write_all(text.as_bytes())?;
+        self.out.write_all(b"\n")
+    }
+
+    /// Writes a JSON document to stdout.
+    pub(crate) fn json(&mut self, value: &serde_json::Value) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut self.out, value).map_err(io::Error::other)?;
+        self.out.write_all(b"\n")
+    }
+
+    /// A status line on stderr (silenced by `--quiet`).
+    pub(crate) fn status(&mut self, text: &str) {
+        if !self.quiet {
+            let _ = self.out.flush();
+            let _ = writeln!(io::stderr(), "{text}");
+        }
+    }
+
+    /// A warning on stderr (always shown).
+    pub(crate) fn warn(&mut self, text: &str) {
+        let _ = self.out.flush();
+        let _ = writeln!(io::stderr(), "warning: {text}");
+    }
+
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
