@@ -268,6 +268,19 @@ pub fn key_between(a: Option<&str>, b: Option<&str>) -> Result<String, RankError
     }
 }
 
+/// Returns a key just after `a` (`None`: the first key) that is unlikely to equal a key
+/// minted the same way on another branch: the next integer key plus two random digits.
+/// Appends on two branches then interleave instead of colliding.
+pub fn key_after_with_jitter(a: Option<&str>) -> Result<String, RankError> {
+    let mut key = key_between(a, None)?;
+    let mut rnd = [0u8; 2];
+    if getrandom::fill(&mut rnd).is_ok() {
+        key.push(char::from(DIGITS[usize::from(rnd[0]) % BASE]));
+        key.push(char::from(DIGITS[1 + usize::from(rnd[1]) % (BASE - 1)]));
+    }
+    Ok(key)
+}
+
 /// Returns `n` ascending keys strictly between `a` and `b`.
 pub fn n_keys_between(
     a: Option<&str>,
@@ -323,6 +336,20 @@ mod tests {
         assert_eq!(key_between(Some("a0"), Some("a1")).unwrap(), "a0V");
         assert_eq!(key_between(Some("a0"), Some("a0V")).unwrap(), "a0G");
         assert_eq!(key_between(Some("a0V"), Some("a1")).unwrap(), "a0l");
+    }
+
+    #[test]
+    fn test_rank_jittered_appends_stay_ordered() {
+        let mut last: Option<String> = None;
+        for _ in 0..200 {
+            let k = key_after_with_jitter(last.as_deref()).unwrap();
+            assert!(validate(&k).is_ok(), "{k}");
+            if let Some(l) = &last {
+                assert!(l < &k);
+            }
+            last = Some(k);
+        }
+        assert!(last.unwrap().len() <= 5);
     }
 
     #[test]

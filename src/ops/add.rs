@@ -104,7 +104,7 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
         .filter_map(|e| e.item.rank.as_deref())
         .filter(|r| crate::rank::validate(r).is_ok())
         .max();
-    let rank = crate::rank::key_between(bottom, None)
+    let rank = crate::rank::key_after_with_jitter(bottom)
         .map_err(|e| OpError::Invalid(format!("cannot rank the new item: {e}")))?;
 
     let mut fields: Vec<(&str, FieldValue)> = vec![
