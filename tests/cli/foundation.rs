@@ -501,3 +501,13 @@ fn test_demo_backlog_lists() {
     assert!(r.json().as_array().unwrap().len() >= 30);
     assert_eq!(r.stderr, "");
 }
+
+#[test]
+fn test_completions_and_man_page() {
+    let env = TestEnv::bare_dir();
+    let bash = env.run(&["completions", "bash"]).ok().stdout;
+    assert!(bash.contains("_backlog()") && bash.contains("estimate"));
+    let man = env.run(&["man"]).ok().stdout;
+    assert!(man.contains(".TH backlog 1"));
+    env.run(&["completions", "nushell-x"]).code(2);
+}
