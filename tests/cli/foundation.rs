@@ -511,3 +511,14 @@ fn test_completions_and_man_page() {
     assert!(man.contains(".TH backlog 1"));
     env.run(&["completions", "nushell-x"]).code(2);
 }
+
+#[test]
+fn test_concurrent_command_waits_then_fails_clearly() {
+    let (env, path) = env_with_item();
+    env.write(".git/backlog.lock", "12345");
+    let r = env.run(&["estimate", "B-7KX2", "3"]).code(2);
+    assert!(r.stderr.contains("another backlog command is running"), "{}", r.stderr);
+    assert!(!env.read(&path).contains("estimate"));
+    std::fs::remove_file(env.path(".git/backlog.lock")).unwrap();
+    env.run(&["estimate", "B-7KX2", "3"]).ok();
+}
