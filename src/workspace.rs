@@ -114,6 +114,19 @@ impl Drop for Lock {
     }
 }
 
+/// A lock whose recorded process no longer runs (Linux `/proc` check; elsewhere a lock is
+/// never considered stale).
+fn lock_is_stale(path: &std::path::Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let Ok(pid) = text.trim().parse::<u32>() else {
+        return false;
+    };
+    let proc = std::path::Path::new("/proc");
+    proc.join("self").exists() && !proc.join(pid.to_string()).exists()
+}
+
 impl Workspace {
     /// Discovers the repository and opens the backlog folder. `allow_missing` lets `init`
     /// open a workspace whose folder does not exist yet.
@@ -186,6 +199,10 @@ impl Workspace {
                     return Ok(Lock { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if lock_is_stale(&path) {
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
                     if Instant::now() >= deadline {
                         return Err(WorkspaceError::Locked {
                             path: path.display().to_string(),
