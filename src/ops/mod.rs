@@ -8,11 +8,13 @@
 mod add;
 mod edit;
 mod estimate;
+mod fmt;
 mod set;
 
 pub use add::{AddOptions, add};
 pub use edit::validate_edit;
 pub use estimate::estimate;
+pub use fmt::{FmtAction, fmt};
 pub use set::{Assignment, parse_assignment, set};
 
 use crate::store::{Entry, StoreError};

@@ -529,3 +529,32 @@ fn test_concurrent_command_waits_then_fails_clearly() {
     env.run(&["estimate", "B-7KX2", "3"]).ok();
     assert!(!env.path(".git/backlog.lock").exists());
 }
+
+#[test]
+fn test_fmt_renames_and_fixes_final_newline() {
+    let env = TestEnv::new();
+    env.write(
+        "backlog/sub/renamed.md",
+        "---\nid: B-REN1\ntitle: Moved away\n---\nbody",
+    );
+    env.item("B-OK01", "fine", "", "body\n");
+    env.commit_all("seed");
+    let r = env.run(&["fmt", "--check"]).code(1);
+    assert_eq!(
+        r.stdout,
+        "backlog/sub/renamed.md: rename to backlog/sub/B-REN1-moved-away.md, add final line break\n"
+    );
+    env.run(&["fmt"]).ok();
+    assert_eq!(
+        env.read("backlog/sub/B-REN1-moved-away.md"),
+        "---\nid: B-REN1\ntitle: Moved away\n---\nbody\n"
+    );
+    assert!(!env.path("backlog/sub/renamed.md").exists());
+    assert_eq!(env.status(), "");
+    assert_eq!(
+        env.git(&["log", "-1", "--format=%s"]).ok().stdout.trim(),
+        "backlog: fmt B-REN1"
+    );
+    env.run(&["fmt", "--check"]).ok();
+    env.assert_fsck();
+}

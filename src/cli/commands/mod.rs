@@ -4,6 +4,7 @@ pub(crate) mod add;
 pub(crate) mod completions;
 pub(crate) mod edit;
 pub(crate) mod estimate;
+pub(crate) mod fmt;
 pub(crate) mod init;
 pub(crate) mod list;
 pub(crate) mod set;
@@ -21,6 +22,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Set(args) => set::run(ui, ctx, args),
         Command::Edit(args) => edit::run(ui, ctx, args),
         Command::Estimate(args) => estimate::run(ui, ctx, args),
+        Command::Fmt(args) => fmt::run(ui, ctx, args),
         Command::Completions(args) => completions::run(ui, args),
         Command::Man(args) => completions::run_man(ui, args),
     }
