@@ -1,10 +1,12 @@
 //! One module per command: clap arguments and a `run` that calls the library.
 
 pub(crate) mod add;
+pub(crate) mod diff;
 pub(crate) mod edit;
 pub(crate) mod estimate;
 pub(crate) mod init;
 pub(crate) mod list;
+pub(crate) mod log;
 pub(crate) mod set;
 pub(crate) mod show;
 
@@ -20,5 +22,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Set(args) => set::run(ui, ctx, args),
         Command::Edit(args) => edit::run(ui, ctx, args),
         Command::Estimate(args) => estimate::run(ui, ctx, args),
+        Command::Diff(args) => diff::run(ui, ctx, args),
+        Command::Log(args) => log::run(ui, ctx, args),
     }
 }

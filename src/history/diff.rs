@@ -1,0 +1,560 @@
+//! The semantic diff of two backlog states.
+//!
+//! Only the item files that git reports as changed between the two states are read and
+//! parsed. Rank moves are the one exception: to say by how many places an item moved, the
+//! rank keys of the unchanged items are needed too. They are read only when some item's
+//! rank changed, with a cheap line scan of the front matter (no YAML parse), in parallel.
+//!
+//! **Places.** An item "moved up N places" when, compared with the other items present in
+//! both states, it now comes before N more items than it used to (items it overtook minus
+//! items that overtook it). Items added or removed do not count, so adding an item at the
+//! top does not "move" anything, and two items swapping places each moved one place.
+
+use std::collections::{HashMap, HashSet};
+
+use git2::{Delta, DiffOptions, Oid, Repository};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{
+    Direction, Endpoint, FieldChange, HistoryError, OrderKey, Version, compare, git_err,
+    is_item_path, order_key, parse_or_warn, read_blob, tree_item_files,
+};
+use crate::config::Config;
+use crate::document::MAX_FILE_BYTES;
+use crate::git::Repo;
+
+/// What happened to an item between the two states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Only in the new state.
+    Added,
+    /// Only in the old state.
+    Removed,
+    /// In both, with different content.
+    Modified,
+}
+
+/// One item's changes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemDiff {
+    /// The item's ID.
+    pub id: String,
+    /// Its title (the new one; the old one for a removed item).
+    pub title: String,
+    /// Its path (the new one; the old one for a removed item).
+    pub path: String,
+    /// Added, removed or modified.
+    pub change: ChangeKind,
+    /// Its status (new state; old state for a removed item).
+    pub status: Option<String>,
+    /// Its estimate (new state; old state for a removed item).
+    pub estimate: Option<u32>,
+    /// Field-level changes of a modified item (empty for added and removed ones).
+    pub changes: Vec<FieldChange>,
+}
+
+/// An item closed as `split`, and the items created with it as parent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Split {
+    /// The split item.
+    pub parent: String,
+    /// New (or newly linked) items with `parent:` the split item.
+    pub children: Vec<String>,
+}
+
+/// An item closed as `duplicate` of another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Merge {
+    /// The item merged away.
+    pub duplicate: String,
+    /// The item it was merged into (`duplicate_of`), if set.
+    pub into: Option<String>,
+}
+
+/// Counts and story points.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Items added.
+    pub added: usize,
+    /// Items removed.
+    pub removed: usize,
+    /// Items modified.
+    pub modified: usize,
+    /// Items whose estimate changed (open on both sides).
+    pub reestimated: usize,
+    /// Points of the items added.
+    pub points_added: u64,
+    /// Points of the items removed, plus those of items closed as split or duplicate.
+    pub points_removed: u64,
+    /// Sum of (new − old) estimates of re-estimated items (an unset estimate counts as 0).
+    pub points_reestimated: i64,
+    /// `points_added − points_removed + points_reestimated`.
+    pub net_points: i64,
+}
+
+/// The semantic diff of two backlog states.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BacklogDiff {
+    /// The old state.
+    pub from: Endpoint,
+    /// The new state.
+    pub to: Endpoint,
+    /// Changed items, in the new state's backlog order (removed ones where they were).
+    pub items: Vec<ItemDiff>,
+    /// Items split in this change.
+    pub splits: Vec<Split>,
+    /// Items merged into others in this change.
+    pub merges: Vec<Merge>,
+    /// Counts and points.
+    pub totals: Totals,
+    /// Changed files that could not be read as items (`path:line at rev: message`).
+    pub warnings: Vec<String>,
+}
+
+impl BacklogDiff {
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// Compares the backlog folder `prefix` (see [`super::folder_prefix`]) between two states.
+pub fn diff(
+    repo: &Repo,
+    prefix: &str,
+    from: &Endpoint,
+    to: &Endpoint,
+    config: &Config,
+) -> Result<BacklogDiff, HistoryError> {
+    let r = repo.inner();
+    let tree_of = |e: &Endpoint| -> Result<Option<git2::Tree<'_>>, HistoryError> {
+        match &e.commit {
+            Some(c) => {
+                let oid = Oid::from_str(c).map_err(git_err("parse commit id"))?;
+                let commit = r.find_commit(oid).map_err(git_err("find commit"))?;
+                Ok(Some(commit.tree().map_err(git_err("read tree"))?))
+            }
+            None => Ok(None),
+        }
+    };
+    let old_tree = tree_of(from)?;
+    let new_tree = if to.worktree { None } else { tree_of(to)? };
+    let mut opts = DiffOptions::new();
+    opts.skip_binary_check(true).disable_pathspec_match(true);
+    if !prefix.is_empty() {
+        opts.pathspec(prefix);
+    }
+    if to.worktree {
+        opts.include_untracked(true).recurse_untracked_dirs(true);
+    }
+    let delta_list = if to.worktree {
+        r.diff_tree_to_workdir_with_index(old_tree.as_ref(), Some(&mut opts))
+    } else {
+        r.diff_tree_to_tree(old_tree.as_ref(), new_tree.as_ref(), Some(&mut opts))
+    }
+    .map_err(git_err("diff"))?;
+
+    let mut warnings = Vec::new();
+    let mut old_items: HashMap<String, Version> = HashMap::new();
+    let mut new_items: HashMap<String, Version> = HashMap::new();
+    let mut changed_paths: HashSet<String> = HashSet::new();
+    let link = git2::FileMode::Link;
+    for delta in delta_list.deltas() {
+        let status = delta.status();
+        if !matches!(
+            status,
+            Delta::Added
+                | Delta::Deleted
+                | Delta::Modified
+                | Delta::Renamed
+                | Delta::Copied
+                | Delta::Typechange
+                | Delta::Untracked
+        ) {
+            continue;
+        }
+        if !matches!(status, Delta::Added | Delta::Untracked) {
+            let f = delta.old_file();
+            let path = file_path(&f);
+            changed_paths.insert(path.clone());
+            if f.mode() != link && is_item_path(prefix, &path) {
+                if let Some(v) = read_blob(r, f.id(), &path, &from.rev, &mut warnings) {
+                    insert_unique(&mut old_items, v, &from.rev, &mut warnings);
+                }
+            }
+        }
+        if status != Delta::Deleted {
+            let f = delta.new_file();
+            let path = file_path(&f);
+            changed_paths.insert(path.clone());
+            if f.mode() == link || !is_item_path(prefix, &path) {
+                continue;
+            }
+            let version = if to.worktree {
+                read_worktree(repo, &path, &mut warnings)
+            } else {
+                read_blob(r, f.id(), &path, &to.rev, &mut warnings)
+            };
+            if let Some(v) = version {
+                insert_unique(&mut new_items, v, &to.rev, &mut warnings);
+            }
+        }
+    }
+
+    // Pair versions by ID.
+    let mut items: Vec<(OrderKey, ItemDiff)> = Vec::new();
+    let mut totals = Totals::default();
+    let closed = |v: &Version| config.is_closed_status(v.item.status_or_default());
+    let mut moved: Vec<String> = Vec::new();
+    for (key, new) in &new_items {
+        let Some(old) = old_items.get(key) else {
+            totals.added += 1;
+            totals.points_added += u64::from(new.item.estimate.unwrap_or(0));
+            items.push((
+                order_key(&new.item),
+                item_diff(new, ChangeKind::Added, Vec::new()),
+            ));
+            continue;
+        };
+        let changes = compare(old, new);
+        if changes.is_empty() {
+            continue;
+        }
+        totals.modified += 1;
+        if closed(new) && !closed(old) {
+            totals.points_removed += u64::from(old.item.estimate.unwrap_or(0));
+        } else if !closed(new) && !closed(old) && old.item.estimate != new.item.estimate {
+            totals.reestimated += 1;
+            totals.points_reestimated += i64::from(new.item.estimate.unwrap_or(0))
+                - i64::from(old.item.estimate.unwrap_or(0));
+        }
+        if order_key(&old.item) != order_key(&new.item) {
+            moved.push(key.clone());
+        }
+        items.push((
+            order_key(&new.item),
+            item_diff(new, ChangeKind::Modified, changes),
+        ));
+    }
+    for (key, old) in &old_items {
+        if !new_items.contains_key(key) {
+            totals.removed += 1;
+            totals.points_removed += u64::from(old.item.estimate.unwrap_or(0));
+            items.push((
+                order_key(&old.item),
+                item_diff(old, ChangeKind::Removed, Vec::new()),
+            ));
+        }
+    }
+    totals.net_points = i64::try_from(totals.points_added).unwrap_or(i64::MAX)
+        - i64::try_from(totals.points_removed).unwrap_or(i64::MAX)
+        + totals.points_reestimated;
+    items.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    let mut items: Vec<ItemDiff> = items.into_iter().map(|(_, d)| d).collect();
+
+    if !moved.is_empty() {
+        let unchanged = match &old_tree {
+            Some(tree) => {
+                let files: Vec<(String, Oid)> = tree_item_files(r, tree, prefix)?
+                    .into_iter()
+                    .filter(|(p, _)| !changed_paths.contains(p))
+                    .collect();
+                read_order_keys(r, &files)
+            }
+            None => Vec::new(),
+        };
+        fill_places(&mut items, &moved, &old_items, &new_items, unchanged);
+    }
+
+    // Splits and merges.
+    let mut splits = Vec::new();
+    let mut merges = Vec::new();
+    for d in &items {
+        if d.change != ChangeKind::Modified {
+            continue;
+        }
+        for c in &d.changes {
+            let FieldChange::Status { from, to } = c else {
+                continue;
+            };
+            let key = crate::id::key(&d.id);
+            if to.as_deref() == Some("split") && from.as_deref() != Some("split") {
+                let children = items
+                    .iter()
+                    .filter(|child| child.change != ChangeKind::Removed)
+                    .filter(|child| {
+                        let ck = crate::id::key(&child.id);
+                        let parent_now = new_items[&ck].item.parent.as_deref().map(crate::id::key);
+                        let parent_before = old_items
+                            .get(&ck)
+                            .and_then(|v| v.item.parent.as_deref().map(crate::id::key));
+                        parent_now.as_deref() == Some(key.as_str()) && parent_before != parent_now
+                    })
+                    .map(|child| child.id.clone())
+                    .collect();
+                splits.push(Split {
+                    parent: d.id.clone(),
+                    children,
+                });
+            }
+            if to.as_deref() == Some("duplicate") && from.as_deref() != Some("duplicate") {
+                merges.push(Merge {
+                    duplicate: d.id.clone(),
+                    into: new_items[&key].item.duplicate_of.clone(),
+                });
+            }
+        }
+    }
+    warnings.sort();
+    Ok(BacklogDiff {
+        from: from.clone(),
+        to: to.clone(),
+        items: std::mem::take(&mut items),
+        splits,
+        merges,
+        totals,
+        warnings,
+    })
+}
+
+fn item_diff(v: &Version, change: ChangeKind, changes: Vec<FieldChange>) -> ItemDiff {
+    ItemDiff {
+        id: v.item.id.clone(),
+        title: v.item.title.clone(),
+        path: v.path.clone(),
+        change,
+        status: v.item.status.clone(),
+        estimate: v.item.estimate,
+        changes,
+    }
+}
+
+fn file_path(f: &git2::DiffFile<'_>) -> String {
+    f.path_bytes()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default()
+}
+
+fn insert_unique(
+    map: &mut HashMap<String, Version>,
+    v: Version,
+    rev: &str,
+    warnings: &mut Vec<String>,
+) {
+    let key = crate::id::key(&v.item.id);
+    if let Some(first) = map.get(&key) {
+        warnings.push(format!(
+            "{} at {rev}: duplicate id {} (also in {}); ignored",
+            v.path, v.item.id, first.path
+        ));
+    } else {
+        map.insert(key, v);
+    }
+}
+
+fn read_worktree(repo: &Repo, path: &str, warnings: &mut Vec<String>) -> Option<Version> {
+    let full = repo.workdir().join(path);
+    let meta = match std::fs::symlink_metadata(&full) {
+        Ok(m) => m,
+        Err(e) => {
+            warnings.push(format!("{path}: cannot read: {e}"));
+            return None;
+        }
+    };
+    if !meta.is_file() {
+        return None;
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        warnings.push(format!(
+            "{path}:1: file is {} bytes, over the {MAX_FILE_BYTES}-byte limit; skipped",
+            meta.len()
+        ));
+        return None;
+    }
+    match std::fs::read(&full) {
+        Ok(bytes) => parse_or_warn(path, &bytes, "working tree", warnings),
+        Err(e) => {
+            warnings.push(format!("{path}: cannot read: {e}"));
+            None
+        }
+    }
+}
+
+/// Order keys of the given blobs, read in parallel (one repository handle per chunk).
+fn read_order_keys(r: &Repository, files: &[(String, Oid)]) -> Vec<OrderKey> {
+    let git_dir = r.path().to_path_buf();
+    let chunk = files
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1) * 4)
+        .max(64);
+    let mut keys: Vec<OrderKey> = files
+        .par_chunks(chunk)
+        .flat_map_iter(|part| {
+            let repo = Repository::open(&git_dir).ok();
+            part.iter()
+                .filter_map(|(path, oid)| {
+                    let blob = repo.as_ref()?.find_blob(*oid).ok()?;
+                    if blob.size() > MAX_FILE_BYTES {
+                        return None;
+                    }
+                    scan_order_key(blob.content()).or_else(|| {
+                        Version::parse(path, blob.content())
+                            .ok()
+                            .map(|v| order_key(&v.item))
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// Reads `id`, `rank` and `created` from the front matter with a line scan. `None` when
+/// the file needs the YAML parser (no fence, or a value in flow/block/anchor syntax).
+pub(crate) fn scan_order_key(bytes: &[u8]) -> Option<OrderKey> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    let (mut id, mut rank, mut created) = (None, None, None);
+    let mut closed = false;
+    for line in lines {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            closed = true;
+            break;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let slot = match key {
+            "id" => &mut id,
+            "rank" => &mut rank,
+            "created" => &mut created,
+            _ => continue,
+        };
+        *slot = Some(scalar(value)?);
+    }
+    if !closed {
+        return None;
+    }
+    let id = id?.to_ascii_uppercase();
+    Some(match rank.filter(|r: &String| !r.is_empty()) {
+        Some(rank) => (false, rank, String::new(), id),
+        None => (
+            true,
+            String::new(),
+            created
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(|| "~".to_owned()),
+            id,
+        ),
+    })
+}
+
+/// A plain or quoted one-line YAML scalar; `None` for anything fancier.
+fn scalar(value: &str) -> Option<String> {
+    let v = value.trim();
+    let v = match v.find(" #") {
+        Some(i) if !v.starts_with(['"', '\'']) => v[..i].trim_end(),
+        _ => v,
+    };
+    if v.starts_with(['[', '{', '|', '>', '&', '*', '!', '%', '@', '`']) {
+        return None;
+    }
+    if let Some(inner) = v.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+        return (!inner.contains('\\')).then(|| inner.to_owned());
+    }
+    if let Some(inner) = v.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
+        return Some(inner.replace("''", "'"));
+    }
+    if v == "~" || v == "null" {
+        return Some(String::new());
+    }
+    Some(v.to_owned())
+}
+
+/// Fills `places` of the rank changes of the `moved` items (see the module docs).
+fn fill_places(
+    items: &mut [ItemDiff],
+    moved: &[String],
+    old_items: &HashMap<String, Version>,
+    new_items: &HashMap<String, Version>,
+    unchanged: Vec<OrderKey>,
+) {
+    let both: Vec<(OrderKey, OrderKey, &String)> = new_items
+        .iter()
+        .filter_map(|(k, n)| {
+            old_items
+                .get(k)
+                .map(|o| (order_key(&o.item), order_key(&n.item), k))
+        })
+        .collect();
+    for key in moved {
+        let Some((ox, nx, _)) = both.iter().find(|(_, _, k)| *k == key) else {
+            continue;
+        };
+        // Unchanged items keep their key; X passed those strictly between its two keys.
+        let between = |lo: &OrderKey, hi: &OrderKey| {
+            unchanged.partition_point(|u| u < hi) - unchanged.partition_point(|u| u <= lo)
+        };
+        let mut net: i64 = if nx < ox {
+            i64::try_from(between(nx, ox)).unwrap_or(0)
+        } else {
+            -i64::try_from(between(ox, nx)).unwrap_or(0)
+        };
+        for (oy, ny, k) in &both {
+            if *k == key {
+                continue;
+            }
+            if oy < ox && nx < ny {
+                net += 1;
+            } else if ox < oy && ny < nx {
+                net -= 1;
+            }
+        }
+        let Some(d) = items.iter_mut().find(|d| crate::id::key(&d.id) == *key) else {
+            continue;
+        };
+        for c in &mut d.changes {
+            if let FieldChange::Rank {
+                direction, places, ..
+            } = c
+            {
+                if net != 0 {
+                    *direction = if net > 0 {
+                        Direction::Up
+                    } else {
+                        Direction::Down
+                    };
+                }
+                *places = Some(usize::try_from(net.unsigned_abs()).unwrap_or(usize::MAX));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_scan_order_key_plain_and_quoted() {
+        let k = scan_order_key(b"---\nid: b-1\ntitle: x\nrank: 'a0'\n---\nbody\n").unwrap();
+        assert_eq!(k, (false, "a0".into(), String::new(), "B-1".into()));
+        let k = scan_order_key(b"---\nid: \"B-2\"\ncreated: 2026-01-02 # c\n---\n").unwrap();
+        assert_eq!(k, (true, String::new(), "2026-01-02".into(), "B-2".into()));
+    }
+
+    #[test]
+    fn test_scan_order_key_refuses_fancy_yaml() {
+        assert_eq!(scan_order_key(b"---\nid: [B-1]\n---\n"), None);
+        assert_eq!(scan_order_key(b"---\nid: B-1\n"), None);
+        assert_eq!(scan_order_key(b"no front matter"), None);
+    }
+}

@@ -1,0 +1,605 @@
+//! The backlog's history, read from git: the semantic [`diff`](diff()) of two backlog states
+//! and the refinement [`log`](log()) of one item.
+//!
+//! Both read item files straight from git objects through libgit2 (no checkout, no git
+//! binary) and only the blobs that changed: a tree-to-tree diff restricted to the backlog
+//! folder names the changed files, and only those are parsed. Items are matched by their
+//! `id`, never by path, so a renamed file is a rename, not a removal plus an addition.
+//! Commit trailers (`Backlog-Op`) are reported as hints; the files are the truth.
+
+mod diff;
+mod log;
+
+pub use diff::{BacklogDiff, ChangeKind, ItemDiff, Merge, Split, Totals, diff};
+pub use log::{ItemLog, LogEntry, log};
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use git2::{Oid, Repository, Tree};
+use serde::Serialize;
+use serde_yaml_ng::Value;
+
+use crate::document::{Document, MAX_FILE_BYTES};
+use crate::git::Repo;
+use crate::item::{Body, Item};
+
+/// Errors of history queries.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    /// A revision that does not name a commit.
+    #[error("unknown revision `{rev}`: {message}")]
+    BadRevision {
+        /// What the user typed.
+        rev: String,
+        /// libgit2's reason.
+        message: String,
+    },
+    /// The item is not in HEAD.
+    #[error("no item {query} in HEAD")]
+    UnknownItem {
+        /// What the user typed.
+        query: String,
+    },
+    /// More than one item in HEAD matches a prefix.
+    #[error("ambiguous item {query}: matches {}", .matches.join(", "))]
+    Ambiguous {
+        /// What the user typed.
+        query: String,
+        /// The matching IDs.
+        matches: Vec<String>,
+    },
+    /// The repository has no commits.
+    #[error("the repository has no commits yet")]
+    NoCommits,
+    /// A libgit2 call failed.
+    #[error("git {op} failed: {source}")]
+    Git {
+        /// What was being done.
+        op: &'static str,
+        /// The libgit2 error.
+        source: git2::Error,
+    },
+}
+
+pub(crate) fn git_err(op: &'static str) -> impl FnOnce(git2::Error) -> HistoryError {
+    move |source| HistoryError::Git { op, source }
+}
+
+/// One side of a comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Endpoint {
+    /// How the user named it (`main`, `HEAD~1`, `working tree`…).
+    pub rev: String,
+    /// The commit, or `None` for the working tree or an empty history.
+    pub commit: Option<String>,
+    /// Whether this is the working tree.
+    #[serde(skip)]
+    pub worktree: bool,
+}
+
+impl Endpoint {
+    /// The working tree.
+    pub fn worktree() -> Self {
+        Self {
+            rev: "working tree".to_owned(),
+            commit: None,
+            worktree: true,
+        }
+    }
+
+    fn commit(rev: &str, oid: Oid) -> Self {
+        Self {
+            rev: rev.to_owned(),
+            commit: Some(oid.to_string()),
+            worktree: false,
+        }
+    }
+
+    fn empty() -> Self {
+        Self {
+            rev: "(no commits)".to_owned(),
+            commit: None,
+            worktree: false,
+        }
+    }
+
+    /// A short label: `rev (abc1234)`, or the rev alone when it already is the commit.
+    pub fn label(&self) -> String {
+        match &self.commit {
+            Some(c) if !c.starts_with(&self.rev) => format!("{} ({})", self.rev, &c[..10]),
+            Some(c) => c[..10].to_owned(),
+            None => self.rev.clone(),
+        }
+    }
+}
+
+/// Resolves a `diff` range: `None` (merge base of HEAD with the default branch, up to the
+/// working tree), `A..B`, `A..` (up to HEAD), `A...B` (merge base of A and B, up to B) or
+/// `A` (up to the working tree).
+pub fn resolve_range(
+    repo: &Repo,
+    spec: Option<&str>,
+) -> Result<(Endpoint, Endpoint), HistoryError> {
+    let r = repo.inner();
+    let Some(spec) = spec.map(str::trim).filter(|s| !s.is_empty()) else {
+        let Some(head) = repo_head(r)? else {
+            return Ok((Endpoint::empty(), Endpoint::worktree()));
+        };
+        for name in ["main", "master", "origin/HEAD"] {
+            let Ok(obj) = r.revparse_single(name) else {
+                continue;
+            };
+            let Ok(branch) = obj.peel_to_commit() else {
+                continue;
+            };
+            let base = r
+                .merge_base(head, branch.id())
+                .map_err(git_err("merge-base"))?;
+            return Ok((
+                Endpoint::commit(&format!("merge-base(HEAD, {name})"), base),
+                Endpoint::worktree(),
+            ));
+        }
+        return Ok((Endpoint::commit("HEAD", head), Endpoint::worktree()));
+    };
+    let rev = |s: &str| -> Result<(String, Oid), HistoryError> {
+        let s = if s.is_empty() { "HEAD" } else { s };
+        let oid = r
+            .revparse_single(s)
+            .and_then(|o| o.peel_to_commit())
+            .map_err(|e| HistoryError::BadRevision {
+                rev: s.to_owned(),
+                message: e.message().to_owned(),
+            })?
+            .id();
+        Ok((s.to_owned(), oid))
+    };
+    if let Some((a, b)) = spec.split_once("...") {
+        let (a, a_oid) = rev(a)?;
+        let (b, b_oid) = rev(b)?;
+        let base = r.merge_base(a_oid, b_oid).map_err(git_err("merge-base"))?;
+        Ok((
+            Endpoint::commit(&format!("merge-base({a}, {b})"), base),
+            Endpoint::commit(&b, b_oid),
+        ))
+    } else if let Some((a, b)) = spec.split_once("..") {
+        let (a, a_oid) = rev(a)?;
+        let (b, b_oid) = rev(b)?;
+        Ok((Endpoint::commit(&a, a_oid), Endpoint::commit(&b, b_oid)))
+    } else {
+        let (a, a_oid) = rev(spec)?;
+        Ok((Endpoint::commit(&a, a_oid), Endpoint::worktree()))
+    }
+}
+
+fn repo_head(r: &Repository) -> Result<Option<Oid>, HistoryError> {
+    match r.head() {
+        Ok(h) => Ok(Some(h.peel_to_commit().map_err(git_err("read HEAD"))?.id())),
+        Err(e)
+            if matches!(
+                e.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(HistoryError::Git {
+            op: "read HEAD",
+            source: e,
+        }),
+    }
+}
+
+/// The backlog folder as a `/`-separated path relative to the repository root
+/// (`""` when the folder is the root itself).
+pub fn folder_prefix(repo: &Repo, dir: &Path) -> String {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let rel = dir.strip_prefix(repo.workdir()).unwrap_or(&dir);
+    rel.components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Whether a root-relative path is an item file of the folder `prefix`: a `*.md` file
+/// (not `README.md`) under it, not inside a hidden folder.
+pub(crate) fn is_item_path(prefix: &str, path: &str) -> bool {
+    let rel = if prefix.is_empty() {
+        path
+    } else {
+        match path.strip_prefix(prefix).and_then(|r| r.strip_prefix('/')) {
+            Some(r) => r,
+            None => return false,
+        }
+    };
+    let mut parts = rel.split('/').peekable();
+    while let Some(part) = parts.next() {
+        if part.starts_with('.') || part.is_empty() {
+            return false;
+        }
+        if parts.peek().is_none() {
+            return part.ends_with(".md") && !part.eq_ignore_ascii_case("README.md");
+        }
+    }
+    false
+}
+
+/// One version of an item file: where it was, its text and what it says.
+#[derive(Debug, Clone)]
+pub(crate) struct Version {
+    pub path: String,
+    pub doc: Document,
+    pub item: Item,
+    pub body: Body,
+}
+
+impl Version {
+    /// Parses an item file; the error names the line.
+    pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Self, (usize, String)> {
+        let doc = Document::parse(bytes).map_err(|e| (e.line(), e.to_string()))?;
+        let item = Item::from_document(&doc).map_err(|e| (e.line(), e.to_string()))?;
+        let body = Body::parse(doc.body(), doc.body_line());
+        Ok(Self {
+            path: path.to_owned(),
+            doc,
+            item,
+            body,
+        })
+    }
+}
+
+/// Reads one blob as an item version; a problem becomes a warning naming file and line.
+pub(crate) fn read_blob(
+    repo: &Repository,
+    oid: Oid,
+    path: &str,
+    rev: &str,
+    warnings: &mut Vec<String>,
+) -> Option<Version> {
+    let blob = match repo.find_blob(oid) {
+        Ok(b) => b,
+        Err(e) => {
+            warnings.push(format!("{path} at {rev}: cannot read: {}", e.message()));
+            return None;
+        }
+    };
+    if blob.size() > MAX_FILE_BYTES {
+        warnings.push(format!(
+            "{path} at {rev}:1: file is {} bytes, over the {MAX_FILE_BYTES}-byte limit; skipped",
+            blob.size()
+        ));
+        return None;
+    }
+    parse_or_warn(path, blob.content(), rev, warnings)
+}
+
+pub(crate) fn parse_or_warn(
+    path: &str,
+    bytes: &[u8],
+    rev: &str,
+    warnings: &mut Vec<String>,
+) -> Option<Version> {
+    match Version::parse(path, bytes) {
+        Ok(v) => Some(v),
+        Err((line, message)) => {
+            let message = match message.split_once(": ") {
+                Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
+                _ => message,
+            };
+            warnings.push(format!("{path}:{line} at {rev}: {message}"));
+            None
+        }
+    }
+}
+
+/// The blob id and path of every item file of `tree` under `prefix`.
+pub(crate) fn tree_item_files(
+    repo: &Repository,
+    tree: &Tree<'_>,
+    prefix: &str,
+) -> Result<Vec<(String, Oid)>, HistoryError> {
+    let mut out = Vec::new();
+    let mut walk = |root: &str, entry: &git2::TreeEntry<'_>| {
+        if entry.kind() == Some(git2::ObjectType::Blob)
+            && entry.filemode() != i32::from(git2::FileMode::Link)
+        {
+            let path = format!("{root}{}", String::from_utf8_lossy(entry.name_bytes()));
+            if is_item_path(prefix, &path) {
+                out.push((path, entry.id()));
+            }
+        }
+        git2::TreeWalkResult::Ok
+    };
+    if prefix.is_empty() {
+        tree.walk(git2::TreeWalkMode::PreOrder, &mut walk)
+            .map_err(git_err("walk tree"))?;
+    } else {
+        let Ok(entry) = tree.get_path(Path::new(prefix)) else {
+            return Ok(out);
+        };
+        let Ok(sub) = entry.to_object(repo).and_then(|o| o.peel_to_tree()) else {
+            return Ok(out);
+        };
+        let base = format!("{prefix}/");
+        sub.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+            walk(&format!("{base}{root}"), entry)
+        })
+        .map_err(git_err("walk tree"))?;
+    }
+    Ok(out)
+}
+
+/// Which way an item moved in the backlog order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Towards the top (higher priority).
+    Up,
+    /// Towards the bottom.
+    Down,
+}
+
+/// One field-level change of an item between two versions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FieldChange {
+    /// The file moved.
+    Renamed {
+        /// Old path.
+        from: String,
+        /// New path.
+        to: String,
+    },
+    /// The title was edited.
+    Title {
+        /// Old title.
+        from: String,
+        /// New title.
+        to: String,
+    },
+    /// The status changed.
+    Status {
+        /// Old status (`None`: not set).
+        from: Option<String>,
+        /// New status.
+        to: Option<String>,
+    },
+    /// The estimate changed.
+    Estimate {
+        /// Old points.
+        from: Option<u32>,
+        /// New points.
+        to: Option<u32>,
+    },
+    /// The business value changed.
+    Value {
+        /// Old value.
+        from: Option<u32>,
+        /// New value.
+        to: Option<u32>,
+    },
+    /// The rank key changed.
+    Rank {
+        /// Old key.
+        from: Option<String>,
+        /// New key.
+        to: Option<String>,
+        /// Up or down.
+        direction: Direction,
+        /// How many items it passed (see [`diff`](diff())); `None` where not computed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        places: Option<usize>,
+    },
+    /// A dependency was added.
+    DependencyAdded {
+        /// The item depended on.
+        id: String,
+    },
+    /// A dependency was removed.
+    DependencyRemoved {
+        /// The item no longer depended on.
+        id: String,
+    },
+    /// An acceptance criterion was added.
+    CriterionAdded {
+        /// Its text.
+        text: String,
+        /// Whether it is checked.
+        done: bool,
+    },
+    /// An acceptance criterion was removed.
+    CriterionRemoved {
+        /// Its text.
+        text: String,
+    },
+    /// An acceptance criterion was checked.
+    CriterionChecked {
+        /// Its text.
+        text: String,
+    },
+    /// An acceptance criterion was unchecked.
+    CriterionUnchecked {
+        /// Its text.
+        text: String,
+    },
+    /// The story paragraph was edited.
+    Story {
+        /// Old story.
+        from: Option<String>,
+        /// New story.
+        to: Option<String>,
+    },
+    /// Another front-matter key changed.
+    Field {
+        /// The key.
+        key: String,
+        /// Old value (`None`: not set).
+        from: Option<Value>,
+        /// New value.
+        to: Option<Value>,
+    },
+    /// The body changed in a way none of the above describes.
+    Body,
+}
+
+/// Keys compared by dedicated [`FieldChange`]s, or not worth reporting (`updated`).
+const SPECIAL_KEYS: [&str; 8] = [
+    "id",
+    "title",
+    "status",
+    "estimate",
+    "value",
+    "rank",
+    "depends_on",
+    "updated",
+];
+
+/// The backlog order key of an item, owned (see [`crate::store::order_key`]).
+pub(crate) type OrderKey = (bool, String, String, String);
+
+pub(crate) fn order_key(item: &Item) -> OrderKey {
+    let (a, b, c, d) = crate::store::order_key(item);
+    (a, b.to_owned(), c.to_owned(), d.to_ascii_uppercase())
+}
+
+/// The field-level changes from `old` to `new` (rank places are left to the caller).
+pub(crate) fn compare(old: &Version, new: &Version) -> Vec<FieldChange> {
+    let (o, n) = (&old.item, &new.item);
+    let mut out = Vec::new();
+    if old.path != new.path {
+        out.push(FieldChange::Renamed {
+            from: old.path.clone(),
+            to: new.path.clone(),
+        });
+    }
+    if o.title != n.title {
+        out.push(FieldChange::Title {
+            from: o.title.clone(),
+            to: n.title.clone(),
+        });
+    }
+    if o.status != n.status {
+        out.push(FieldChange::Status {
+            from: o.status.clone(),
+            to: n.status.clone(),
+        });
+    }
+    if o.estimate != n.estimate {
+        out.push(FieldChange::Estimate {
+            from: o.estimate,
+            to: n.estimate,
+        });
+    }
+    if o.value != n.value {
+        out.push(FieldChange::Value {
+            from: o.value,
+            to: n.value,
+        });
+    }
+    if o.rank != n.rank {
+        out.push(FieldChange::Rank {
+            from: o.rank.clone(),
+            to: n.rank.clone(),
+            direction: if order_key(n) < order_key(o) {
+                Direction::Up
+            } else {
+                Direction::Down
+            },
+            places: None,
+        });
+    }
+    let key = |s: &String| crate::id::key(s);
+    for d in &n.depends_on {
+        if !o.depends_on.iter().any(|x| key(x) == key(d)) {
+            out.push(FieldChange::DependencyAdded { id: d.clone() });
+        }
+    }
+    for d in &o.depends_on {
+        if !n.depends_on.iter().any(|x| key(x) == key(d)) {
+            out.push(FieldChange::DependencyRemoved { id: d.clone() });
+        }
+    }
+    let mut keys: Vec<&Value> = o.fields.keys().collect();
+    for k in n.fields.keys() {
+        if !o.fields.contains_key(k) {
+            keys.push(k);
+        }
+    }
+    for k in keys {
+        let name = match k {
+            Value::String(s) => s.clone(),
+            other => serde_yaml_ng::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+        };
+        if SPECIAL_KEYS.contains(&name.as_str()) {
+            continue;
+        }
+        let (from, to) = (o.fields.get(k), n.fields.get(k));
+        if from != to {
+            out.push(FieldChange::Field {
+                key: name,
+                from: from.cloned(),
+                to: to.cloned(),
+            });
+        }
+    }
+    let body_changes = out.len();
+    if old.body.story != new.body.story {
+        out.push(FieldChange::Story {
+            from: old.body.story.clone(),
+            to: new.body.story.clone(),
+        });
+    }
+    compare_criteria(&old.body, &new.body, &mut out);
+    if out.len() == body_changes && old.doc.body() != new.doc.body() {
+        out.push(FieldChange::Body);
+    }
+    out
+}
+
+/// Criteria are matched by text, in order (a repeated text matches its n-th copy). An
+/// edited text is a removal plus an addition.
+fn compare_criteria(old: &Body, new: &Body, out: &mut Vec<FieldChange>) {
+    let mut unmatched_old: HashMap<&str, Vec<bool>> = HashMap::new();
+    for c in old.criteria.iter().rev() {
+        unmatched_old
+            .entry(c.text.as_str())
+            .or_default()
+            .push(c.done);
+    }
+    let mut removed = Vec::new();
+    for c in &new.criteria {
+        match unmatched_old.get_mut(c.text.as_str()).and_then(Vec::pop) {
+            Some(was) if was != c.done => out.push(if c.done {
+                FieldChange::CriterionChecked {
+                    text: c.text.clone(),
+                }
+            } else {
+                FieldChange::CriterionUnchecked {
+                    text: c.text.clone(),
+                }
+            }),
+            Some(_) => {}
+            None => out.push(FieldChange::CriterionAdded {
+                text: c.text.clone(),
+                done: c.done,
+            }),
+        }
+    }
+    for c in &old.criteria {
+        if let Some(left) = unmatched_old.get_mut(c.text.as_str())
+            && left.pop().is_some()
+        {
+            removed.push(FieldChange::CriterionRemoved {
+                text: c.text.clone(),
+            });
+        }
+    }
+    out.extend(removed);
+}
