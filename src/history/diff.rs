@@ -557,4 +557,78 @@ mod tests {
         assert_eq!(scan_order_key(b"---\nid: B-1\n"), None);
         assert_eq!(scan_order_key(b"no front matter"), None);
     }
+
+    fn v(id: &str, rank: &str) -> Version {
+        let text = format!("---\nid: {id}\ntitle: t\nrank: {rank}\n---\n");
+        Version::parse(&format!("backlog/{id}.md"), text.as_bytes()).unwrap()
+    }
+
+    /// Runs `fill_places` for items changed from `old` to `new` ranks, with unchanged
+    /// items at `unchanged` ranks; returns (id, direction, places) per moved item.
+    fn places(
+        changed: &[(&str, &str, &str)],
+        unchanged: &[&str],
+    ) -> Vec<(String, Direction, Option<usize>)> {
+        let old: HashMap<String, Version> = changed
+            .iter()
+            .map(|(id, o, _)| (id.to_string(), v(id, o)))
+            .collect();
+        let new: HashMap<String, Version> = changed
+            .iter()
+            .map(|(id, _, n)| (id.to_string(), v(id, n)))
+            .collect();
+        let mut items: Vec<ItemDiff> = changed
+            .iter()
+            .map(|(id, _, _)| {
+                let changes = super::compare(&old[*id], &new[*id]);
+                item_diff(&new[*id], ChangeKind::Modified, changes)
+            })
+            .collect();
+        let moved: Vec<String> = changed.iter().map(|(id, _, _)| id.to_string()).collect();
+        let mut keys: Vec<OrderKey> = unchanged
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (false, r.to_string(), String::new(), format!("U-{i}")))
+            .collect();
+        keys.sort();
+        fill_places(&mut items, &moved, &old, &new, keys);
+        items
+            .iter()
+            .map(|d| match &d.changes[0] {
+                FieldChange::Rank {
+                    direction, places, ..
+                } => (d.id.clone(), *direction, *places),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn test_places_over_unchanged_items() {
+        // a0 a1 a2 a3 [X at a4] -> X to the top: passed 4 unchanged items.
+        assert_eq!(
+            places(&[("X", "a4", "Zz")], &["a0", "a1", "a2", "a3", "a5"]),
+            vec![("X".to_owned(), Direction::Up, Some(4))]
+        );
+        assert_eq!(
+            places(&[("X", "a0", "a2V")], &["a1", "a2", "a3"]),
+            vec![("X".to_owned(), Direction::Down, Some(2))]
+        );
+    }
+
+    #[test]
+    fn test_places_swap_and_same_place() {
+        assert_eq!(
+            places(&[("A", "a1", "a2"), ("B", "a2", "a1")], &["a0", "a3"]),
+            vec![
+                ("A".to_owned(), Direction::Down, Some(1)),
+                ("B".to_owned(), Direction::Up, Some(1))
+            ]
+        );
+        // A new key that keeps the item between the same neighbours.
+        assert_eq!(
+            places(&[("A", "a1", "a1V")], &["a0", "a2"]),
+            vec![("A".to_owned(), Direction::Down, Some(0))]
+        );
+    }
 }

@@ -603,3 +603,129 @@ fn compare_criteria(old: &Body, new: &Body, out: &mut Vec<FieldChange>) {
     }
     out.extend(removed);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(path: &str, front: &str, body: &str) -> Version {
+        Version::parse(path, format!("---\n{front}---\n{body}").as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn test_is_item_path() {
+        assert!(is_item_path("backlog", "backlog/B-1-x.md"));
+        assert!(is_item_path("backlog", "backlog/sub/B-1-x.md"));
+        assert!(!is_item_path("backlog", "backlog/README.md"));
+        assert!(!is_item_path("backlog", "backlog/config.yml"));
+        assert!(!is_item_path("backlog", "backlog/.hidden/B-1.md"));
+        assert!(!is_item_path("backlog", "backlogs/B-1.md"));
+        assert!(!is_item_path("backlog", "docs/B-1.md"));
+        assert!(is_item_path("", "B-1.md"));
+    }
+
+    #[test]
+    fn test_compare_fields() {
+        let old = version(
+            "backlog/a.md",
+            "id: B-1\ntitle: Old\nstatus: draft\nestimate: 3\nrank: a1\ndepends_on: [B-2, B-3]\nowner: dana\nupdated: 2026-01-01\n",
+            "Story.\n",
+        );
+        let new = version(
+            "backlog/b.md",
+            "id: B-1\ntitle: New\nstatus: ready\nestimate: 5\nvalue: 8\nrank: a0\ndepends_on: [b-3, B-4]\nupdated: 2026-02-02\nlabels: [x]\n",
+            "Story.\n",
+        );
+        assert_eq!(
+            compare(&old, &new),
+            vec![
+                FieldChange::Renamed {
+                    from: "backlog/a.md".into(),
+                    to: "backlog/b.md".into()
+                },
+                FieldChange::Title {
+                    from: "Old".into(),
+                    to: "New".into()
+                },
+                FieldChange::Status {
+                    from: Some("draft".into()),
+                    to: Some("ready".into())
+                },
+                FieldChange::Estimate {
+                    from: Some(3),
+                    to: Some(5)
+                },
+                FieldChange::Value {
+                    from: None,
+                    to: Some(8)
+                },
+                FieldChange::Rank {
+                    from: Some("a1".into()),
+                    to: Some("a0".into()),
+                    direction: Direction::Up,
+                    places: None
+                },
+                FieldChange::DependencyAdded { id: "B-4".into() },
+                FieldChange::DependencyRemoved { id: "B-2".into() },
+                FieldChange::Field {
+                    key: "owner".into(),
+                    from: Some(Value::String("dana".into())),
+                    to: None
+                },
+                FieldChange::Field {
+                    key: "labels".into(),
+                    from: None,
+                    to: Some(Value::Sequence(vec![Value::String("x".into())]))
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn test_compare_body_criteria_and_story() {
+        let front = "id: B-1\ntitle: T\n";
+        let old = version(
+            "p.md",
+            front,
+            "As a user, I want a so that b.\n\n## Acceptance criteria\n- [ ] one\n- [ ] two\n- [x] same\n- [ ] same\n- [ ] gone\n",
+        );
+        let new = version(
+            "p.md",
+            front,
+            "As a user, I want c so that d.\n\n## Acceptance criteria\n- [x] one\n- [ ] two\n- [ ] same\n- [ ] same\n- [ ] new\n",
+        );
+        assert_eq!(
+            compare(&old, &new),
+            vec![
+                FieldChange::Story {
+                    from: Some("As a user, I want a so that b.".into()),
+                    to: Some("As a user, I want c so that d.".into())
+                },
+                FieldChange::CriterionChecked { text: "one".into() },
+                FieldChange::CriterionUnchecked {
+                    text: "same".into()
+                },
+                FieldChange::CriterionAdded {
+                    text: "new".into(),
+                    done: false
+                },
+                FieldChange::CriterionRemoved {
+                    text: "gone".into()
+                },
+            ]
+        );
+        let edited = version("p.md", front, "Some notes.\n");
+        let reworded = version("p.md", front, "Other notes.\n");
+        assert_eq!(
+            compare(&edited, &reworded),
+            vec![FieldChange::Story {
+                from: Some("Some notes.".into()),
+                to: Some("Other notes.".into())
+            }]
+        );
+        let a = version("p.md", front, "Intro.\n\n## Notes\nx\n");
+        let b = version("p.md", front, "Intro.\n\n## Notes\ny\n");
+        assert_eq!(compare(&a, &b), vec![FieldChange::Body]);
+        assert_eq!(compare(&a, &a.clone()), vec![]);
+    }
+}
