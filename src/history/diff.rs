@@ -12,13 +12,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use git2::{Delta, DiffOptions, Oid, Repository};
-use rayon::prelude::*;
+use git2::{Delta, DiffOptions, Oid};
 use serde::Serialize;
 
 use super::{
-    Direction, Endpoint, FieldChange, HistoryError, OrderKey, Version, compare, git_err,
-    is_item_path, order_key, parse_or_warn, read_blob, tree_item_files,
+    Endpoint, FieldChange, HistoryError, OrderKey, Version, compare, fill_neighbours, git_err,
+    is_item_path, order_key, parse_or_warn, read_blob, read_order_keys, set_places,
+    tree_item_files,
 };
 use crate::config::Config;
 use crate::document::MAX_FILE_BYTES;
@@ -261,7 +261,12 @@ pub fn diff(
                     .into_iter()
                     .filter(|(p, _)| !changed_paths.contains(p))
                     .collect();
-                read_order_keys(r, &files)
+                let mut keys: Vec<OrderKey> = read_order_keys(r, &files)
+                    .into_iter()
+                    .filter_map(|(_, k)| k)
+                    .collect();
+                keys.sort();
+                keys
             }
             None => Vec::new(),
         };
@@ -382,103 +387,6 @@ fn read_worktree(repo: &Repo, path: &str, warnings: &mut Vec<String>) -> Option<
     }
 }
 
-/// Order keys of the given blobs, read in parallel (one repository handle per chunk).
-fn read_order_keys(r: &Repository, files: &[(String, Oid)]) -> Vec<OrderKey> {
-    let git_dir = r.path().to_path_buf();
-    let chunk = files
-        .len()
-        .div_ceil(rayon::current_num_threads().max(1) * 4)
-        .max(64);
-    let mut keys: Vec<OrderKey> = files
-        .par_chunks(chunk)
-        .flat_map_iter(|part| {
-            let repo = Repository::open(&git_dir).ok();
-            part.iter()
-                .filter_map(|(path, oid)| {
-                    let blob = repo.as_ref()?.find_blob(*oid).ok()?;
-                    if blob.size() > MAX_FILE_BYTES {
-                        return None;
-                    }
-                    scan_order_key(blob.content()).or_else(|| {
-                        Version::parse(path, blob.content())
-                            .ok()
-                            .map(|v| order_key(&v.item))
-                    })
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    keys.sort();
-    keys
-}
-
-/// Reads `id`, `rank` and `created` from the front matter with a line scan. `None` when
-/// the file needs the YAML parser (no fence, or a value in flow/block/anchor syntax).
-pub(crate) fn scan_order_key(bytes: &[u8]) -> Option<OrderKey> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text.lines();
-    if lines.next()?.trim_end() != "---" {
-        return None;
-    }
-    let (mut id, mut rank, mut created) = (None, None, None);
-    let mut closed = false;
-    for line in lines {
-        let trimmed = line.trim_end();
-        if trimmed == "---" || trimmed == "..." {
-            closed = true;
-            break;
-        }
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        let slot = match key {
-            "id" => &mut id,
-            "rank" => &mut rank,
-            "created" => &mut created,
-            _ => continue,
-        };
-        *slot = Some(scalar(value)?);
-    }
-    if !closed {
-        return None;
-    }
-    let id = id?.to_ascii_uppercase();
-    Some(match rank.filter(|r: &String| !r.is_empty()) {
-        Some(rank) => (false, rank, String::new(), id),
-        None => (
-            true,
-            String::new(),
-            created
-                .filter(|c| !c.is_empty())
-                .unwrap_or_else(|| "~".to_owned()),
-            id,
-        ),
-    })
-}
-
-/// A plain or quoted one-line YAML scalar; `None` for anything fancier.
-fn scalar(value: &str) -> Option<String> {
-    let v = value.trim();
-    let v = match v.find(" #") {
-        Some(i) if !v.starts_with(['"', '\'']) => v[..i].trim_end(),
-        _ => v,
-    };
-    if v.starts_with(['[', '{', '|', '>', '&', '*', '!', '%', '@', '`']) {
-        return None;
-    }
-    if let Some(inner) = v.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
-        return (!inner.contains('\\')).then(|| inner.to_owned());
-    }
-    if let Some(inner) = v.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
-        return Some(inner.replace("''", "'"));
-    }
-    if v == "~" || v == "null" {
-        return Some(String::new());
-    }
-    Some(v.to_owned())
-}
-
 /// Fills `places` of the rank changes of the `moved` items (see the module docs).
 fn fill_places(
     items: &mut [ItemDiff],
@@ -495,6 +403,10 @@ fn fill_places(
                 .map(|o| (order_key(&o.item), order_key(&n.item), k))
         })
         .collect();
+    // The new state's order, for the neighbours ("moved above X").
+    let mut new_order = unchanged.clone();
+    new_order.extend(new_items.values().map(|v| order_key(&v.item)));
+    new_order.sort();
     for key in moved {
         let Some((ox, nx, _)) = both.iter().find(|(_, _, k)| *k == key) else {
             continue;
@@ -521,32 +433,20 @@ fn fill_places(
         let Some(d) = items.iter_mut().find(|d| crate::id::key(&d.id) == *key) else {
             continue;
         };
-        for c in &mut d.changes {
-            if let FieldChange::Rank {
-                direction, places, ..
-            } = c
-            {
-                if net != 0 {
-                    *direction = if net > 0 {
-                        Direction::Up
-                    } else {
-                        Direction::Down
-                    };
-                }
-                *places = Some(usize::try_from(net.unsigned_abs()).unwrap_or(usize::MAX));
-            }
-        }
+        fill_neighbours(&mut d.changes, &new_order, nx);
+        set_places(&mut d.changes, net);
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Direction, scan_order_key};
     use super::*;
 
     #[test]
     fn test_scan_order_key_plain_and_quoted() {
         let k = scan_order_key(b"---\nid: b-1\ntitle: x\nrank: 'a0'\n---\nbody\n").unwrap();
-        assert_eq!(k, (false, "a0".into(), String::new(), "B-1".into()));
+        assert_eq!(k, (false, "a0".into(), String::new(), "b-1".into()));
         let k = scan_order_key(b"---\nid: \"B-2\"\ncreated: 2026-01-02 # c\n---\n").unwrap();
         assert_eq!(k, (true, String::new(), "2026-01-02".into(), "B-2".into()));
     }

@@ -15,7 +15,8 @@ use git2::{Delta, DiffOptions, Oid, Repository, Sort, Tree};
 use serde::Serialize;
 
 use super::{
-    FieldChange, HistoryError, Version, compare, git_err, is_item_path, read_blob, tree_item_files,
+    FieldChange, HistoryError, OrderKey, Version, compare, fill_neighbours, git_err, is_item_path,
+    net_places, order_key, read_blob, read_order_keys, set_places, tree_item_files,
 };
 use crate::git::{Repo, parse_trailers};
 
@@ -90,6 +91,8 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
     // The item's path in each commit still to visit.
     let mut paths: HashMap<Oid, String> = HashMap::from([(head.id(), current.path.clone())]);
     let mut entries = Vec::new();
+    // Order keys by blob, shared by the commits that need the whole order (rank moves).
+    let mut key_cache: HashMap<Oid, Option<OrderKey>> = HashMap::new();
     for oid in walk {
         let oid = oid.map_err(git_err("walk history"))?;
         let Some(path) = paths.remove(&oid) else {
@@ -134,7 +137,22 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
                 let Some(new) = read_blob(r, blob_id, &path, &rev, &mut warnings) else {
                     continue;
                 };
-                (false, compare(&old, &new))
+                let mut changes = compare(&old, &new);
+                if changes
+                    .iter()
+                    .any(|c| matches!(c, FieldChange::Rank { .. }))
+                {
+                    let parent_tree = commit
+                        .parent(0)
+                        .and_then(|p| p.tree())
+                        .map_err(git_err("read tree"))?;
+                    let before = tree_order(r, &parent_tree, prefix, &mut key_cache)?;
+                    let after = tree_order(r, &tree, prefix, &mut key_cache)?;
+                    let (ox, nx) = (order_key(&old.item), order_key(&new.item));
+                    fill_neighbours(&mut changes, &after, &nx);
+                    set_places(&mut changes, net_places(&before, &after, &ox, &nx));
+                }
+                (false, changes)
             }
             Some(Trace::Absent) | None => (true, Vec::new()),
         };
@@ -162,6 +180,28 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
         entries,
         warnings,
     })
+}
+
+/// The backlog order of a tree (sorted order keys), reading only blobs not in `cache`.
+fn tree_order(
+    r: &Repository,
+    tree: &Tree<'_>,
+    prefix: &str,
+    cache: &mut HashMap<Oid, Option<OrderKey>>,
+) -> Result<Vec<OrderKey>, HistoryError> {
+    let files = tree_item_files(r, tree, prefix)?;
+    let missing: Vec<(String, Oid)> = files
+        .iter()
+        .filter(|(_, oid)| !cache.contains_key(oid))
+        .cloned()
+        .collect();
+    cache.extend(read_order_keys(r, &missing));
+    let mut keys: Vec<OrderKey> = files
+        .iter()
+        .filter_map(|(_, oid)| cache.get(oid).cloned().flatten())
+        .collect();
+    keys.sort();
+    Ok(keys)
 }
 
 fn short(oid: Oid) -> String {

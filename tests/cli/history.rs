@@ -187,7 +187,8 @@ fn test_diff_json_whole_history() {
     };
     assert_eq!(
         changes(&item("B-5")),
-        json!([{"kind": "rank", "from": "a4", "to": "Zz", "direction": "up", "places": 4}])
+        json!([{"kind": "rank", "from": "a4", "to": "Zz", "direction": "up", "places": 4,
+                 "above": "B-1"}])
     );
     assert_eq!(
         changes(&item("B-1")),
@@ -350,7 +351,7 @@ fn test_diff_markdown_and_text() {
         "#### Merges",
         "- **B-4** Sign in merged into **B-3**",
         "- **B-5** Reports",
-        "  - moved up 4 places (rank a4 → Zz)",
+        "  - moved up 4 places, above B-1 (rank a4 → Zz)",
         "  - estimate: 3 → 5",
         "  - criterion added: [ ] Sign in with email",
     ] {
@@ -436,11 +437,13 @@ fn test_log_merge_commit_and_side_branch() {
             json!({"summary": "Seed the backlog", "merge": false, "changes": []}),
         ]
     );
-    // The rank move and the hand-checked criterion.
+    // The rank move (six items were above B-5 then: B-1, B-6, B-7, B-2, B-3, B-4) and the
+    // hand-checked criterion.
     let log = env.run(&["log", "B-5", "--format", "json"]).ok().json();
     assert_eq!(
         log["entries"][0]["changes"],
-        json!([{"kind": "rank", "from": "a4", "to": "Zz", "direction": "up"}])
+        json!([{"kind": "rank", "from": "a4", "to": "Zz", "direction": "up", "places": 6,
+                 "above": "B-1"}])
     );
     let log = env.run(&["log", "B-6", "--format", "json"]).ok().json();
     assert_eq!(log["entries"][0]["summary"], "Card payments are accepted");

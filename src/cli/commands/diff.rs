@@ -155,6 +155,8 @@ pub(crate) fn describe(style: Style, c: &FieldChange) -> String {
             to,
             direction,
             places,
+            above,
+            below,
         } => {
             let dir = match direction {
                 history::Direction::Up => "up",
@@ -165,11 +167,16 @@ pub(crate) fn describe(style: Style, c: &FieldChange) -> String {
                 opt(style, from.as_deref()),
                 opt(style, to.as_deref())
             );
+            let place = match (above, below) {
+                (Some(x), _) => format!(", above {}", v(x)),
+                (None, Some(y)) => format!(", to the bottom below {}", v(y)),
+                (None, None) => String::new(),
+            };
             match places {
                 Some(0) => format!("rank changed, same place ({keys})"),
-                Some(1) => format!("moved {dir} 1 place ({keys})"),
-                Some(n) => format!("moved {dir} {n} places ({keys})"),
-                None => format!("moved {dir} ({keys})"),
+                Some(1) => format!("moved {dir} 1 place{place} ({keys})"),
+                Some(n) => format!("moved {dir} {n} places{place} ({keys})"),
+                None => format!("moved {dir}{place} ({keys})"),
             }
         }
         FieldChange::DependencyAdded { id } => format!("now depends on {}", v(id)),
