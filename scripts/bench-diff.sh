@@ -4,9 +4,11 @@
 # criterion, title edits, a dependency and two rank moves (rank moves make `diff` read the
 # rank keys of the unchanged items, so this is the slow path). Prints the median of 5 runs
 # of the release build, for loose objects and again after `git gc`. Goal: under 0.5 s.
+# Also times `backlog log` of a rank-moved item.
 #
 #   scripts/bench-diff.sh            # N=10000
 #   N=100000 scripts/bench-diff.sh
+#   KEEP=1 scripts/bench-diff.sh     # keep the generated repository
 set -euo pipefail
 N=${N:-10000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +16,7 @@ cd "$ROOT"
 cargo build --release --quiet
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/backlog
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+if [ -n "${KEEP:-}" ]; then echo "repository kept in $WORK/repo"; else trap 'rm -rf "$WORK"' EXIT; fi
 REPO=$WORK/repo
 git init -q -b main "$REPO"
 cd "$REPO"
@@ -85,22 +87,27 @@ for j, i in enumerate(picked):
 PY
 git commit -qam "Refine 20 items"
 
+# The first rank-moved item (its `log` entry needs the whole order of two trees).
+MOVED=$(printf 'B-%05d' $((18 * (N / 20) + 7)))
+
 measure() {
-    python3 - "$BIN" <<'PY'
-import subprocess, sys, time
-times = []
-for _ in range(5):
-    t = time.perf_counter()
-    out = subprocess.run([sys.argv[1], "diff", "HEAD~1..HEAD", "--format", "json"],
-                         check=True, capture_output=True)
-    times.append(time.perf_counter() - t)
-times.sort()
-import json
-items = len(json.loads(out.stdout)["items"])
-print(f"median {times[2]:.3f} s (min {times[0]:.3f}, max {times[4]:.3f}); {items} items reported")
+    python3 - "$BIN" "$MOVED" <<'PY'
+import json, subprocess, sys, time
+def median(args, count):
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        out = subprocess.run([sys.argv[1], *args, "--format", "json"],
+                             check=True, capture_output=True)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    n = count(json.loads(out.stdout))
+    return f"median {times[2]:.3f} s (min {times[0]:.3f}, max {times[4]:.3f}); {n}"
+print("  diff HEAD~1..HEAD:", median(["diff", "HEAD~1..HEAD"], lambda d: f"{len(d['items'])} items reported"))
+print(f"  log {sys.argv[2]}:   ", median(["log", sys.argv[2]], lambda d: f"{len(d['entries'])} entries"))
 PY
 }
-echo "backlog diff HEAD~1..HEAD, $N items, 20 changed (loose objects):"
+echo "$N items, 20 changed in the last commit (loose objects):"
 measure
 git gc -q
 echo "same, after git gc (packed):"

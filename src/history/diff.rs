@@ -8,7 +8,8 @@
 //! **Places.** An item "moved up N places" when, compared with the other items present in
 //! both states, it now comes before N more items than it used to (items it overtook minus
 //! items that overtook it). Items added or removed do not count, so adding an item at the
-//! top does not "move" anything, and two items swapping places each moved one place.
+//! top does not "move" anything, and two items swapping places each moved one place. The
+//! item that now comes right after it is reported as `above` ("moved above X").
 
 use std::collections::{HashMap, HashSet};
 
