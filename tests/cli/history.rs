@@ -507,3 +507,32 @@ fn test_diff_reports_unreadable_changed_file() {
         r.stderr
     );
 }
+
+#[test]
+fn test_diff_escapes_titles() {
+    let env = TestEnv::new();
+    env.item("B-1", "One", "rank: a0\n", "");
+    env.commit_all("one");
+    env.item(
+        "B-2",
+        "\"<!-- x --> @team *bold* \\e[31mred\"",
+        "rank: a1\nestimate: 2\n",
+        "",
+    );
+    let md = env
+        .run(&["diff", "HEAD", "--format", "markdown"])
+        .ok()
+        .stdout;
+    assert!(
+        md.contains(
+            "- **B-2** \\<\\!-- x --\\> &#64;team \\*bold\\* \\\\u{1b}\\[31mred (2 points)\n"
+        ),
+        "{md}"
+    );
+    let text = env.run(&["diff", "HEAD"]).ok().stdout;
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(
+        text.contains("+ B-2  <!-- x --> @team *bold* \\u{1b}[31mred  (2 points)\n"),
+        "{text}"
+    );
+}

@@ -96,7 +96,17 @@ impl Style {
 
 /// Escapes text from item files for markdown: no markup, links, HTML or @mentions.
 pub(crate) fn md(s: &str) -> String {
-    let s = sanitize(s);
+    let flat: String = s
+        .chars()
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let s = sanitize(&flat);
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -106,7 +116,6 @@ pub(crate) fn md(s: &str) -> String {
             }
             '@' => out.push_str("&#64;"),
             '&' => out.push_str("&amp;"),
-            '\n' | '\r' | '\t' => out.push(' '),
             _ => out.push(c),
         }
     }
