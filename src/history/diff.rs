@@ -81,17 +81,22 @@ pub struct Totals {
     pub added: usize,
     /// Items removed.
     pub removed: usize,
+    /// Items closed in this change (status became `split` or `duplicate`).
+    pub closed: usize,
     /// Items modified.
     pub modified: usize,
     /// Items whose estimate changed (open on both sides).
     pub reestimated: usize,
     /// Points of the items added.
     pub points_added: u64,
-    /// Points of the items removed, plus those of items closed as split or duplicate.
+    /// Points of the items removed.
     pub points_removed: u64,
+    /// Points of the items closed as split or duplicate (their points leave the open
+    /// backlog; a split's children bring theirs back as added points).
+    pub points_closed: u64,
     /// Sum of (new − old) estimates of re-estimated items (an unset estimate counts as 0).
     pub points_reestimated: i64,
-    /// `points_added − points_removed + points_reestimated`.
+    /// `points_added − points_removed − points_closed + points_reestimated`.
     pub net_points: i64,
 }
 
@@ -225,7 +230,8 @@ pub fn diff(
         }
         totals.modified += 1;
         if closed(new) && !closed(old) {
-            totals.points_removed += u64::from(old.item.estimate.unwrap_or(0));
+            totals.closed += 1;
+            totals.points_closed += u64::from(old.item.estimate.unwrap_or(0));
         } else if !closed(new) && !closed(old) && old.item.estimate != new.item.estimate {
             totals.reestimated += 1;
             totals.points_reestimated += i64::from(new.item.estimate.unwrap_or(0))
@@ -251,6 +257,7 @@ pub fn diff(
     }
     totals.net_points = i64::try_from(totals.points_added).unwrap_or(i64::MAX)
         - i64::try_from(totals.points_removed).unwrap_or(i64::MAX)
+        - i64::try_from(totals.points_closed).unwrap_or(i64::MAX)
         + totals.points_reestimated;
     items.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
     let mut items: Vec<ItemDiff> = items.into_iter().map(|(_, d)| d).collect();

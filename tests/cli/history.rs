@@ -236,9 +236,9 @@ fn test_diff_json_whole_history() {
     assert_eq!(d["merges"], json!([{"duplicate": "B-4", "into": "B-3"}]));
     assert_eq!(
         d["totals"],
-        json!({"added": 3, "removed": 0, "modified": 5, "reestimated": 2,
-               "points_added": 10, "points_removed": 9, "points_reestimated": 3,
-               "net_points": 4})
+        json!({"added": 3, "removed": 0, "closed": 2, "modified": 5, "reestimated": 2,
+               "points_added": 10, "points_removed": 0, "points_closed": 9,
+               "points_reestimated": 3, "net_points": 4})
     );
     assert_eq!(d["warnings"], json!([]));
 }
@@ -282,7 +282,8 @@ fn test_diff_single_steps() {
         json!([{"parent": "B-1", "children": ["B-6", "B-7"]}])
     );
     assert_eq!(d["totals"]["points_added"], 8);
-    assert_eq!(d["totals"]["points_removed"], 8);
+    assert_eq!(d["totals"]["points_closed"], 8);
+    assert_eq!(d["totals"]["points_removed"], 0);
     assert_eq!(d["totals"]["net_points"], 0);
     // Nothing between a commit and itself.
     let d = env
@@ -342,7 +343,8 @@ fn test_diff_markdown_and_text() {
     for line in [
         "| | Items | Points |",
         "| Added | 3 | +10 |",
-        "| Removed or closed | 0 | -9 |",
+        "| Removed | 0 | 0 |",
+        "| Closed (split, duplicate) | 2 | -9 |",
         "| Modified | 5 | |",
         "| Re-estimated | 2 | +3 |",
         "| **Net** | | **+4** |",

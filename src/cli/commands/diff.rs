@@ -255,14 +255,16 @@ fn text(d: &BacklogDiff) -> String {
         return out;
     }
     let t = &d.totals;
+    let pts = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     out.push_str(&format!(
-        "{} added ({}), {} removed ({}), {} modified, {} re-estimated ({}); net {}\n",
-        t.added,
-        signed(i64::try_from(t.points_added).unwrap_or(i64::MAX)),
-        t.removed,
-        signed(-i64::try_from(t.points_removed).unwrap_or(i64::MAX)),
-        t.modified,
-        t.reestimated,
+        "Items: {} added, {} removed, {} closed, {} modified ({} re-estimated)\n",
+        t.added, t.removed, t.closed, t.modified, t.reestimated
+    ));
+    out.push_str(&format!(
+        "Points: {} added, {} removed, {} closed, {} re-estimated; net {}\n",
+        signed(pts(t.points_added)),
+        signed(-pts(t.points_removed)),
+        signed(-pts(t.points_closed)),
         signed(t.points_reestimated),
         signed(t.net_points)
     ));
@@ -333,9 +335,14 @@ fn markdown(d: &BacklogDiff) -> String {
         signed(i64::try_from(t.points_added).unwrap_or(0))
     ));
     out.push_str(&format!(
-        "| Removed or closed | {} | {} |\n",
+        "| Removed | {} | {} |\n",
         t.removed,
         signed(-i64::try_from(t.points_removed).unwrap_or(0))
+    ));
+    out.push_str(&format!(
+        "| Closed (split, duplicate) | {} | {} |\n",
+        t.closed,
+        signed(-i64::try_from(t.points_closed).unwrap_or(0))
     ));
     out.push_str(&format!("| Modified | {} | |\n", t.modified));
     out.push_str(&format!(
