@@ -166,7 +166,9 @@ pub fn diff(
     let mut old_items: HashMap<String, Version> = HashMap::new();
     let mut new_items: HashMap<String, Version> = HashMap::new();
     let mut changed_paths: HashSet<String> = HashSet::new();
-    let link = git2::FileMode::Link;
+    // Regular files only: symlinks and submodules are not items.
+    let is_file =
+        |m: git2::FileMode| matches!(m, git2::FileMode::Blob | git2::FileMode::BlobExecutable);
     for delta in delta_list.deltas() {
         let status = delta.status();
         if !matches!(
@@ -185,7 +187,7 @@ pub fn diff(
             let f = delta.old_file();
             let path = file_path(&f);
             changed_paths.insert(path.clone());
-            if f.mode() != link && is_item_path(prefix, &path) {
+            if is_file(f.mode()) && is_item_path(prefix, &path) {
                 if let Some(v) = read_blob(r, f.id(), &path, &from.rev, &mut warnings) {
                     insert_unique(&mut old_items, v, &from.rev, &mut warnings);
                 }
@@ -195,7 +197,7 @@ pub fn diff(
             let f = delta.new_file();
             let path = file_path(&f);
             changed_paths.insert(path.clone());
-            if f.mode() == link || !is_item_path(prefix, &path) {
+            if !is_file(f.mode()) || !is_item_path(prefix, &path) {
                 continue;
             }
             let version = if to.worktree {
