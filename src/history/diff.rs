@@ -326,7 +326,7 @@ pub fn diff(
     Ok(BacklogDiff {
         from: from.clone(),
         to: to.clone(),
-        items: std::mem::take(&mut items),
+        items,
         splits,
         merges,
         totals,
