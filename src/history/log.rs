@@ -110,7 +110,7 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
             let ptree = parent.tree().map_err(git_err("read tree"))?;
             let trace = trace(
                 r,
-                &ptree,
+                (&ptree, &short(parent.id())),
                 &tree,
                 prefix,
                 &path,
@@ -266,11 +266,12 @@ fn locate(
     })
 }
 
-/// Where the item (at `path` in `tree`, blob `blob_id`) is in `parent`.
+/// Where the item (at `path` in `tree`, blob `blob_id`) is in `parent` (its tree and
+/// short commit id, for warnings).
 #[allow(clippy::too_many_arguments)]
 fn trace(
     r: &Repository,
-    parent: &Tree<'_>,
+    (parent, rev): (&Tree<'_>, &str),
     tree: &Tree<'_>,
     prefix: &str,
     path: &str,
@@ -278,7 +279,6 @@ fn trace(
     id_key: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Trace, HistoryError> {
-    let rev = "parent";
     if let Ok(entry) = parent.get_path(Path::new(path)) {
         if entry.id() == blob_id {
             return Ok(Trace::Unchanged);
