@@ -9,6 +9,7 @@
 pub mod config;
 pub mod document;
 pub mod git;
+pub mod history;
 pub mod id;
 pub mod item;
 pub mod ops;

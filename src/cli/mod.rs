@@ -61,6 +61,8 @@ enum Command {
     Set(commands::set::SetArgs),
     Edit(commands::edit::EditArgs),
     Estimate(commands::estimate::EstimateArgs),
+    Diff(commands::diff::DiffArgs),
+    Log(commands::log::LogArgs),
     Fmt(commands::fmt::FmtArgs),
     Completions(commands::completions::CompletionsArgs),
     Man(commands::completions::ManArgs),

@@ -52,6 +52,11 @@ impl Ui {
         self.format == Format::Json
     }
 
+    /// Writes data to stdout as it is.
+    pub(crate) fn data(&mut self, text: &str) -> io::Result<()> {
+        self.out.write_all(text.as_bytes())
+    }
+
     /// Writes one line of data to stdout.
     pub(crate) fn line(&mut self, text: &str) -> io::Result<()> {
         self.out.write_all(text.as_bytes())?;

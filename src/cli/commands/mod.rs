@@ -2,11 +2,13 @@
 
 pub(crate) mod add;
 pub(crate) mod completions;
+pub(crate) mod diff;
 pub(crate) mod edit;
 pub(crate) mod estimate;
 pub(crate) mod fmt;
 pub(crate) mod init;
 pub(crate) mod list;
+pub(crate) mod log;
 pub(crate) mod set;
 pub(crate) mod show;
 
@@ -22,6 +24,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Set(args) => set::run(ui, ctx, args),
         Command::Edit(args) => edit::run(ui, ctx, args),
         Command::Estimate(args) => estimate::run(ui, ctx, args),
+        Command::Diff(args) => diff::run(ui, ctx, args),
+        Command::Log(args) => log::run(ui, ctx, args),
         Command::Fmt(args) => fmt::run(ui, ctx, args),
         Command::Completions(args) => completions::run(ui, args),
         Command::Man(args) => completions::run_man(ui, args),

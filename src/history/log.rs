@@ -1,0 +1,343 @@
+//! One item's refinement history: every commit that changed its file, newest first.
+//!
+//! The walk starts at HEAD (topological, then time order) and tracks the item's path per
+//! commit. For each commit the item's blob is compared with the first parent's: equal
+//! blob ids mean "unchanged" without reading anything. When the path is missing in the
+//! parent (the file was renamed or moved), the files the commit removed are searched for
+//! one whose front matter has the same `id`. Side branches are followed too (each parent
+//! gets the item's path in it); a merge commit is reported when the item differs from
+//! its first parent.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use git2::{Delta, DiffOptions, Oid, Repository, Sort, Tree};
+use serde::Serialize;
+
+use super::{
+    FieldChange, HistoryError, OrderKey, Version, compare, fill_neighbours, git_err, is_item_path,
+    net_places, order_key, read_blob, read_order_keys, set_places, tree_item_files,
+};
+use crate::git::{Repo, parse_trailers};
+
+/// One commit that changed the item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogEntry {
+    /// The commit id.
+    pub commit: String,
+    /// Commit time as `YYYY-MM-DD HH:MM UTC`.
+    pub date: String,
+    /// Commit time, Unix seconds.
+    pub timestamp: i64,
+    /// Author name.
+    pub author: String,
+    /// Author email.
+    pub email: String,
+    /// The commit's summary line.
+    pub summary: String,
+    /// The `Backlog-Op` trailer, if any (a hint; `changes` is computed from the files).
+    pub op: Option<String>,
+    /// Whether the commit is a merge (compared with its first parent).
+    pub merge: bool,
+    /// `true` when this commit created the item.
+    pub created: bool,
+    /// The item's path in this commit.
+    pub path: String,
+    /// Field-level changes from the first parent's version (empty when created).
+    pub changes: Vec<FieldChange>,
+}
+
+/// An item's history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemLog {
+    /// The item's ID.
+    pub id: String,
+    /// Its title in HEAD.
+    pub title: String,
+    /// Its path in HEAD.
+    pub path: String,
+    /// Commits that changed it, newest first.
+    pub entries: Vec<LogEntry>,
+    /// Versions that could not be read (`path:line at commit: message`).
+    pub warnings: Vec<String>,
+}
+
+/// How the item's file in a commit relates to a parent.
+enum Trace {
+    /// Same blob at the same path.
+    Unchanged,
+    /// The parent has the item at `Version::path` with other content.
+    Changed(Box<Version>),
+    /// The parent does not have the item.
+    Absent,
+}
+
+/// The history of the item `query` (an ID or unique prefix, as in HEAD).
+pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryError> {
+    let r = repo.inner();
+    let head = r
+        .head()
+        .and_then(|h| h.peel_to_commit())
+        .map_err(|_| HistoryError::NoCommits)?;
+    let head_tree = head.tree().map_err(git_err("read tree"))?;
+    let mut warnings = Vec::new();
+    let current = locate(r, &head_tree, prefix, query, &mut warnings)?;
+    let id_key = crate::id::key(&current.item.id);
+
+    let mut walk = r.revwalk().map_err(git_err("walk history"))?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
+        .map_err(git_err("walk history"))?;
+    walk.push(head.id()).map_err(git_err("walk history"))?;
+    // The item's path in each commit still to visit.
+    let mut paths: HashMap<Oid, String> = HashMap::from([(head.id(), current.path.clone())]);
+    let mut entries = Vec::new();
+    // Order keys by blob, shared by the commits that need the whole order (rank moves).
+    let mut key_cache: HashMap<Oid, Option<OrderKey>> = HashMap::new();
+    for oid in walk {
+        let oid = oid.map_err(git_err("walk history"))?;
+        let Some(path) = paths.remove(&oid) else {
+            continue;
+        };
+        let commit = r.find_commit(oid).map_err(git_err("read commit"))?;
+        let tree = commit.tree().map_err(git_err("read tree"))?;
+        let Some(entry) = tree.get_path(Path::new(&path)).ok() else {
+            continue;
+        };
+        let blob_id = entry.id();
+        let rev = short(oid);
+        let mut first: Option<Trace> = None;
+        for (i, parent) in commit.parents().enumerate() {
+            let ptree = parent.tree().map_err(git_err("read tree"))?;
+            let trace = trace(
+                r,
+                (&ptree, &short(parent.id())),
+                &tree,
+                prefix,
+                &path,
+                blob_id,
+                &id_key,
+                &mut warnings,
+            )?;
+            match &trace {
+                Trace::Unchanged => {
+                    paths.entry(parent.id()).or_insert_with(|| path.clone());
+                }
+                Trace::Changed(v) => {
+                    paths.entry(parent.id()).or_insert_with(|| v.path.clone());
+                }
+                Trace::Absent => {}
+            }
+            if i == 0 {
+                first = Some(trace);
+            }
+        }
+        let (created, changes) = match first {
+            Some(Trace::Unchanged) => continue,
+            Some(Trace::Changed(old)) => {
+                let Some(new) = read_blob(r, blob_id, &path, &rev, &mut warnings) else {
+                    continue;
+                };
+                let mut changes = compare(&old, &new);
+                if changes
+                    .iter()
+                    .any(|c| matches!(c, FieldChange::Rank { .. }))
+                {
+                    let parent_tree = commit
+                        .parent(0)
+                        .and_then(|p| p.tree())
+                        .map_err(git_err("read tree"))?;
+                    let before = tree_order(r, &parent_tree, prefix, &mut key_cache)?;
+                    let after = tree_order(r, &tree, prefix, &mut key_cache)?;
+                    let (ox, nx) = (order_key(&old.item), order_key(&new.item));
+                    fill_neighbours(&mut changes, &after, &nx);
+                    set_places(&mut changes, net_places(&before, &after, &ox, &nx));
+                }
+                (false, changes)
+            }
+            Some(Trace::Absent) | None => (true, Vec::new()),
+        };
+        let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+        let author = commit.author();
+        let time = commit.time().seconds();
+        entries.push(LogEntry {
+            commit: oid.to_string(),
+            date: format_time(time),
+            timestamp: time,
+            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            summary: message.lines().next().unwrap_or_default().to_owned(),
+            op: parse_trailers(&message).0,
+            merge: commit.parent_count() > 1,
+            created,
+            path,
+            changes,
+        });
+    }
+    Ok(ItemLog {
+        id: current.item.id.clone(),
+        title: current.item.title.clone(),
+        path: current.path.clone(),
+        entries,
+        warnings,
+    })
+}
+
+/// The backlog order of a tree (sorted order keys), reading only blobs not in `cache`.
+fn tree_order(
+    r: &Repository,
+    tree: &Tree<'_>,
+    prefix: &str,
+    cache: &mut HashMap<Oid, Option<OrderKey>>,
+) -> Result<Vec<OrderKey>, HistoryError> {
+    let files = tree_item_files(r, tree, prefix)?;
+    let missing: Vec<(String, Oid)> = files
+        .iter()
+        .filter(|(_, oid)| !cache.contains_key(oid))
+        .cloned()
+        .collect();
+    cache.extend(read_order_keys(r, &missing));
+    let mut keys: Vec<OrderKey> = files
+        .iter()
+        .filter_map(|(_, oid)| cache.get(oid).cloned().flatten())
+        .collect();
+    keys.sort();
+    Ok(keys)
+}
+
+fn short(oid: Oid) -> String {
+    oid.to_string()[..10].to_owned()
+}
+
+/// `YYYY-MM-DD HH:MM UTC`.
+pub(crate) fn format_time(secs: i64) -> String {
+    let minutes = secs.rem_euclid(86_400) / 60;
+    format!(
+        "{} {:02}:{:02} UTC",
+        crate::text::date_from_unix(secs),
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// Finds the item `query` in `tree`: files named after the query first, then every file.
+fn locate(
+    r: &Repository,
+    tree: &Tree<'_>,
+    prefix: &str,
+    query: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Version, HistoryError> {
+    let q = crate::id::key(query.trim());
+    let files = tree_item_files(r, tree, prefix)?;
+    let name_of = |p: &str| p.rsplit('/').next().unwrap_or(p).to_ascii_uppercase();
+    let (named, others): (Vec<_>, Vec<_>) =
+        files.iter().partition(|(p, _)| name_of(p).starts_with(&q));
+    for group in [named, others] {
+        let mut matches: Vec<Version> = Vec::new();
+        let mut ignored = Vec::new();
+        for (path, oid) in group {
+            let Some(v) = read_blob(r, *oid, path, "HEAD", &mut ignored) else {
+                continue;
+            };
+            if crate::id::key(&v.item.id).starts_with(&q) {
+                matches.push(v);
+            }
+        }
+        if let Some(exact) = matches.iter().position(|v| crate::id::key(&v.item.id) == q) {
+            return Ok(matches.swap_remove(exact));
+        }
+        match matches.len() {
+            0 => {}
+            1 => return Ok(matches.remove(0)),
+            _ => {
+                let mut ids: Vec<String> = matches.into_iter().map(|v| v.item.id).collect();
+                ids.sort();
+                ids.dedup();
+                return Err(HistoryError::Ambiguous {
+                    query: query.to_owned(),
+                    matches: ids,
+                });
+            }
+        }
+        warnings.extend(ignored);
+    }
+    Err(HistoryError::UnknownItem {
+        query: query.to_owned(),
+    })
+}
+
+/// Where the item (at `path` in `tree`, blob `blob_id`) is in `parent` (its tree and
+/// short commit id, for warnings).
+#[allow(clippy::too_many_arguments)]
+fn trace(
+    r: &Repository,
+    (parent, rev): (&Tree<'_>, &str),
+    tree: &Tree<'_>,
+    prefix: &str,
+    path: &str,
+    blob_id: Oid,
+    id_key: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Trace, HistoryError> {
+    if let Ok(entry) = parent.get_path(Path::new(path)) {
+        if entry.id() == blob_id {
+            return Ok(Trace::Unchanged);
+        }
+        if let Some(v) = read_blob(r, entry.id(), path, rev, warnings)
+            && crate::id::key(&v.item.id) == id_key
+        {
+            return Ok(Trace::Changed(Box::new(v)));
+        }
+    }
+    // Renamed or moved: look at the item files this commit removed (or replaced).
+    let mut opts = DiffOptions::new();
+    opts.skip_binary_check(true).disable_pathspec_match(true);
+    if !prefix.is_empty() {
+        opts.pathspec(prefix);
+    }
+    let diff = r
+        .diff_tree_to_tree(Some(parent), Some(tree), Some(&mut opts))
+        .map_err(git_err("diff"))?;
+    let mut candidates: Vec<(String, Oid)> = diff
+        .deltas()
+        .filter(|d| {
+            matches!(
+                d.status(),
+                Delta::Deleted | Delta::Modified | Delta::Typechange
+            )
+        })
+        .filter_map(|d| {
+            let f = d.old_file();
+            let p = String::from_utf8_lossy(f.path_bytes()?).into_owned();
+            (p != path && is_item_path(prefix, &p)).then(|| (p, f.id()))
+        })
+        .collect();
+    // Files named after the item first: usually the only one read.
+    let named = |p: &str| {
+        p.rsplit('/')
+            .next()
+            .is_some_and(|n| n.to_ascii_uppercase().starts_with(id_key))
+    };
+    candidates.sort_by_key(|(p, _)| !named(p));
+    for (p, oid) in candidates {
+        let mut ignored = Vec::new();
+        if let Some(v) = read_blob(r, oid, &p, rev, &mut ignored)
+            && crate::id::key(&v.item.id) == id_key
+        {
+            return Ok(Trace::Changed(Box::new(v)));
+        }
+    }
+    Ok(Trace::Absent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_format_time_is_utc_minutes() {
+        assert_eq!(format_time(1_764_000_000), "2025-11-24 16:00 UTC");
+        assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_time(-60), "1969-12-31 23:59 UTC");
+    }
+}
