@@ -65,7 +65,7 @@ impl Ui {
 
     /// Writes a JSON document to stdout.
     pub(crate) fn json(&mut self, value: &serde_json::Value) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut self.out, value).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut self.out, value).map_err(io::Error::from)?;
         self.out.write_all(b"\n")
     }
 
