@@ -12,6 +12,7 @@ pub mod git;
 pub mod id;
 pub mod item;
 pub mod ops;
+pub mod prioritize;
 pub mod rank;
 pub mod store;
 pub mod text;

@@ -9,11 +9,13 @@ mod add;
 mod edit;
 mod estimate;
 mod set;
+mod rank;
 
 pub use add::{AddOptions, add};
 pub use edit::validate_edit;
 pub use estimate::estimate;
 pub use set::{Assignment, parse_assignment, set};
+pub use rank::{Filter, Move, Placed, Position, Reorder, rank_by, rank_move, rebalance, resolve};
 
 use crate::store::{Entry, StoreError};
 use crate::workspace::Change;
