@@ -50,6 +50,8 @@ enum Command {
     Set(commands::set::SetArgs),
     Edit(commands::edit::EditArgs),
     Estimate(commands::estimate::EstimateArgs),
+    Rank(commands::rank::RankArgs),
+    Matrix(commands::matrix::MatrixArgs),
 }
 
 /// An error on its way to the user: a message, hints, and the exit code.

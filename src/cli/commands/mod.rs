@@ -7,6 +7,8 @@ pub(crate) mod init;
 pub(crate) mod list;
 pub(crate) mod set;
 pub(crate) mod show;
+pub(crate) mod rank;
+pub(crate) mod matrix;
 
 use super::{CliError, Command, Context, Ui};
 
@@ -20,5 +22,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Set(args) => set::run(ui, ctx, args),
         Command::Edit(args) => edit::run(ui, ctx, args),
         Command::Estimate(args) => estimate::run(ui, ctx, args),
+        Command::Rank(args) => rank::run(ui, ctx, args),
+        Command::Matrix(args) => matrix::run(ui, ctx, args),
     }
 }
