@@ -8,14 +8,14 @@
 mod add;
 mod edit;
 mod estimate;
-mod set;
 mod rank;
+mod set;
 
 pub use add::{AddOptions, add};
 pub use edit::validate_edit;
 pub use estimate::estimate;
-pub use set::{Assignment, parse_assignment, set};
 pub use rank::{Filter, Move, Placed, Position, Reorder, rank_by, rank_move, rebalance, resolve};
+pub use set::{Assignment, parse_assignment, set};
 
 use crate::store::{Entry, StoreError};
 use crate::workspace::Change;

@@ -253,7 +253,12 @@ fn apply_keys(
 }
 
 fn move_line(m: &Move) -> String {
-    format!("{}: {} -> {}", m.id, m.from.as_deref().unwrap_or("unranked"), m.to)
+    format!(
+        "{}: {} -> {}",
+        m.id,
+        m.from.as_deref().unwrap_or("unranked"),
+        m.to
+    )
 }
 
 /// `A, B, C and 4 more`.
@@ -532,7 +537,12 @@ pub fn rank_by(
     );
     let extra = cycles
         .iter()
-        .map(|c| format!("Dependency cycle kept in its current order: {}", c.join(" -> ")))
+        .map(|c| {
+            format!(
+                "Dependency cycle kept in its current order: {}",
+                c.join(" -> ")
+            )
+        })
         .collect();
     // Commit body and trailers list the moves in target order.
     let mut ordered_moves: Vec<Move> = Vec::with_capacity(moves.len());
@@ -721,7 +731,10 @@ mod tests {
             entry("A", "rank: a0\nstatus: ready\nvalue: 1\nestimate: 1\n"),
             entry("O", "rank: a1\nvalue: 50\nestimate: 1\n"),
             entry("B", "rank: a2\nstatus: ready\nvalue: 5\nestimate: 1\n"),
-            entry("U", "status: ready\nvalue: 9\nestimate: 1\ncreated: 2026-01-01\n"),
+            entry(
+                "U",
+                "status: ready\nvalue: 9\nestimate: 1\ncreated: 2026-01-01\n",
+            ),
         ]);
         let filter = Filter {
             status: vec!["ready".into()],

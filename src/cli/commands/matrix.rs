@@ -109,10 +109,19 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MatrixArgs) -> Result<u8, C
         number(t.effort),
         t.effort_source.name()
     ))?;
-    let id_w = items.iter().map(|i| render::width(&i.id)).max().unwrap_or(0);
+    let id_w = items
+        .iter()
+        .map(|i| render::width(&i.id))
+        .max()
+        .unwrap_or(0);
     for (q, members) in &m.quadrants {
         ui.line("")?;
-        ui.line(&format!("{} ({}): {}", q.title(), describe(*q), members.len()))?;
+        ui.line(&format!(
+            "{} ({}): {}",
+            q.title(),
+            describe(*q),
+            members.len()
+        ))?;
         for &i in members {
             let item = items[i];
             ui.line(&format!(
@@ -126,7 +135,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MatrixArgs) -> Result<u8, C
     }
     if !m.unplaced.is_empty() {
         ui.line("")?;
-        ui.line(&format!("Not placed (missing value or estimate): {}", m.unplaced.len()))?;
+        ui.line(&format!(
+            "Not placed (missing value or estimate): {}",
+            m.unplaced.len()
+        ))?;
         for (i, missing) in &m.unplaced {
             let item = items[*i];
             ui.line(&format!(

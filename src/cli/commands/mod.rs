@@ -5,10 +5,10 @@ pub(crate) mod edit;
 pub(crate) mod estimate;
 pub(crate) mod init;
 pub(crate) mod list;
+pub(crate) mod matrix;
+pub(crate) mod rank;
 pub(crate) mod set;
 pub(crate) mod show;
-pub(crate) mod rank;
-pub(crate) mod matrix;
 
 use super::{CliError, Command, Context, Ui};
 

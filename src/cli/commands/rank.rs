@@ -59,6 +59,17 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &RankArgs) -> Result<u8, Cli
     if !matches!(ui.format, Format::Text | Format::Json) {
         return Err(CliError::format("rank", ui.format, &["text", "json"]));
     }
+    let by_only = [
+        (args.dry_run, "--dry-run"),
+        (!args.status.is_empty(), "--status"),
+        (!args.label.is_empty(), "--label"),
+        (args.owner.is_some(), "--owner"),
+        (args.kind.is_some(), "--type"),
+    ];
+    if let Some((_, flag)) = by_only.iter().find(|(set, _)| *set && args.by.is_none()) {
+        return Err(CliError::user(format!("{flag} only works with --by MODEL"))
+            .hint("for example: backlog rank --by wsjf --dry-run --status ready"));
+    }
     let ws = ctx.workspace()?;
     if let Some(model) = &args.by {
         let model = Model::parse(model)
@@ -74,7 +85,11 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &RankArgs) -> Result<u8, Cli
         let outcome = rebalance(&loaded)?;
         let done = format!(
             "Respread {} rank keys ({} files changed).",
-            loaded.entries.iter().filter(|e| e.item.rank.is_some()).count(),
+            loaded
+                .entries
+                .iter()
+                .filter(|e| e.item.rank.is_some())
+                .count(),
             outcome.change.writes.len()
         );
         finish(ui, &ws, "rank", &outcome, &done)?;
@@ -94,7 +109,11 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &RankArgs) -> Result<u8, Cli
     };
     finish(ui, &ws, "rank", &outcome, &done)?;
     if matches!(position, Position::Bottom) && !outcome.change.is_empty() {
-        let unranked = loaded.entries.iter().filter(|e| e.item.rank.is_none()).count();
+        let unranked = loaded
+            .entries
+            .iter()
+            .filter(|e| e.item.rank.is_none())
+            .count();
         if unranked > 0 {
             ui.status(&format!(
                 "{unranked} unranked items still sort below it (rank them to place them)."
@@ -211,8 +230,16 @@ fn print_order(ui: &mut Ui, reorder: &Reorder) -> Result<(), CliError> {
         .map(|p| render::width(&p.id))
         .max()
         .unwrap_or(0);
-    let scored: Vec<&Placed> = reorder.order.iter().filter(|p| p.priority.is_some()).collect();
-    let unscored: Vec<&Placed> = reorder.order.iter().filter(|p| p.priority.is_none()).collect();
+    let scored: Vec<&Placed> = reorder
+        .order
+        .iter()
+        .filter(|p| p.priority.is_some())
+        .collect();
+    let unscored: Vec<&Placed> = reorder
+        .order
+        .iter()
+        .filter(|p| p.priority.is_none())
+        .collect();
     ui.line(&format!(
         "Order by {} ({} items, {} unscored):",
         reorder.model.name(),
@@ -221,7 +248,13 @@ fn print_order(ui: &mut Ui, reorder: &Reorder) -> Result<(), CliError> {
     ))?;
     for (n, p) in reorder.order.iter().enumerate() {
         let priority = p.priority.map_or_else(|| "-".to_owned(), number);
-        let mut row = format!("{:>4}. {:id_w$}  {:>6}  {}", n + 1, p.id, priority, sanitize(&p.title));
+        let mut row = format!(
+            "{:>4}. {:id_w$}  {:>6}  {}",
+            n + 1,
+            p.id,
+            priority,
+            sanitize(&p.title)
+        );
         if let Some(from) = &p.inherited_from {
             row.push_str(&format!("  (prerequisite of {})", sanitize(from)));
         }
