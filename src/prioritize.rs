@@ -580,7 +580,7 @@ mod tests {
 
     #[test]
     fn test_matrix_quadrants_and_medians() {
-        let items = vec![
+        let items = [
             item("QW", "value: 13\nestimate: 1\n"),
             item("BB", "value: 13\nestimate: 8\n"),
             item("FI", "value: 1\nestimate: 1\n"),

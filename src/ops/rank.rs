@@ -5,6 +5,8 @@
 //! possible) and [`assign_keys`] picks keys between the neighbours that stay put: moving
 //! one item rewrites the `rank` line of that one file.
 
+use std::collections::HashMap;
+
 use crate::config::Config;
 use crate::document::FieldValue;
 use crate::item::Item;
@@ -97,6 +99,9 @@ pub struct Reorder {
     pub cycles: Vec<Vec<String>>,
     /// Items that match the filter but are done or closed, left where they are.
     pub skipped_closed: usize,
+    /// `(item, dependency)`: a selected item that ends up above an open item it depends
+    /// on, which the filter left out (so it was not moved).
+    pub outside_dependencies: Vec<(String, String)>,
     /// The files to write and the commit (empty when the order is already right).
     pub outcome: Outcome,
 }
@@ -383,6 +388,42 @@ pub fn rebalance(loaded: &Loaded) -> Result<Outcome, OpError> {
     })
 }
 
+/// Selected items ranked above an open dependency outside the selection, given the final
+/// order (indices into `entries`).
+fn outside_dependencies(
+    entries: &[Entry],
+    order: &[usize],
+    subset: &[usize],
+    config: &Config,
+) -> Vec<(String, String)> {
+    let mut position = vec![0; entries.len()];
+    for (p, &i) in order.iter().enumerate() {
+        position[i] = p;
+    }
+    let mut selected = vec![false; entries.len()];
+    for &i in subset {
+        selected[i] = true;
+    }
+    let index: HashMap<String, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (crate::id::key(&e.item.id), i))
+        .collect();
+    let mut found = Vec::new();
+    for &s in subset {
+        for dep in &entries[s].item.depends_on {
+            let Some(&d) = index.get(&crate::id::key(dep)) else {
+                continue;
+            };
+            let open = !config.is_closed_status(entries[d].item.status_or_default());
+            if open && !selected[d] && position[d] > position[s] {
+                found.push((entries[s].item.id.clone(), entries[d].item.id.clone()));
+            }
+        }
+    }
+    found
+}
+
 /// Longest strictly increasing subsequence of `values`; returns the positions in
 /// `values` that belong to it.
 fn longest_increasing(values: &[usize]) -> Vec<usize> {
@@ -502,11 +543,17 @@ pub fn rank_by(
 
     let keys = assign_keys(entries, &order, &moved)?;
     let (changed, moves) = apply_keys(entries, keys)?;
+    let outside_dependencies = outside_dependencies(entries, &order, &subset, config);
     let id = |i: usize| entries[subset[i]].item.id.clone();
     let cycles: Vec<Vec<String>> = plan
         .cycles
         .iter()
         .map(|c| c.iter().map(|&i| id(i)).collect())
+        .collect();
+    let by_id: HashMap<&str, usize> = moves
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i))
         .collect();
     let order: Vec<Placed> = plan
         .order
@@ -520,7 +567,7 @@ pub fn rank_by(
                 priority: r.priority,
                 inherited_from: r.inherited_from.map(id),
                 missing: r.missing.clone(),
-                moved: moves.iter().find(|m| m.id == item.id).cloned(),
+                moved: by_id.get(item.id.as_str()).map(|&m| moves[m].clone()),
             }
         })
         .collect();
@@ -556,6 +603,7 @@ pub fn rank_by(
         order,
         cycles,
         skipped_closed,
+        outside_dependencies,
         outcome: Outcome {
             change: change_for(summary, &changed, &ordered_moves, extra),
             items: changed,
@@ -744,6 +792,27 @@ mod tests {
         assert_eq!(after(&l, &r.outcome), ["U", "B", "A", "O"]);
         assert_eq!(r.outcome.change.writes.len(), 2);
         assert!(!r.outcome.change.items.contains(&"O".to_owned()));
+        assert!(r.outside_dependencies.is_empty());
+        let l = loaded(vec![
+            entry("O", "rank: a0\nvalue: 1\nestimate: 1\n"),
+            entry("P", "rank: a1\nstatus: draft\n"),
+            entry(
+                "A",
+                "rank: a2\nstatus: ready\nvalue: 9\nestimate: 1\ndepends_on: [P]\n",
+            ),
+        ]);
+        let r = rank_by(&l, &Config::default(), Model::Wsjf, &filter).unwrap();
+        assert!(r.outcome.change.is_empty());
+        assert!(r.outside_dependencies.is_empty());
+        let l = loaded(vec![
+            entry(
+                "A",
+                "rank: a0\nstatus: ready\nvalue: 9\nestimate: 1\ndepends_on: [P]\n",
+            ),
+            entry("P", "rank: a1\nstatus: draft\n"),
+        ]);
+        let r = rank_by(&l, &Config::default(), Model::Wsjf, &filter).unwrap();
+        assert_eq!(r.outside_dependencies, [("A".to_owned(), "P".to_owned())]);
     }
 
     proptest! {

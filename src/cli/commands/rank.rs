@@ -162,6 +162,16 @@ fn run_by(ui: &mut Ui, ws: &Workspace, args: &RankArgs, model: Model) -> Result<
             sanitize(&cycle.join(" -> "))
         ));
     }
+    for (item, dep) in &reorder.outside_dependencies {
+        ui.warn(&format!(
+            "{} ranks above {}, which it depends on but which the filter left out; \
+             consider `backlog rank {} --before {}`",
+            sanitize(item),
+            sanitize(dep),
+            sanitize(dep),
+            sanitize(item)
+        ));
+    }
     let recorded = if args.dry_run {
         None
     } else {
@@ -185,6 +195,7 @@ fn run_by(ui: &mut Ui, ws: &Workspace, args: &RankArgs, model: Model) -> Result<
             "unscored": unscored.iter().map(|p| json!({"id": p.id, "missing": p.missing})).collect::<Vec<_>>(),
             "scored": scored.len(),
             "cycles": reorder.cycles,
+            "outside_dependencies": reorder.outside_dependencies.iter().map(|(i, d)| json!({"id": i, "depends_on": d})).collect::<Vec<_>>(),
             "skipped_closed": reorder.skipped_closed,
             "items": reorder.outcome.items.iter().map(|e| render::item_json(e, false)).collect::<Vec<_>>(),
             "commit": commit,
