@@ -14,7 +14,10 @@ mod set;
 pub use add::{AddOptions, add};
 pub use edit::validate_edit;
 pub use estimate::estimate;
-pub use rank::{Filter, Move, Placed, Position, Reorder, rank_by, rank_move, rebalance, resolve};
+pub use rank::{
+    Filter, Move, Placed, Position, RankIndex, RankSlot, Reorder, rank_by, rank_index, rank_move,
+    rank_move_indexed, rebalance, rebalance_indexed, resolve,
+};
 pub use set::{Assignment, parse_assignment, set};
 
 use crate::store::{Entry, StoreError};

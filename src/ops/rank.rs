@@ -8,12 +8,36 @@
 use std::collections::HashMap;
 
 use crate::config::Config;
+use crate::document::Document;
 use crate::document::FieldValue;
 use crate::item::Item;
 use crate::ops::{OpError, Outcome, refresh};
 use crate::prioritize::{Model, target_order};
-use crate::store::{Entry, Loaded, StoreError};
+use crate::store::{Entry, LoadError, Loaded, Store, StoreError};
 use crate::workspace::Change;
+
+/// What ordering needs to know about one item: its ID, its key, and where the key is.
+pub(crate) trait Slot {
+    fn slot_id(&self) -> &str;
+    fn slot_rank(&self) -> Option<&str>;
+    fn slot_path(&self) -> &str;
+    fn slot_rank_line(&self) -> usize;
+}
+
+impl Slot for Entry {
+    fn slot_id(&self) -> &str {
+        &self.item.id
+    }
+    fn slot_rank(&self) -> Option<&str> {
+        self.item.rank.as_deref()
+    }
+    fn slot_path(&self) -> &str {
+        &self.path
+    }
+    fn slot_rank_line(&self) -> usize {
+        self.doc.key_line("rank").unwrap_or(1)
+    }
+}
 
 /// Where `rank ID` puts the item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,15 +139,19 @@ impl Reorder {
 
 /// Finds the entry an ID or unique ID prefix names (case-insensitive).
 pub fn resolve(entries: &[Entry], query: &str) -> Result<usize, OpError> {
+    resolve_in(entries, query)
+}
+
+fn resolve_in<T: Slot>(entries: &[T], query: &str) -> Result<usize, OpError> {
     let q = query.trim().to_ascii_uppercase();
     if let Some(i) = entries
         .iter()
-        .position(|e| e.item.id.eq_ignore_ascii_case(&q))
+        .position(|e| e.slot_id().eq_ignore_ascii_case(&q))
     {
         return Ok(i);
     }
     let matching: Vec<usize> = (0..entries.len())
-        .filter(|&i| entries[i].item.id.to_ascii_uppercase().starts_with(&q))
+        .filter(|&i| entries[i].slot_id().to_ascii_uppercase().starts_with(&q))
         .collect();
     match matching.as_slice() {
         [one] => Ok(*one),
@@ -131,8 +159,8 @@ pub fn resolve(entries: &[Entry], query: &str) -> Result<usize, OpError> {
             let mut close: Vec<(usize, &str)> = entries
                 .iter()
                 .map(|e| {
-                    let d = crate::text::edit_distance(&e.item.id.to_ascii_uppercase(), &q);
-                    (d, e.item.id.as_str())
+                    let d = crate::text::edit_distance(&e.slot_id().to_ascii_uppercase(), &q);
+                    (d, e.slot_id())
                 })
                 .filter(|(d, _)| *d <= 2)
                 .collect();
@@ -147,7 +175,7 @@ pub fn resolve(entries: &[Entry], query: &str) -> Result<usize, OpError> {
             let mut ids: Vec<String> = many
                 .iter()
                 .take(10)
-                .map(|&i| entries[i].item.id.clone())
+                .map(|&i| entries[i].slot_id().to_owned())
                 .collect();
             ids.sort();
             Err(StoreError::Ambiguous {
@@ -159,30 +187,28 @@ pub fn resolve(entries: &[Entry], query: &str) -> Result<usize, OpError> {
     }
 }
 
-fn valid_rank(entry: &Entry) -> Option<&str> {
+fn valid_rank<T: Slot>(entry: &T) -> Option<&str> {
     entry
-        .item
-        .rank
-        .as_deref()
+        .slot_rank()
         .filter(|r| crate::rank::validate(r).is_ok())
 }
 
-fn invalid_key(entry: &Entry) -> OpError {
+fn invalid_key<T: Slot>(entry: &T) -> OpError {
     OpError::Invalid(format!(
         "{}:{}: rank key {:?} of {} is not a valid key; run `backlog rank --rebalance` to \
          respread the keys",
-        entry.path,
-        entry.doc.key_line("rank").unwrap_or(1),
-        crate::text::sanitize(entry.item.rank.as_deref().unwrap_or_default()),
-        entry.item.id
+        entry.slot_path(),
+        entry.slot_rank_line(),
+        crate::text::sanitize(entry.slot_rank().unwrap_or_default()),
+        entry.slot_id()
     ))
 }
 
 /// Picks new keys for the `moved` entries so that sorting by key gives `order` (indices
 /// into `entries`; entries not moved must appear in their current relative order). Each
 /// run of moved items gets keys between the unmoved neighbours around it.
-pub(crate) fn assign_keys(
-    entries: &[Entry],
+pub(crate) fn assign_keys<T: Slot>(
+    entries: &[T],
     order: &[usize],
     moved: &[bool],
 ) -> Result<Vec<(usize, String)>, OpError> {
@@ -199,12 +225,12 @@ pub(crate) fn assign_keys(
         }
         let lower = match i.checked_sub(1).map(|p| &entries[order[p]]) {
             None => None,
-            Some(e) => match (e.item.rank.as_deref(), valid_rank(e)) {
+            Some(e) => match (e.slot_rank(), valid_rank(e)) {
                 (_, Some(key)) => Some(key),
                 (None, _) => {
                     return Err(OpError::Invalid(format!(
                         "cannot rank items below {}, which has no rank key yet",
-                        e.item.id
+                        e.slot_id()
                     )));
                 }
                 (Some(_), None) => return Err(invalid_key(e)),
@@ -212,7 +238,7 @@ pub(crate) fn assign_keys(
         };
         let upper = match order.get(j).map(|&n| &entries[n]) {
             None => None,
-            Some(e) => match (e.item.rank.as_deref(), valid_rank(e)) {
+            Some(e) => match (e.slot_rank(), valid_rank(e)) {
                 (_, Some(key)) => Some(key),
                 (None, _) => None,
                 (Some(_), None) => return Err(invalid_key(e)),
@@ -220,7 +246,7 @@ pub(crate) fn assign_keys(
         };
         if let (Some(lo), Some(hi)) = (lower, upper) {
             if lo >= hi {
-                let (a, b) = (&entries[order[i - 1]].item.id, &entries[order[j]].item.id);
+                let (a, b) = (entries[order[i - 1]].slot_id(), entries[order[j]].slot_id());
                 return Err(OpError::Invalid(format!(
                     "{a} and {b} have the same rank key {lo:?}, so nothing fits between them; \
                      run `backlog rank --rebalance` to respread the keys"
@@ -295,23 +321,33 @@ fn change_for(summary: String, changed: &[Entry], moves: &[Move], extra: Vec<Str
     }
 }
 
-/// Moves one item before or after another, or to the top or bottom. Only the moved item's
-/// `rank` line changes (plus the anchor's, when `--after` names an unranked item: it is
-/// ranked first, so something can follow it).
-pub fn rank_move(loaded: &Loaded, query: &str, position: &Position) -> Result<Outcome, OpError> {
-    let entries = &loaded.entries;
-    let x = resolve(entries, query)?;
+/// A planned move: the item, the new keys (none when it is already in place), and the
+/// place in words (`before B-12`).
+struct MovePlan {
+    item: usize,
+    keys: Vec<(usize, String)>,
+    place: String,
+}
+
+fn plan_move<T: Slot>(slots: &[T], query: &str, position: &Position) -> Result<MovePlan, OpError> {
+    let x = resolve_in(slots, query)?;
     let anchor = match position {
-        Position::Before(a) | Position::After(a) => Some(resolve(entries, a)?),
+        Position::Before(a) | Position::After(a) => Some(resolve_in(slots, a)?),
         Position::Top | Position::Bottom => None,
     };
     if anchor == Some(x) {
         return Err(OpError::Invalid(format!(
             "cannot rank {} relative to itself",
-            entries[x].item.id
+            slots[x].slot_id()
         )));
     }
-    let n = entries.len();
+    let place = match (position, anchor) {
+        (Position::Before(_), Some(a)) => format!("before {}", slots[a].slot_id()),
+        (Position::After(_), Some(a)) => format!("after {}", slots[a].slot_id()),
+        (Position::Top, _) => "to the top".to_owned(),
+        _ => "to the bottom".to_owned(),
+    };
+    let n = slots.len();
     let mut moved = vec![false; n];
     moved[x] = true;
     let mut order: Vec<usize> = (0..n).filter(|&i| i != x).collect();
@@ -319,51 +355,324 @@ pub fn rank_move(loaded: &Loaded, query: &str, position: &Position) -> Result<Ou
     let ranked_end = |order: &[usize]| {
         order
             .iter()
-            .position(|&i| entries[i].item.rank.is_none())
+            .position(|&i| slots[i].slot_rank().is_none())
             .unwrap_or(order.len())
     };
     let mut insert = vec![x];
-    let at = match position {
-        Position::Top => 0,
-        Position::Bottom => ranked_end(&order),
-        Position::Before(_) | Position::After(_) => {
-            let a = anchor.unwrap_or(x);
-            let unranked_anchor = entries[a].item.rank.is_none();
-            match position {
-                Position::Before(_) if unranked_anchor => ranked_end(&order),
-                Position::After(_) if unranked_anchor => {
-                    moved[a] = true;
-                    order.retain(|&i| i != a);
-                    insert = vec![a, x];
-                    ranked_end(&order)
-                }
-                Position::After(_) => order.iter().position(|&i| i == a).unwrap_or(0) + 1,
-                _ => order.iter().position(|&i| i == a).unwrap_or(0),
-            }
+    let at = match (position, anchor) {
+        (Position::Top, _) => 0,
+        (Position::Before(_), Some(a)) if slots[a].slot_rank().is_some() => {
+            order.iter().position(|&i| i == a).unwrap_or(0)
         }
+        (Position::After(_), Some(a)) if slots[a].slot_rank().is_some() => {
+            order.iter().position(|&i| i == a).unwrap_or(0) + 1
+        }
+        (Position::After(_), Some(a)) => {
+            // The anchor has no key: it gets one first, so something can follow it.
+            moved[a] = true;
+            order.retain(|&i| i != a);
+            insert = vec![a, x];
+            ranked_end(&order)
+        }
+        // --bottom, or --before an unranked item: below every ranked item.
+        _ => ranked_end(&order),
     };
     order.splice(at..at, insert);
     let already = order.iter().enumerate().all(|(p, &i)| p == i)
-        && (0..n).all(|i| !moved[i] || entries[i].item.rank.is_some());
-    if already {
+        && (0..n).all(|i| !moved[i] || slots[i].slot_rank().is_some());
+    let keys = if already {
+        Vec::new()
+    } else {
+        assign_keys(slots, &order, &moved)?
+    };
+    Ok(MovePlan {
+        item: x,
+        keys,
+        place,
+    })
+}
+
+/// Moves one item before or after another, or to the top or bottom. Only the moved item's
+/// `rank` line changes (plus the anchor's, when `--after` names an unranked item: it is
+/// ranked first, so something can follow it).
+pub fn rank_move(loaded: &Loaded, query: &str, position: &Position) -> Result<Outcome, OpError> {
+    let entries = &loaded.entries;
+    let plan = plan_move(entries, query, position)?;
+    if plan.keys.is_empty() {
         return Ok(Outcome {
             change: Change::default(),
-            items: vec![entries[x].clone()],
+            items: vec![entries[plan.item].clone()],
         });
     }
-    let keys = assign_keys(entries, &order, &moved)?;
-    let (changed, moves) = apply_keys(entries, keys)?;
-    let id = &entries[x].item.id;
-    let place = match (position, anchor) {
-        (Position::Before(_), Some(a)) => format!("before {}", entries[a].item.id),
-        (Position::After(_), Some(a)) => format!("after {}", entries[a].item.id),
-        (Position::Top, _) => "to the top".to_owned(),
-        _ => "to the bottom".to_owned(),
-    };
+    let (changed, moves) = apply_keys(entries, plan.keys)?;
+    let summary = format!("rank {}: {}", entries[plan.item].item.id, plan.place);
     Ok(Outcome {
-        change: change_for(format!("rank {id}: {place}"), &changed, &moves, Vec::new()),
+        change: change_for(summary, &changed, &moves, Vec::new()),
         items: changed,
     })
+}
+
+/// [`rank_move`] on a [`RankIndex`]: only the files that get a new key are parsed.
+pub fn rank_move_indexed(
+    store: &Store,
+    index: &RankIndex,
+    query: &str,
+    position: &Position,
+) -> Result<Outcome, OpError> {
+    let plan = plan_move(&index.slots, query, position)?;
+    if plan.keys.is_empty() {
+        return Ok(Outcome {
+            change: Change::default(),
+            items: vec![load_slot(store, &index.slots[plan.item])?],
+        });
+    }
+    let (changed, moves) = apply_indexed(store, index, plan.keys)?;
+    let summary = format!("rank {}: {}", index.slots[plan.item].id, plan.place);
+    Ok(Outcome {
+        change: change_for(summary, &changed, &moves, Vec::new()),
+        items: changed,
+    })
+}
+
+/// Loads the full entry of an indexed item, checking it still matches the index.
+fn load_slot(store: &Store, slot: &RankSlot) -> Result<Entry, OpError> {
+    let entry = store
+        .load_file(&store.absolute(&slot.path))
+        .map_err(|e| OpError::Store(StoreError::Load(e)))?;
+    if entry.item.rank != slot.rank || !entry.item.id.eq_ignore_ascii_case(&slot.id) {
+        return Err(OpError::Invalid(format!(
+            "{} changed while it was being read; run the command again",
+            slot.path
+        )));
+    }
+    Ok(entry)
+}
+
+/// [`apply_keys`] for indexed items: parses only the files that get a new key.
+fn apply_indexed(
+    store: &Store,
+    index: &RankIndex,
+    keys: Vec<(usize, String)>,
+) -> Result<(Vec<Entry>, Vec<Move>), OpError> {
+    use rayon::prelude::*;
+    let changing: Vec<(usize, String)> = keys
+        .into_iter()
+        .filter(|(i, key)| index.slots[*i].rank.as_deref() != Some(key.as_str()))
+        .collect();
+    let entries = changing
+        .par_iter()
+        .map(|(i, _)| load_slot(store, &index.slots[*i]))
+        .collect::<Result<Vec<Entry>, OpError>>()?;
+    let keys = changing
+        .into_iter()
+        .enumerate()
+        .map(|(n, (_, key))| (n, key))
+        .collect();
+    apply_keys(&entries, keys)
+}
+
+/// [`rebalance`] on a [`RankIndex`]: only the files whose key changes are parsed.
+pub fn rebalance_indexed(store: &Store, index: &RankIndex) -> Result<Outcome, OpError> {
+    let ranked: Vec<usize> = (0..index.slots.len())
+        .filter(|&i| index.slots[i].rank.is_some())
+        .collect();
+    let fresh = crate::rank::n_keys_between(None, None, ranked.len())
+        .map_err(|e| OpError::Invalid(format!("cannot compute rank keys: {e}")))?;
+    let keys: Vec<(usize, String)> = ranked.iter().copied().zip(fresh).collect();
+    let (changed, moves) = apply_indexed(store, index, keys)?;
+    let summary = format!(
+        "rank --rebalance: respread {} of {} keys",
+        moves.len(),
+        ranked.len()
+    );
+    Ok(Outcome {
+        change: change_for(summary, &changed, &moves, Vec::new()),
+        items: changed,
+    })
+}
+
+/// One item as the rank index sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RankSlot {
+    /// Path relative to the workspace root.
+    pub path: String,
+    /// The item's ID.
+    pub id: String,
+    /// Its rank key.
+    pub rank: Option<String>,
+    /// Its creation date (orders unranked items).
+    pub created: Option<String>,
+    /// 1-based line of the `rank` key.
+    pub rank_line: usize,
+}
+
+impl Slot for RankSlot {
+    fn slot_id(&self) -> &str {
+        &self.id
+    }
+    fn slot_rank(&self) -> Option<&str> {
+        self.rank.as_deref()
+    }
+    fn slot_path(&self) -> &str {
+        &self.path
+    }
+    fn slot_rank_line(&self) -> usize {
+        self.rank_line
+    }
+}
+
+/// The backlog order read cheaply: the `id`, `rank` and `created` lines of every item, in
+/// backlog order. Files whose lines are not plain `key: value` fall back to a full parse;
+/// files that do not load are in `errors`, as with [`Store::load_all`].
+#[derive(Debug, Default)]
+pub struct RankIndex {
+    /// Items in backlog order.
+    pub slots: Vec<RankSlot>,
+    /// Files that did not load.
+    pub errors: Vec<LoadError>,
+}
+
+/// Builds the [`RankIndex`] of the backlog (in parallel).
+pub fn rank_index(store: &Store) -> RankIndex {
+    use rayon::prelude::*;
+    let (files, mut errors) = store.item_files();
+    let results: Vec<Result<RankSlot, LoadError>> =
+        files.par_iter().map(|p| index_file(store, p)).collect();
+    let mut slots = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(slot) => slots.push(slot),
+            Err(e) => errors.push(e),
+        }
+    }
+    // The same order as `store::order_key`.
+    slots.sort_by(|a, b| {
+        let key = |s: &RankSlot| match &s.rank {
+            Some(r) => (false, r.clone(), String::new(), s.id.clone()),
+            None => (
+                true,
+                String::new(),
+                s.created.clone().unwrap_or_else(|| "~".to_owned()),
+                s.id.clone(),
+            ),
+        };
+        key(a).cmp(&key(b))
+    });
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    RankIndex { slots, errors }
+}
+
+fn index_file(store: &Store, path: &std::path::Path) -> Result<RankSlot, LoadError> {
+    let quick = std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.len() <= crate::document::MAX_FILE_BYTES as u64)
+        .and_then(|_| std::fs::read(path).ok())
+        .and_then(|bytes| Document::parse(&bytes).ok())
+        .and_then(|doc| scan_front(doc.front_text(), doc.front_matter_line() + 1));
+    if let Some((id, rank, created, rank_line)) = quick {
+        return Ok(RankSlot {
+            path: store.relative(path),
+            id,
+            rank,
+            created,
+            rank_line,
+        });
+    }
+    let entry = store.load_file(path)?;
+    Ok(RankSlot {
+        rank_line: entry.slot_rank_line(),
+        path: entry.path,
+        id: entry.item.id,
+        rank: entry.item.rank,
+        created: entry.item.created,
+    })
+}
+
+/// Reads `id`, `rank` and `created` from front-matter text (whose first line is file line
+/// `first_line`) when every line involved is plain; `None` when unsure (the caller then
+/// parses the YAML).
+fn scan_front(
+    front: &str,
+    first_line: usize,
+) -> Option<(String, Option<String>, Option<String>, usize)> {
+    let lines: Vec<&str> = front
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let (mut id, mut rank, mut created) = (None, None, None);
+    let mut rank_line = first_line;
+    for (n, line) in lines.iter().enumerate() {
+        match line.as_bytes().first() {
+            None | Some(b' ' | b'\t' | b'#' | b'-') => continue,
+            Some(c) if c.is_ascii_alphanumeric() || *c == b'_' => {}
+            Some(_) => return None,
+        }
+        let (key, rest) = line.split_once(':')?;
+        if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+            return None;
+        }
+        let slot = match key {
+            "id" => &mut id,
+            "rank" => {
+                rank_line = first_line + n;
+                &mut rank
+            }
+            "created" => &mut created,
+            _ => continue,
+        };
+        if slot.is_some() {
+            return None;
+        }
+        let value = plain_value(rest, key == "created")?;
+        let continued = lines
+            .get(n + 1)
+            .is_some_and(|next| next.starts_with([' ', '\t']));
+        if continued {
+            return None;
+        }
+        *slot = Some(value);
+    }
+    Some((id??, rank.flatten(), created.flatten(), rank_line))
+}
+
+/// A scalar written plainly or in simple quotes: `Some(None)` for null, `None` when unsure.
+fn plain_value(rest: &str, date: bool) -> Option<Option<String>> {
+    let mut v = rest.trim();
+    if let Some(i) = v.find([' ', '\t']).filter(|_| v.contains('#')) {
+        let (head, tail) = v.split_at(i);
+        if tail.trim_start().starts_with('#') {
+            v = head;
+        } else {
+            return None;
+        }
+    }
+    if v.is_empty() || v == "~" || v.eq_ignore_ascii_case("null") {
+        return Some(None);
+    }
+    for q in ['"', '\''] {
+        if let Some(inner) = v.strip_prefix(q).and_then(|x| x.strip_suffix(q)) {
+            return (!inner.contains([q, '\\']) && !inner.chars().any(char::is_control))
+                .then(|| Some(inner.to_owned()));
+        }
+    }
+    let simple = v
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let first = v.chars().next()?;
+    let is_date = date
+        && v.len() == 10
+        && v.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    let word = matches!(
+        v.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
+    );
+    (simple && ((first.is_ascii_alphabetic() && !word) || is_date)).then(|| Some(v.to_owned()))
 }
 
 /// Respreads the keys of every ranked item evenly (`a0`, `a1`, … in the current order),
@@ -813,6 +1122,75 @@ mod tests {
         ]);
         let r = rank_by(&l, &Config::default(), Model::Wsjf, &filter).unwrap();
         assert_eq!(r.outside_dependencies, [("A".to_owned(), "P".to_owned())]);
+    }
+
+    #[test]
+    fn test_rank_index_matches_full_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let backlog = dir.path().join("backlog");
+        std::fs::create_dir_all(&backlog).unwrap();
+        let files = [
+            "---\nid: P-1\ntitle: Plain\nrank: a1\ncreated: 2026-01-02\n---\n",
+            "---\r\nid: P-2\r\nrank: \"a0V\"  # quoted, commented\r\n---\r\n",
+            "\u{feff}---\nid: 'P-3'\ntitle: BOM\nlabels:\n- a\n- b\nrank: a2 # c\n---\n",
+            "---\nid: P-4\nrank:\n  a3\n---\n",
+            "---\nid: P-5\ntitle: unranked\ncreated: 2026-01-01\n---\n",
+            "---\nid: P-6\nrank: ~\ncreated: 2025-12-31\n---\n",
+            "---\nid: P-7\nrank: [a, b]\n---\n",
+            "---\nid: P-8\nrank: a0\nrank: a9\n---\n",
+            "---\ntitle: no id\n---\n",
+            "---\nid: P-9\n\"rank\": a00V\n---\n",
+            "---\nid: P-10\nrank: true\n---\n",
+        ];
+        for (i, text) in files.iter().enumerate() {
+            std::fs::write(backlog.join(format!("f{i}.md")), text).unwrap();
+        }
+        let store = Store::open(dir.path(), std::path::Path::new("backlog"), false).unwrap();
+        let full = store.load_all();
+        let index = rank_index(&store);
+        let full_view: Vec<(String, Option<String>, String)> = full
+            .entries
+            .iter()
+            .map(|e| (e.item.id.clone(), e.item.rank.clone(), e.path.clone()))
+            .collect();
+        let index_view: Vec<(String, Option<String>, String)> = index
+            .slots
+            .iter()
+            .map(|s| (s.id.clone(), s.rank.clone(), s.path.clone()))
+            .collect();
+        assert_eq!(index_view, full_view);
+        let error_paths = |errors: &[LoadError]| -> Vec<String> {
+            errors.iter().map(|e| e.path.clone()).collect()
+        };
+        assert_eq!(error_paths(&index.errors), error_paths(&full.errors));
+        let p2 = index.slots.iter().find(|s| s.id == "P-2").unwrap();
+        assert_eq!(p2.rank_line, 3);
+
+        let o = rank_move_indexed(&store, &index, "P-5", &Position::Top).unwrap();
+        assert_eq!(o.change.writes.len(), 1);
+        assert_eq!(o.change.items, ["P-5"]);
+        let top = index.slots[0].id.clone();
+        let o = rank_move_indexed(&store, &index, &top, &Position::Top).unwrap();
+        assert!(o.change.is_empty());
+        let o = rebalance_indexed(&store, &index).unwrap();
+        let full_o = rebalance(&full).unwrap();
+        assert_eq!(o.change, full_o.change);
+        assert!(!o.change.is_empty());
+
+        let plain = "id: P-1\ntitle: x\nlabels:\n- a\nrank: a0 # c\ncreated: 2026-01-01\n";
+        assert_eq!(
+            scan_front(plain, 2),
+            Some((
+                "P-1".into(),
+                Some("a0".into()),
+                Some("2026-01-01".into()),
+                6
+            ))
+        );
+        assert_eq!(scan_front("id: P-1\nrank:\n  a0\n", 2), None);
+        assert_eq!(scan_front("id: P-1\nrank: 0x1F\n", 2), None);
+        assert_eq!(scan_front("id: P-1\nrank: \"a\\\"\"\n", 2), None);
+        assert_eq!(scan_front("title: t\n", 2), None);
     }
 
     proptest! {

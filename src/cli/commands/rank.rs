@@ -1,6 +1,8 @@
 use clap::{ArgGroup, Args};
 
-use backlog::ops::{Filter, Placed, Position, Reorder, rank_by, rank_move, rebalance};
+use backlog::ops::{
+    Filter, Placed, Position, Reorder, rank_by, rank_index, rank_move_indexed, rebalance_indexed,
+};
 use backlog::prioritize::Model;
 use backlog::text::sanitize;
 use backlog::workspace::{Recorded, Workspace};
@@ -77,19 +79,17 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &RankArgs) -> Result<u8, Cli
         return run_by(ui, &ws, args, model);
     }
     let _lock = ws.lock()?;
-    let loaded = ws.store.load_all();
-    for e in &loaded.errors {
+    // Moves and rebalancing only need every item's key: read those lines, and parse only
+    // the files that change.
+    let index = rank_index(&ws.store);
+    for e in &index.errors {
         ui.warn(&sanitize(&e.to_string()));
     }
     if args.rebalance {
-        let outcome = rebalance(&loaded)?;
+        let outcome = rebalance_indexed(&ws.store, &index)?;
         let done = format!(
             "Respread {} rank keys ({} files changed).",
-            loaded
-                .entries
-                .iter()
-                .filter(|e| e.item.rank.is_some())
-                .count(),
+            index.slots.iter().filter(|s| s.rank.is_some()).count(),
             outcome.change.writes.len()
         );
         finish(ui, &ws, "rank", &outcome, &done)?;
@@ -102,18 +102,14 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &RankArgs) -> Result<u8, Cli
         _ if args.top => Position::Top,
         _ => Position::Bottom,
     };
-    let outcome = rank_move(&loaded, id, &position)?;
+    let outcome = rank_move_indexed(&ws.store, &index, id, &position)?;
     let done = match outcome.change.summary.split_once(": ") {
         Some((_, place)) => format!("Ranked {} {place}.", outcome.change.items.join(" and ")),
         None => String::new(),
     };
     finish(ui, &ws, "rank", &outcome, &done)?;
     if matches!(position, Position::Bottom) && !outcome.change.is_empty() {
-        let unranked = loaded
-            .entries
-            .iter()
-            .filter(|e| e.item.rank.is_none())
-            .count();
+        let unranked = index.slots.iter().filter(|s| s.rank.is_none()).count();
         if unranked > 0 {
             ui.status(&format!(
                 "{unranked} unranked items still sort below it (rank them to place them)."
