@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 
 use crate::config::Config;
-use crate::document::Document;
 use crate::document::FieldValue;
 use crate::item::Item;
 use crate::ops::{OpError, Outcome, refresh};
@@ -563,12 +562,7 @@ pub fn rank_index(store: &Store) -> RankIndex {
 }
 
 fn index_file(store: &Store, path: &std::path::Path) -> Result<RankSlot, LoadError> {
-    let quick = std::fs::metadata(path)
-        .ok()
-        .filter(|m| m.len() <= crate::document::MAX_FILE_BYTES as u64)
-        .and_then(|_| std::fs::read(path).ok())
-        .and_then(|bytes| Document::parse(&bytes).ok())
-        .and_then(|doc| scan_front(doc.front_text(), doc.front_matter_line() + 1));
+    let quick = read_front(path).and_then(|front| scan_front(&front, 2));
     if let Some((id, rank, created, rank_line)) = quick {
         return Ok(RankSlot {
             path: store.relative(path),
@@ -586,6 +580,47 @@ fn index_file(store: &Store, path: &std::path::Path) -> Result<RankSlot, LoadErr
         rank: entry.item.rank,
         created: entry.item.created,
     })
+}
+
+/// The front matter of a file, read from its first few kilobytes: the text between an
+/// opening `---` on the first line and the closing fence. `None` when the file does not
+/// start that way, the front matter is longer, or it is not plain UTF-8 text (the caller
+/// then does a full, checked load).
+fn read_front(path: &std::path::Path) -> Option<String> {
+    use std::io::Read;
+    const HEAD: usize = 8 * 1024;
+    let mut buf = Vec::with_capacity(HEAD);
+    std::fs::File::open(path)
+        .ok()?
+        .take(HEAD as u64)
+        .read_to_end(&mut buf)
+        .ok()?;
+    if buf.contains(&0) {
+        return None;
+    }
+    let text = match std::str::from_utf8(&buf) {
+        Ok(t) => t,
+        // A multi-byte character cut at the end of the buffer.
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&buf[..e.valid_up_to()]).ok()?,
+        Err(_) => return None,
+    };
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut at = 0;
+    for line in rest.split_inclusive('\n') {
+        if !line.ends_with('\n') {
+            return None;
+        }
+        let bare = line
+            .trim_end_matches(['\n', '\r'])
+            .trim_end_matches([' ', '\t']);
+        if bare == "---" || bare == "..." {
+            return Some(rest[..at].to_owned());
+        }
+        at += line.len();
+    }
+    None
 }
 
 /// Reads `id`, `rank` and `created` from front-matter text (whose first line is file line
@@ -1163,6 +1198,15 @@ mod tests {
             errors.iter().map(|e| e.path.clone()).collect()
         };
         assert_eq!(error_paths(&index.errors), error_paths(&full.errors));
+        assert_eq!(
+            read_front(&backlog.join("f0.md")).as_deref(),
+            Some("id: P-1\ntitle: Plain\nrank: a1\ncreated: 2026-01-02\n")
+        );
+        assert!(read_front(&backlog.join("f1.md")).is_some());
+        assert!(
+            read_front(&backlog.join("f2.md")).is_none(),
+            "BOM: full load"
+        );
         let p2 = index.slots.iter().find(|s| s.id == "P-2").unwrap();
         assert_eq!(p2.rank_line, 3);
 
