@@ -15,8 +15,9 @@ pub use add::{AddOptions, add};
 pub use edit::validate_edit;
 pub use estimate::estimate;
 pub use rank::{
-    Filter, Move, Placed, Position, RankIndex, RankSlot, Reorder, rank_by, rank_index, rank_move,
-    rank_move_indexed, rebalance, rebalance_indexed, resolve,
+    Filter, KeyProblem, LONG_KEY, Move, Placed, Position, RankIndex, RankSlot, Reorder,
+    key_problems, rank_by, rank_index, rank_move, rank_move_indexed, rebalance, rebalance_indexed,
+    resolve,
 };
 pub use set::{Assignment, parse_assignment, set};
 
