@@ -1152,9 +1152,9 @@ mod tests {
         assert_eq!(
             found,
             [
+                ("D".to_owned(), 4),
                 ("B".to_owned(), 4),
-                ("C".to_owned(), 4),
-                ("D".to_owned(), 4)
+                ("C".to_owned(), 4)
             ]
         );
         let p = &key_problems(&l.entries)[1];
