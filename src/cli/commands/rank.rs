@@ -87,10 +87,11 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &RankArgs) -> Result<u8, Cli
     }
     if args.rebalance {
         let outcome = rebalance_indexed(&ws.store, &index)?;
+        let files = outcome.change.writes.len();
         let done = format!(
-            "Respread {} rank keys ({} files changed).",
+            "Respread {} rank keys ({files} {} changed).",
             index.slots.iter().filter(|s| s.rank.is_some()).count(),
-            outcome.change.writes.len()
+            if files == 1 { "file" } else { "files" }
         );
         finish(ui, &ws, "rank", &outcome, &done)?;
         return Ok(0);
@@ -248,7 +249,7 @@ fn print_order(ui: &mut Ui, reorder: &Reorder) -> Result<(), CliError> {
         .filter(|p| p.priority.is_none())
         .collect();
     ui.line(&format!(
-        "Order by {} ({} items, {} unscored):",
+        "Order by {} ({} items, {} unscored; the number is the priority):",
         reorder.model.name(),
         reorder.order.len(),
         unscored.len()
