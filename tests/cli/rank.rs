@@ -437,3 +437,44 @@ fn test_matrix_puts_each_item_in_its_quadrant() {
     assert_eq!(json["quadrants"]["quick_wins"].as_array().unwrap().len(), 4);
     env.run(&["matrix", "--format", "dot"]).code(2);
 }
+
+#[test]
+fn test_rank_unranked_items_get_keys_when_moved() {
+    let env = TestEnv::new();
+    ranked(&env, &[("B-1", ""), ("B-2", "")]);
+    env.item("B-3", "Unranked old", "created: 2026-01-01\n", "");
+    env.item("B-4", "Unranked new", "created: 2026-02-01\n", "");
+    env.commit_all("unranked");
+    let r = env.run(&["rank", "B-4", "--bottom"]).ok();
+    assert!(
+        r.stderr.contains("1 unranked item still sorts below it"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(order(&env), ["B-1", "B-2", "B-4", "B-3"]);
+    let diff = env.last_diff();
+    assert!(diff.contains("+rank: a2"), "{diff}");
+    assert_eq!(
+        diff.lines()
+            .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+            .count(),
+        1
+    );
+
+    // --after an unranked item ranks that item too, and says so in the trailer.
+    let out = env
+        .run(&["rank", "B-1", "--after", "B-3", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(out["changed"], true);
+    assert_eq!(out["items"].as_array().unwrap().len(), 2);
+    assert_eq!(order(&env), ["B-2", "B-4", "B-3", "B-1"]);
+    assert_eq!(trailer(&env, "Backlog-Items"), "B-3, B-1");
+
+    // --no-commit writes the file and records nothing.
+    let commits = env.commit_count();
+    env.run(&["rank", "B-1", "--top", "--no-commit"]).ok();
+    assert_eq!(env.commit_count(), commits);
+    assert_eq!(order(&env)[0], "B-1");
+    assert!(env.status().contains("B-1-item.md"));
+}

@@ -110,11 +110,17 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &RankArgs) -> Result<u8, Cli
     };
     finish(ui, &ws, "rank", &outcome, &done)?;
     if matches!(position, Position::Bottom) && !outcome.change.is_empty() {
-        let unranked = index.slots.iter().filter(|s| s.rank.is_none()).count();
-        if unranked > 0 {
-            ui.status(&format!(
-                "{unranked} unranked items still sort below it (rank them to place them)."
-            ));
+        let unranked = index
+            .slots
+            .iter()
+            .filter(|s| s.rank.is_none() && !outcome.change.items.contains(&s.id))
+            .count();
+        match unranked {
+            0 => {}
+            1 => ui.status("1 unranked item still sorts below it (rank it to place it)."),
+            n => ui.status(&format!(
+                "{n} unranked items still sort below it (rank them to place them)."
+            )),
         }
     }
     Ok(0)
