@@ -29,6 +29,19 @@ pub struct Config {
     pub estimate_scale: Vec<u32>,
     /// Whether mutating commands record a commit.
     pub commit: bool,
+    /// Thresholds of the priority matrix (`backlog matrix`).
+    pub matrix: MatrixConfig,
+}
+
+/// `matrix:` in `config.yml`: where high value and high effort start. An unset threshold
+/// is the median of the open items that have both a value and an estimate.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MatrixConfig {
+    /// A value above this is high value.
+    pub value_threshold: Option<f64>,
+    /// An estimate above this is high effort.
+    pub effort_threshold: Option<f64>,
 }
 
 impl Default for Config {
@@ -47,6 +60,7 @@ impl Default for Config {
             default_type: "story".to_owned(),
             estimate_scale: vec![0, 1, 2, 3, 5, 8, 13, 20, 40, 100],
             commit: true,
+            matrix: MatrixConfig::default(),
         }
     }
 }
@@ -169,6 +183,11 @@ default_type: story
 estimate_scale: [0, 1, 2, 3, 5, 8, 13, 20, 40, 100]
 # Record a git commit for every change (same as passing --no-commit when false).
 commit: true
+# Priority matrix (`backlog matrix`): above a threshold is high value / high effort.
+# Unset thresholds are the medians of the open items.
+# matrix:
+#   value_threshold: 5
+#   effort_threshold: 5
 ";
 
 #[cfg(test)]
@@ -184,6 +203,10 @@ mod tests {
         let c = Config::parse("estimate_scale: [1, 2, 4]\n", "c").unwrap();
         assert_eq!(c.estimate_scale, [1, 2, 4]);
         assert_eq!(c.id_prefix, "B");
+        let c = Config::parse("matrix:\n  value_threshold: 5\n", "c").unwrap();
+        assert_eq!(c.matrix.value_threshold, Some(5.0));
+        assert_eq!(c.matrix.effort_threshold, None);
+        assert!(Config::parse("matrix:\n  value: 5\n", "c").is_err());
     }
 
     #[test]

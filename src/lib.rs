@@ -13,6 +13,7 @@ pub mod history;
 pub mod id;
 pub mod item;
 pub mod ops;
+pub mod prioritize;
 pub mod rank;
 pub mod store;
 pub mod text;

@@ -61,6 +61,8 @@ enum Command {
     Set(commands::set::SetArgs),
     Edit(commands::edit::EditArgs),
     Estimate(commands::estimate::EstimateArgs),
+    Rank(commands::rank::RankArgs),
+    Matrix(commands::matrix::MatrixArgs),
     Diff(commands::diff::DiffArgs),
     Log(commands::log::LogArgs),
     Fmt(commands::fmt::FmtArgs),

@@ -9,6 +9,8 @@ pub(crate) mod fmt;
 pub(crate) mod init;
 pub(crate) mod list;
 pub(crate) mod log;
+pub(crate) mod matrix;
+pub(crate) mod rank;
 pub(crate) mod set;
 pub(crate) mod show;
 
@@ -24,6 +26,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Set(args) => set::run(ui, ctx, args),
         Command::Edit(args) => edit::run(ui, ctx, args),
         Command::Estimate(args) => estimate::run(ui, ctx, args),
+        Command::Rank(args) => rank::run(ui, ctx, args),
+        Command::Matrix(args) => matrix::run(ui, ctx, args),
         Command::Diff(args) => diff::run(ui, ctx, args),
         Command::Log(args) => log::run(ui, ctx, args),
         Command::Fmt(args) => fmt::run(ui, ctx, args),
