@@ -6,6 +6,7 @@
 //! engine in [`git`] and [`workspace`]. The `backlog` binary (`src/cli`) is a thin layer
 //! that parses arguments, calls these functions and renders their results.
 
+pub mod check;
 pub mod config;
 pub mod document;
 pub mod git;
