@@ -61,6 +61,7 @@ enum Command {
     Set(commands::set::SetArgs),
     Edit(commands::edit::EditArgs),
     Estimate(commands::estimate::EstimateArgs),
+    Check(commands::check::CheckArgs),
 }
 
 /// An error on its way to the user: a message, hints, and the exit code.
