@@ -17,6 +17,7 @@ pub mod rank;
 pub mod store;
 pub mod text;
 pub mod workspace;
+pub mod yaml_budget;
 
 pub use config::Config;
 pub use document::{Document, DocumentError, FieldValue};
