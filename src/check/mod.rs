@@ -689,3 +689,6 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
         ready_checked,
     }
 }
+
+#[cfg(test)]
+mod tests;
