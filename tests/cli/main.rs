@@ -3,4 +3,5 @@
 
 mod harness;
 
+mod check;
 mod foundation;
