@@ -1,5 +1,7 @@
 //! `--changed-since REV`: the item files added or changed between a revision and the
-//! working tree (staged or not, and untracked files), as libgit2 sees them.
+//! working tree (staged or not, and untracked files), as libgit2 sees them, and the IDs
+//! the changed or deleted files had at the revision (so that references to an item that
+//! a change removed or renamed can be found).
 
 use std::collections::HashSet;
 
@@ -23,11 +25,19 @@ pub enum ChangedError {
     Git(#[from] git2::Error),
 }
 
-/// Work-tree-relative (`/`-separated) paths under `dir` (a work-tree-relative folder;
-/// empty for the whole tree) whose content differs between `rev`'s tree and the working
-/// tree: added, modified, renamed, copied, type-changed or untracked. Deleted files are
-/// not listed (there is nothing left to check).
-pub fn changed_paths(repo: &Repo, rev: &str, dir: &str) -> Result<HashSet<String>, ChangedError> {
+/// What changed in the backlog folder since a revision.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Work-tree-relative (`/`-separated) paths that were added, modified, renamed,
+    /// copied, type-changed or are untracked. Deleted files are not listed.
+    pub paths: HashSet<String>,
+    /// Upper-cased IDs that modified or deleted files had at the revision.
+    pub old_ids: HashSet<String>,
+}
+
+/// The changes under `dir` (a work-tree-relative folder; empty for the whole tree)
+/// between `rev`'s tree and the working tree, index included.
+pub fn changes_since(repo: &Repo, rev: &str, dir: &str) -> Result<Changes, ChangedError> {
     let git = repo.inner();
     let tree = git
         .revparse_single(rev)
@@ -39,18 +49,23 @@ pub fn changed_paths(repo: &Repo, rev: &str, dir: &str) -> Result<HashSet<String
     let mut opts = DiffOptions::new();
     opts.include_untracked(true)
         .recurse_untracked_dirs(true)
-        .include_typechange(true)
-        .disable_pathspec_match(false);
+        .include_typechange(true);
     if !dir.is_empty() {
         opts.pathspec(format!("{}/", dir.trim_end_matches('/')));
     }
     let diff = git.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))?;
-    let mut out = HashSet::new();
+    let mut out = Changes::default();
     for delta in diff.deltas() {
-        if matches!(
-            delta.status(),
-            Delta::Deleted | Delta::Unmodified | Delta::Ignored
-        ) {
+        if matches!(delta.status(), Delta::Unmodified | Delta::Ignored) {
+            continue;
+        }
+        let old = delta.old_file();
+        if !old.id().is_zero() {
+            if let Some(id) = old_id(git, old.id()) {
+                out.old_ids.insert(crate::id::key(&id));
+            }
+        }
+        if delta.status() == Delta::Deleted {
             continue;
         }
         if let Some(path) = delta.new_file().path() {
@@ -58,8 +73,20 @@ pub fn changed_paths(repo: &Repo, rev: &str, dir: &str) -> Result<HashSet<String
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect();
-            out.insert(parts.join("/"));
+            out.paths.insert(parts.join("/"));
         }
     }
     Ok(out)
+}
+
+/// The `id` of an item file as stored in a blob (nothing for anything unreadable).
+fn old_id(git: &git2::Repository, oid: git2::Oid) -> Option<String> {
+    let blob = git.find_blob(oid).ok()?;
+    if blob.size() > crate::document::MAX_FILE_BYTES {
+        return None;
+    }
+    let doc = crate::document::Document::parse(blob.content()).ok()?;
+    crate::item::Item::from_document(&doc)
+        .ok()
+        .map(|item| item.id)
 }

@@ -30,7 +30,7 @@ use crate::document::DocumentError;
 use crate::item::{Body, ItemError};
 use crate::store::{Entry, LoadError, LoadErrorKind, Loaded, order_key};
 
-pub use changed::{ChangedError, changed_paths};
+pub use changed::{ChangedError, Changes, changes_since};
 pub use rules::{
     AcceptanceCriteria, LongRank, RequiredFields, Rules, Severity, StoryForm, Toggle, TooBig,
 };
@@ -70,6 +70,9 @@ pub struct Report {
     pub items_checked: usize,
     /// Items the definition of ready was applied to.
     pub ready_checked: usize,
+    /// Unchanged items checked only for their references to changed items
+    /// ([`check_changed`]).
+    pub dependents_checked: usize,
 }
 
 impl Report {
@@ -294,61 +297,7 @@ fn dor(
             message.to_owned(),
         ));
     }
-    if rules.dependencies.enabled {
-        let line = key_or_front(entry, "depends_on");
-        let sev = rules.dependencies.severity;
-        let mine = order_key(item);
-        for dep_id in &item.depends_on {
-            let Some(dep) = lookup.get(dep_id) else {
-                if report_missing {
-                    out.push(finding(
-                        entry,
-                        "dependency-not-ready",
-                        sev,
-                        line,
-                        format!(
-                            "depends on {dep_id}, which does not exist: fix the ID or remove it \
-                             from `depends_on`"
-                        ),
-                    ));
-                }
-                continue;
-            };
-            if dep.item.id.eq_ignore_ascii_case(id) {
-                continue; // a cycle of one, reported as `dependency-cycle`
-            }
-            let status = dep.item.status_or_default();
-            let dep_shown = dep.item.id.as_str();
-            if config.is_done_status(status) {
-                continue;
-            }
-            let message = if status == "split" {
-                format!(
-                    "depends on {dep_shown}, which was split: depend on the children of \
-                     {dep_shown} that this item needs instead"
-                )
-            } else if status == "duplicate" {
-                let target = dep
-                    .item
-                    .duplicate_of
-                    .as_deref()
-                    .unwrap_or("the item it duplicates");
-                format!(
-                    "depends on {dep_shown}, which was merged into {target}: depend on {target} \
-                     instead"
-                )
-            } else if order_key(&dep.item) < mine {
-                continue;
-            } else {
-                format!(
-                    "depends on {dep_shown} ({status}), which is ranked below it: rank \
-                     {dep_shown} higher (`backlog rank {dep_shown} --before {id}`) or finish it \
-                     first"
-                )
-            };
-            out.push(finding(entry, "dependency-not-ready", sev, line, message));
-        }
-    }
+    dependency_findings(entry, lookup, config, report_missing, None, out);
     let rf = &rules.required_fields;
     if rf.enabled {
         for key in &rf.fields {
@@ -370,6 +319,80 @@ fn dor(
                 )),
             }
         }
+    }
+}
+
+/// `dependency-not-ready`: every dependency exists and is done or ranked above the item.
+/// `focus`: only dependencies with these ID keys (items affected by a change).
+fn dependency_findings(
+    entry: &Entry,
+    lookup: &Lookup<'_>,
+    config: &Config,
+    report_missing: bool,
+    focus: Option<&HashSet<String>>,
+    out: &mut Vec<Finding>,
+) {
+    let rules = &config.rules;
+    if !rules.dependencies.enabled {
+        return;
+    }
+    let item = &entry.item;
+    let id = item.id.as_str();
+    let line = key_or_front(entry, "depends_on");
+    let sev = rules.dependencies.severity;
+    let mine = order_key(item);
+    for dep_id in &item.depends_on {
+        if focus.is_some_and(|f| !f.contains(&crate::id::key(dep_id))) {
+            continue;
+        }
+        let Some(dep) = lookup.get(dep_id) else {
+            if report_missing {
+                out.push(finding(
+                    entry,
+                    "dependency-not-ready",
+                    sev,
+                    line,
+                    format!(
+                        "depends on {dep_id}, which does not exist: fix the ID or remove it \
+                         from `depends_on`"
+                    ),
+                ));
+            }
+            continue;
+        };
+        if dep.item.id.eq_ignore_ascii_case(id) {
+            continue; // a cycle of one, reported as `dependency-cycle`
+        }
+        let status = dep.item.status_or_default();
+        let dep_shown = dep.item.id.as_str();
+        if config.is_done_status(status) {
+            continue;
+        }
+        let message = if status == "split" {
+            format!(
+                "depends on {dep_shown}, which was split: depend on the children of \
+                 {dep_shown} that this item needs instead"
+            )
+        } else if status == "duplicate" {
+            let target = dep
+                .item
+                .duplicate_of
+                .as_deref()
+                .unwrap_or("the item it duplicates");
+            format!(
+                "depends on {dep_shown}, which was merged into {target}: depend on {target} \
+                 instead"
+            )
+        } else if order_key(&dep.item) < mine {
+            continue;
+        } else {
+            format!(
+                "depends on {dep_shown} ({status}), which is ranked below it: rank \
+                 {dep_shown} higher (`backlog rank {dep_shown} --before {id}`) or finish it \
+                 first"
+            )
+        };
+        out.push(finding(entry, "dependency-not-ready", sev, line, message));
     }
 }
 
@@ -428,6 +451,35 @@ fn strip_line_prefix(text: &str) -> String {
     }
 }
 
+/// `missing-reference`: `depends_on`, `parent` and `duplicate_of` name existing items.
+/// `focus`: only references to these ID keys.
+fn reference_findings(
+    entry: &Entry,
+    lookup: &Lookup<'_>,
+    focus: Option<&HashSet<String>>,
+    out: &mut Vec<Finding>,
+) {
+    let item = &entry.item;
+    let refs = item
+        .depends_on
+        .iter()
+        .map(|r| ("depends_on", r))
+        .chain(item.parent.iter().map(|r| ("parent", r)))
+        .chain(item.duplicate_of.iter().map(|r| ("duplicate_of", r)));
+    for (key, target) in refs {
+        if lookup.get(target).is_none() && focus.is_none_or(|f| f.contains(&crate::id::key(target)))
+        {
+            out.push(finding(
+                entry,
+                "missing-reference",
+                Severity::Error,
+                key_or_front(entry, key),
+                format!("`{key}` names {target}, but no item has that ID: fix the ID or remove it"),
+            ));
+        }
+    }
+}
+
 /// Integrity findings that concern one item alone.
 fn item_integrity(entry: &Entry, lookup: &Lookup<'_>, config: &Config, out: &mut Vec<Finding>) {
     let item = &entry.item;
@@ -469,23 +521,7 @@ fn item_integrity(entry: &Entry, lookup: &Lookup<'_>, config: &Config, out: &mut
             ));
         }
     }
-    let refs = item
-        .depends_on
-        .iter()
-        .map(|r| ("depends_on", r))
-        .chain(item.parent.iter().map(|r| ("parent", r)))
-        .chain(item.duplicate_of.iter().map(|r| ("duplicate_of", r)));
-    for (key, target) in refs {
-        if lookup.get(target).is_none() {
-            out.push(finding(
-                entry,
-                "missing-reference",
-                Severity::Error,
-                key_or_front(entry, key),
-                format!("`{key}` names {target}, but no item has that ID: fix the ID or remove it"),
-            ));
-        }
-    }
+    reference_findings(entry, lookup, None, out);
     if let Some(rank) = &item.rank {
         let id = &item.id;
         if crate::rank::validate(rank).is_err() {
@@ -680,14 +716,68 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
         ));
     }
 
-    findings.sort_by(|a, b| {
-        (&a.path, a.line, &a.rule, &a.message).cmp(&(&b.path, b.line, &b.rule, &b.message))
-    });
+    sort_findings(&mut findings);
     Report {
         findings,
         items_checked,
         ready_checked,
+        dependents_checked: 0,
     }
+}
+
+fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.path, a.line, &a.rule, &a.message).cmp(&(&b.path, b.line, &b.rule, &b.message))
+    });
+}
+
+/// Checks what a change did (`--changed-since`): everything [`check`] reports on the
+/// changed files, plus, on unchanged items that reference a changed or deleted item,
+/// the findings about those references only (`missing-reference` for an item the change
+/// deleted or renamed, `dependency-not-ready` for a dependency the change moved below
+/// the item or reopened). Pre-existing problems of unchanged items are not reported.
+pub fn check_changed(loaded: &Loaded, config: &Config, changes: &Changes) -> Report {
+    let mut report = check(
+        loaded,
+        config,
+        &CheckOptions {
+            only: Some(changes.paths.clone()),
+        },
+    );
+    let mut changed_ids = changes.old_ids.clone();
+    for e in &loaded.entries {
+        if changes.paths.contains(&e.path) {
+            changed_ids.insert(crate::id::key(&e.item.id));
+        }
+    }
+    if changed_ids.is_empty() {
+        return report;
+    }
+    let lookup = Lookup::new(loaded);
+    let mut extra = Vec::new();
+    for e in &loaded.entries {
+        if changes.paths.contains(&e.path) {
+            continue;
+        }
+        let item = &e.item;
+        let refers = item
+            .depends_on
+            .iter()
+            .chain(&item.parent)
+            .chain(&item.duplicate_of)
+            .any(|r| changed_ids.contains(&crate::id::key(r)));
+        if !refers {
+            continue;
+        }
+        report.dependents_checked += 1;
+        reference_findings(e, &lookup, Some(&changed_ids), &mut extra);
+        if config.is_ready_status(item.status_or_default()) {
+            dependency_findings(e, &lookup, config, false, Some(&changed_ids), &mut extra);
+        }
+    }
+    report.findings.extend(extra);
+    sort_findings(&mut report.findings);
+    report
 }
 
 #[cfg(test)]

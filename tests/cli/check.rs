@@ -344,13 +344,27 @@ fn test_check_github_output_cannot_be_injected() {
 #[test]
 fn test_check_changed_since_limits_findings_to_changed_items() {
     let env = TestEnv::new();
-    env.item("B-OLD", "Old, not ready", &ready("a5", ""), STORY);
+    env.item("B-MOVE", "Moved later", "status: draft\nrank: a0\n", "");
+    env.item("B-DEL", "Deleted later", "status: draft\nrank: a1\n", "");
+    env.item(
+        "B-REF",
+        "Refers to B-DEL",
+        "rank: a2\ndepends_on: [B-DEL]\nparent: B-DEL\n",
+        "",
+    );
+    env.item(
+        "B-OLD",
+        "Old, not ready",
+        &ready("a5", "depends_on: [B-MOVE]\n"),
+        STORY,
+    );
     env.item("B-KEEP", "Unchanged", "status: draft\nrank: a9\n", "");
     env.item("B-MOD", "Modified later", "status: draft\nrank: b00\n", "");
     env.commit_all("base");
     env.git(&["tag", "base"]).ok();
-    // A new ready item whose dependency exists only in the unchanged part of the backlog,
-    // and which is ranked below it; an untracked new item; a modified one.
+    // Staged: a new ready item whose dependency exists only in the unchanged part of the
+    // backlog and is ranked below it. Untracked: a new item. Unstaged: a modified item, a
+    // moved item (now below B-OLD, which depends on it) and a deleted one.
     env.item(
         "B-NEW",
         "New",
@@ -360,34 +374,46 @@ fn test_check_changed_since_limits_findings_to_changed_items() {
     env.git(&["add", "backlog/B-NEW-item.md"]).ok();
     env.item("B-UNTR", "Untracked", "status: draft\nrank: \"!!\"\n", "");
     env.item("B-MOD", "Modified later", "status: bogus\nrank: b00\n", "");
+    env.item("B-MOVE", "Moved later", "status: draft\nrank: b01\n", "");
+    std::fs::remove_file(env.path("backlog/B-DEL-item.md")).unwrap();
     let json = env
         .run(&["check", "--changed-since", "base", "--format", "json"])
         .code(1)
         .json();
-    let mut got: Vec<(String, String)> = findings(&json)
+    let mut got: Vec<(String, u64, String)> = findings(&json)
         .into_iter()
-        .map(|(_, _, _, rule, item)| (item, rule))
+        .map(|(_, line, _, rule, item)| (item, line, rule))
         .collect();
     got.sort();
-    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+    let rows = |v: &[(&str, u64, &str)]| -> Vec<(String, u64, String)> {
         v.iter()
-            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .map(|(a, l, b)| ((*a).to_owned(), *l, (*b).to_owned()))
             .collect()
     };
     assert_eq!(
         got,
-        pairs(&[
-            ("B-MOD", "unknown-status"),
-            ("B-NEW", "dependency-not-ready"),
-            ("B-NEW", "missing-reference"),
-            ("B-UNTR", "invalid-rank"),
+        rows(&[
+            ("B-MOD", 4, "unknown-status"),
+            ("B-NEW", 8, "dependency-not-ready"),
+            ("B-NEW", 8, "missing-reference"),
+            // Unchanged items: only what the change did to their references; B-OLD's own
+            // missing estimate is not reported.
+            ("B-OLD", 7, "dependency-not-ready"),
+            ("B-REF", 5, "missing-reference"),
+            ("B-REF", 6, "missing-reference"),
+            ("B-UNTR", 5, "invalid-rank"),
         ])
     );
-    assert_eq!(json["summary"]["items_checked"], 3);
+    assert_eq!(json["summary"]["items_checked"], 4);
+    assert_eq!(json["summary"]["dependents_checked"], 2);
     assert_eq!(json["summary"]["changed_since"], "base");
-    // Without the option, B-OLD (unchanged) is reported too.
+    // Without the option, B-OLD's own problem is reported too.
     let all = env.run(&["check", "--format", "json"]).code(1).json();
-    assert!(findings(&all).iter().any(|f| f.4 == "B-OLD"));
+    assert!(
+        findings(&all)
+            .iter()
+            .any(|f| f.4 == "B-OLD" && f.3 == "estimate-missing")
+    );
     // Nothing changed since HEAD after committing: clean.
     env.commit_all("more");
     let out = env.run(&["check", "--changed-since", "HEAD"]).ok().stdout;
@@ -404,7 +430,11 @@ fn test_check_changed_since_limits_findings_to_changed_items() {
         .run(&["check", "--changed-since", "HEAD", "--format", "json"])
         .code(1)
         .json();
-    assert!(findings(&json).iter().any(|f| f.4 == "B-OLD"));
+    assert!(
+        findings(&json)
+            .iter()
+            .any(|f| f.4 == "B-OLD" && f.3 == "estimate-missing")
+    );
     // A revision that does not exist is a usage error.
     let err = env
         .run(&["check", "--changed-since", "nope"])

@@ -31,24 +31,30 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &CheckArgs) -> Result<u8, Cl
         ));
     }
     let ws = ctx.workspace()?;
-    let mut opts = CheckOptions::default();
-    if let Some(rev) = &args.changed_since {
-        let repo = ws.repo.as_ref().ok_or_else(|| {
-            CliError::user("--changed-since needs the backlog to be in a git repository")
-        })?;
-        let dir = ws.store.relative(ws.store.dir());
-        let changed = check::changed_paths(repo, rev, &dir).map_err(|e| {
-            CliError::user(e.to_string())
-                .hint("pass a branch, tag or commit, e.g. --changed-since origin/main")
-        })?;
-        // A changed config.yml changes the rules for every item: check everything.
-        let config_path = format!("{dir}/config.yml");
-        if !changed.contains(&config_path) {
-            opts.only = Some(changed);
+    let loaded;
+    let report = match &args.changed_since {
+        Some(rev) => {
+            let repo = ws.repo.as_ref().ok_or_else(|| {
+                CliError::user("--changed-since needs the backlog to be in a git repository")
+            })?;
+            let dir = ws.store.relative(ws.store.dir());
+            let changes = check::changes_since(repo, rev, &dir).map_err(|e| {
+                CliError::user(e.to_string())
+                    .hint("pass a branch, tag or commit, e.g. --changed-since origin/main")
+            })?;
+            loaded = ws.store.load_all();
+            // A changed config.yml changes the rules for every item: check everything.
+            if changes.paths.contains(&format!("{dir}/config.yml")) {
+                check::check(&loaded, &ws.store.config, &CheckOptions::default())
+            } else {
+                check::check_changed(&loaded, &ws.store.config, &changes)
+            }
         }
-    }
-    let loaded = ws.store.load_all();
-    let report = check::check(&loaded, &ws.store.config, &opts);
+        None => {
+            loaded = ws.store.load_all();
+            check::check(&loaded, &ws.store.config, &CheckOptions::default())
+        }
+    };
     let titles: HashMap<&str, &str> = loaded
         .entries
         .iter()
@@ -105,8 +111,15 @@ fn summary(report: &Report, args: &CheckArgs) -> String {
         Some(rev) => format!(" changed since {}", sanitize(rev)),
         None => String::new(),
     };
+    let dependents = match report.dependents_checked {
+        0 => String::new(),
+        n => format!(
+            ", and the references of {} to them",
+            plural(n, "item", "items")
+        ),
+    };
     let checked = format!(
-        "checked {}{scope} ({} against the definition of ready)",
+        "checked {}{scope} ({} against the definition of ready{dependents})",
         plural(report.items_checked, "item", "items"),
         report.ready_checked
     );
@@ -132,6 +145,7 @@ fn json(report: &Report, args: &CheckArgs, failed: bool) -> serde_json::Value {
         "summary": {
             "items_checked": report.items_checked,
             "ready_checked": report.ready_checked,
+            "dependents_checked": report.dependents_checked,
             "errors": report.errors(),
             "warnings": report.warnings(),
             "files_with_findings": report.files_with_findings(),
