@@ -14,12 +14,15 @@ RUNS=5
 repo_root="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$repo_root/target}"
 
-cargo build --release --quiet --manifest-path "$repo_root/Cargo.toml"
-bin="$target/release/backlog"
-
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cd "$work"
+
+cargo build --release --quiet --manifest-path "$repo_root/Cargo.toml"
+# Copy the binary at once: a shared target folder may be rebuilt by someone else meanwhile.
+cp "$target/release/backlog" "$work/backlog-bin"
+bin="$work/backlog-bin"
+"$bin" check --help >/dev/null || { echo "the built binary has no check command" >&2; exit 2; }
+mkdir "$work/repo" && cd "$work/repo"
 git init -q
 git config user.name bench
 git config user.email bench@example.com
@@ -120,3 +123,7 @@ t_check=$(median "$bin" check)
 printf 'read files (find | xargs cat): %.3f s (median of %d)\n' "$t_read" "$RUNS"
 printf 'backlog check:                 %.3f s (median of %d)\n' "$t_check" "$RUNS"
 printf 'ratio: %.2fx (goal <= 3x)\n' "$(awk "BEGIN{print $t_check / $t_read}")"
+if [ -x /usr/bin/time ]; then
+  /usr/bin/time -f 'backlog check peak memory: %M KB' "$bin" check >/dev/null 2>"$work/mem" || true
+  tail -1 "$work/mem"
+fi

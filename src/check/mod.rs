@@ -253,7 +253,7 @@ fn dor(
         }
     }
     let ac = &rules.acceptance_criteria;
-    if ac.enabled && body.criteria.len() < ac.min.max(1) {
+    if ac.enabled && body.criteria.len() < ac.min {
         let line = body
             .criteria_heading_line
             .unwrap_or_else(|| body_or_fence(entry));
@@ -261,7 +261,7 @@ fn dor(
             (None, _) => format!(
                 "no acceptance criteria: add a `## Acceptance criteria` heading with at least \
                  {} `- [ ] …` item(s)",
-                ac.min.max(1)
+                ac.min
             ),
             (Some(_), 0) => "the `Acceptance criteria` section has no task items: write each \
                              criterion as `- [ ] …`"

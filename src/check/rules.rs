@@ -86,7 +86,7 @@ impl Default for TooBig {
     }
 }
 
-/// `acceptance_criteria`: at least `min` acceptance criteria.
+/// `acceptance_criteria`: at least `min` acceptance criteria (`min: 0` never fires).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AcceptanceCriteria {

@@ -167,6 +167,12 @@ fn test_rules_are_configurable() {
     let report = check(&l, &config, &CheckOptions::default());
     assert!(!report.fails(false) && report.fails(true));
     config.rules.required_fields.enabled = false;
+    config.rules.acceptance_criteria.min = 2;
+    assert_eq!(
+        rules(&config),
+        [("no-acceptance-criteria".to_owned(), Severity::Error)]
+    );
+    config.rules.acceptance_criteria.min = 1;
     config.rules.story_form.types = vec!["task".to_owned()];
     assert_eq!(rules(&config), [("story-form".to_owned(), Severity::Error)]);
 }
