@@ -4,7 +4,7 @@
 # `find backlog -name '*.md' | xargs cat > /dev/null`. Prints the median of 5 runs of
 # each and their ratio; the goal (DESIGN.md section 5) is at most 3x.
 #
-#   scripts/bench-check.sh [N]
+#   scripts/bench-check.sh [N]        (BENCH_KEEP=1 keeps the generated repository)
 #
 # Uses $CARGO_TARGET_DIR if set. Needs python3 and git.
 set -euo pipefail
@@ -15,7 +15,8 @@ repo_root="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$repo_root/target}"
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# BENCH_KEEP=1 keeps the generated repository for profiling (its path is printed).
+if [ "${BENCH_KEEP:-}" = 1 ]; then echo "keeping $work/repo"; else trap 'rm -rf "$work"' EXIT; fi
 
 cargo build --release --quiet --manifest-path "$repo_root/Cargo.toml"
 # Copy the binary at once: a shared target folder may be rebuilt by someone else meanwhile.

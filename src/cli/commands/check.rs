@@ -31,8 +31,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &CheckArgs) -> Result<u8, Cl
         ));
     }
     let ws = ctx.workspace()?;
-    let loaded;
-    let report = match &args.changed_since {
+    let changes = match &args.changed_since {
         Some(rev) => {
             let repo = ws.repo.as_ref().ok_or_else(|| {
                 CliError::user("--changed-since needs the backlog to be in a git repository")
@@ -42,28 +41,26 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &CheckArgs) -> Result<u8, Cl
                 CliError::user(e.to_string())
                     .hint("pass a branch, tag or commit, e.g. --changed-since origin/main")
             })?;
-            loaded = ws.store.load_all();
             // A changed config.yml changes the rules for every item: check everything.
-            if changes.paths.contains(&format!("{dir}/config.yml")) {
-                check::check(&loaded, &ws.store.config, &CheckOptions::default())
-            } else {
-                check::check_changed(&loaded, &ws.store.config, &changes)
-            }
+            (!changes.paths.contains(&format!("{dir}/config.yml"))).then_some(changes)
         }
-        None => {
-            loaded = ws.store.load_all();
-            check::check(&loaded, &ws.store.config, &CheckOptions::default())
-        }
+        None => None,
     };
-    let titles: HashMap<&str, &str> = loaded
-        .entries
-        .iter()
-        .map(|e| (e.item.id.as_str(), e.item.title.as_str()))
-        .collect();
+    let loaded = ws.store.load_all();
+    let config = &ws.store.config;
+    let report = match &changes {
+        Some(changes) => check::check_changed(&loaded, config, changes),
+        None => check::check(&loaded, config, &CheckOptions::default()),
+    };
     let failed = report.fails(args.strict);
     match ui.format {
         Format::Json => ui.json(&json(&report, args, failed))?,
         Format::Github => {
+            let titles: HashMap<&str, &str> = loaded
+                .entries
+                .iter()
+                .map(|e| (e.item.id.as_str(), e.item.title.as_str()))
+                .collect();
             for f in &report.findings {
                 let title = match f.item.as_deref() {
                     Some(id) => format!("{id} {}", titles.get(id).copied().unwrap_or_default()),
