@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use git2::{Delta, DiffOptions};
+use git2::{Delta, DiffOptions, ErrorCode};
 
 use crate::git::Repo;
 
@@ -36,16 +36,28 @@ pub struct Changes {
 }
 
 /// The changes under `dir` (a work-tree-relative folder; empty for the whole tree)
-/// between `rev`'s tree and the working tree, index included.
+/// between `rev`'s tree and the working tree, index included. `HEAD` in a repository
+/// without commits means the empty tree.
 pub fn changes_since(repo: &Repo, rev: &str, dir: &str) -> Result<Changes, ChangedError> {
     let git = repo.inner();
-    let tree = git
-        .revparse_single(rev)
-        .and_then(|o| o.peel_to_tree())
-        .map_err(|e| ChangedError::UnknownRevision {
-            rev: rev.to_owned(),
-            message: e.message().to_owned(),
-        })?;
+    let tree = match git.revparse_single(rev).and_then(|o| o.peel_to_tree()) {
+        Ok(tree) => Some(tree),
+        // Before the first commit (a pre-commit hook's first run), everything is new.
+        Err(_)
+            if rev == "HEAD"
+                && git
+                    .head()
+                    .is_err_and(|e| e.code() == ErrorCode::UnbornBranch) =>
+        {
+            None
+        }
+        Err(e) => {
+            return Err(ChangedError::UnknownRevision {
+                rev: rev.to_owned(),
+                message: e.message().to_owned(),
+            });
+        }
+    };
     let mut opts = DiffOptions::new();
     opts.include_untracked(true)
         .recurse_untracked_dirs(true)
@@ -53,7 +65,7 @@ pub fn changes_since(repo: &Repo, rev: &str, dir: &str) -> Result<Changes, Chang
     if !dir.is_empty() {
         opts.pathspec(format!("{}/", dir.trim_end_matches('/')));
     }
-    let diff = git.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))?;
+    let diff = git.diff_tree_to_workdir_with_index(tree.as_ref(), Some(&mut opts))?;
     let mut out = Changes::default();
     for delta in diff.deltas() {
         if matches!(delta.status(), Delta::Unmodified | Delta::Ignored) {

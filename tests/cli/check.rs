@@ -460,6 +460,14 @@ fn test_check_exit_codes() {
         err.contains("`check` does not support --format markdown"),
         "{err}"
     );
+    // Before the first commit, --changed-since HEAD (a pre-commit hook) sees every file.
+    let fresh = TestEnv::new();
+    fresh.item("B-A", "One", "status: bogus\n", "");
+    let out = fresh
+        .run(&["check", "--changed-since", "HEAD"])
+        .code(1)
+        .stdout;
+    assert!(out.contains("error[unknown-status]"), "{out}");
     let bare = TestEnv::bare_dir();
     std::fs::create_dir_all(bare.path("backlog")).unwrap();
     let err = bare
