@@ -13,8 +13,9 @@ use crate::cli::{CliError, Context, Format, Ui};
 /// findings, 2 on usage or I/O errors.
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// Report only on items added or changed since REV (a pull request's base), resolving
-    /// their references against the whole backlog
+    /// Report only on items added or changed since REV (a pull request's base), and on
+    /// what the change did to other items' references; references resolve against the
+    /// whole backlog
     #[arg(long, value_name = "REV")]
     changed_since: Option<String>,
     /// Fail on warnings too
