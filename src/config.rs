@@ -29,6 +29,8 @@ pub struct Config {
     pub estimate_scale: Vec<u32>,
     /// Whether mutating commands record a commit.
     pub commit: bool,
+    /// The rules of `backlog check` (definition of ready), each configurable.
+    pub rules: crate::check::Rules,
     /// Thresholds of the priority matrix (`backlog matrix`).
     pub matrix: MatrixConfig,
 }
@@ -60,6 +62,7 @@ impl Default for Config {
             default_type: "story".to_owned(),
             estimate_scale: vec![0, 1, 2, 3, 5, 8, 13, 20, 40, 100],
             commit: true,
+            rules: crate::check::Rules::default(),
             matrix: MatrixConfig::default(),
         }
     }
@@ -183,6 +186,17 @@ default_type: story
 estimate_scale: [0, 1, 2, 3, 5, 8, 13, 20, 40, 100]
 # Record a git commit for every change (same as passing --no-commit when false).
 commit: true
+# `backlog check`: the definition of ready for items whose status is in ready_statuses.
+# Each rule can be switched off (enabled: false) or made a warning (severity: warning).
+rules:
+  estimate: {enabled: true, severity: error}            # an estimate on the scale
+  too_big: {enabled: true, severity: error, max_estimate: 8}   # bigger must be split
+  acceptance_criteria: {enabled: true, severity: error, min: 1}
+  story_form: {enabled: true, severity: error, types: [story]} # the user-story form
+  dependencies: {enabled: true, severity: error}        # done or ranked above
+  required_fields: {enabled: true, severity: error, fields: []} # e.g. [owner]
+  rank_collision: {enabled: true, severity: warning}    # two items with one rank key
+  long_rank: {enabled: true, severity: warning, max_length: 12}
 # Priority matrix (`backlog matrix`): above a threshold is high value / high effort.
 # Unset thresholds are the medians of the open items.
 # matrix:

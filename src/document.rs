@@ -462,6 +462,18 @@ impl Document {
         if text.trim().is_empty() {
             return Ok(serde_yaml_ng::Mapping::new());
         }
+        // Aliases need an anchor (`&`) and a reference (`*`); only then can they expand.
+        let limit = crate::yaml_budget::limit_for(text.len());
+        if text.contains('&') && text.contains('*') && crate::yaml_budget::exceeds(text, limit) {
+            return Err(DocumentError::Yaml {
+                line: self.front_line,
+                column: 1,
+                message: format!(
+                    "YAML aliases expand to more than {limit} values (an alias bomb?); \
+                     remove the anchors (`&name`) and aliases (`*name`)"
+                ),
+            });
+        }
         match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text) {
             Ok(serde_yaml_ng::Value::Mapping(m)) => Ok(m),
             Ok(serde_yaml_ng::Value::Null) => Ok(serde_yaml_ng::Mapping::new()),

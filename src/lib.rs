@@ -6,6 +6,7 @@
 //! engine in [`git`] and [`workspace`]. The `backlog` binary (`src/cli`) is a thin layer
 //! that parses arguments, calls these functions and renders their results.
 
+pub mod check;
 pub mod config;
 pub mod document;
 pub mod git;
@@ -18,6 +19,7 @@ pub mod rank;
 pub mod store;
 pub mod text;
 pub mod workspace;
+pub mod yaml_budget;
 
 pub use config::Config;
 pub use document::{Document, DocumentError, FieldValue};

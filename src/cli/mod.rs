@@ -61,6 +61,7 @@ enum Command {
     Set(commands::set::SetArgs),
     Edit(commands::edit::EditArgs),
     Estimate(commands::estimate::EstimateArgs),
+    Check(commands::check::CheckArgs),
     Rank(commands::rank::RankArgs),
     Matrix(commands::matrix::MatrixArgs),
     Diff(commands::diff::DiffArgs),

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod check;
 mod foundation;
 mod history;
 mod rank;

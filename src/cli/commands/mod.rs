@@ -1,6 +1,7 @@
 //! One module per command: clap arguments and a `run` that calls the library.
 
 pub(crate) mod add;
+pub(crate) mod check;
 pub(crate) mod completions;
 pub(crate) mod diff;
 pub(crate) mod edit;
@@ -26,6 +27,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Set(args) => set::run(ui, ctx, args),
         Command::Edit(args) => edit::run(ui, ctx, args),
         Command::Estimate(args) => estimate::run(ui, ctx, args),
+        Command::Check(args) => check::run(ui, ctx, args),
         Command::Rank(args) => rank::run(ui, ctx, args),
         Command::Matrix(args) => matrix::run(ui, ctx, args),
         Command::Diff(args) => diff::run(ui, ctx, args),

@@ -1,0 +1,784 @@
+//! `backlog check`: the definition of ready and the integrity of the backlog, as findings.
+//!
+//! Two groups of rules run:
+//!
+//! - **Integrity**, on every item: files that do not load (YAML errors with line and
+//!   column, non-UTF-8, binary, too large, symlinks that leave the folder), wrong value
+//!   types, unknown status or type, duplicate IDs, references to missing items,
+//!   dependency cycles, invalid rank keys, and (as warnings) equal or very long rank keys.
+//! - **Definition of ready** ([`ready_findings`]), on items whose status claims readiness:
+//!   an estimate on the scale and not too big, acceptance criteria, the user-story form,
+//!   dependencies that are done or ranked above, and the fields the team requires. Each
+//!   rule is configured in the `rules:` section of `config.yml` (see [`Rules`]).
+//!
+//! Every [`Finding`] names its rule, severity, file, line (the front-matter key's line
+//! where there is one) and item, and its message says how to fix it. Findings carry text
+//! from item files unchanged; renderers must sanitize or escape it (see [`github`]).
+
+mod changed;
+mod cycles;
+pub mod github;
+mod rules;
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::document::DocumentError;
+use crate::item::{Body, ItemError};
+use crate::store::{Entry, LoadError, LoadErrorKind, Loaded, order_key};
+
+pub use changed::{ChangedError, Changes, changes_since};
+pub use rules::{
+    AcceptanceCriteria, LongRank, RequiredFields, Rules, Severity, StoryForm, Toggle, TooBig,
+};
+
+/// One problem found in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Rule ID, kebab-case (`estimate-missing`, `dependency-cycle`, …).
+    pub rule: String,
+    /// Whether it fails the check.
+    pub severity: Severity,
+    /// The file, relative to the workspace root, `/`-separated.
+    pub path: String,
+    /// 1-based line: the front-matter key's line where there is one, else the closest.
+    pub line: usize,
+    /// The item's ID, when the file loaded far enough to have one.
+    pub item: Option<String>,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// What to check.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Report only on these files (root-relative paths) or items (IDs, any case);
+    /// `None` reports on everything. References are still resolved against the whole
+    /// backlog (`--changed-since`).
+    pub only: Option<HashSet<String>>,
+}
+
+/// The result of [`check`].
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Findings sorted by path, line and rule.
+    pub findings: Vec<Finding>,
+    /// Files reported on (items and files that did not load).
+    pub items_checked: usize,
+    /// Items the definition of ready was applied to.
+    pub ready_checked: usize,
+    /// Unchanged items checked only for their references to changed items
+    /// ([`check_changed`]).
+    pub dependents_checked: usize,
+}
+
+impl Report {
+    /// Number of error findings.
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    /// Number of warning findings.
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// Number of distinct files with findings.
+    pub fn files_with_findings(&self) -> usize {
+        let paths: HashSet<&str> = self.findings.iter().map(|f| f.path.as_str()).collect();
+        paths.len()
+    }
+
+    /// Whether the check fails: any error, or any warning when `strict`.
+    pub fn fails(&self, strict: bool) -> bool {
+        self.errors() > 0 || (strict && self.warnings() > 0)
+    }
+}
+
+/// Looks items up by ID (case-insensitive) in a loaded backlog, in O(1).
+#[derive(Debug)]
+pub struct Lookup<'a> {
+    loaded: &'a Loaded,
+    by_id: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Lookup<'a> {
+    /// Indexes the loaded items by ID.
+    pub fn new(loaded: &'a Loaded) -> Self {
+        let mut by_id: HashMap<String, Vec<usize>> = HashMap::with_capacity(loaded.entries.len());
+        for (i, e) in loaded.entries.iter().enumerate() {
+            by_id.entry(crate::id::key(&e.item.id)).or_default().push(i);
+        }
+        Self { loaded, by_id }
+    }
+
+    /// The item with this ID (the first in backlog order if the ID is duplicated).
+    pub fn get(&self, id: &str) -> Option<&'a Entry> {
+        let i = *self.by_id.get(&crate::id::key(id))?.first()?;
+        Some(&self.loaded.entries[i])
+    }
+}
+
+/// The definition-of-ready findings for one item, whatever its status: what keeps it
+/// from being ready. Dependencies are resolved in `loaded`. Builds an ID index each call;
+/// callers asking about many items should use [`ready_findings_with`].
+pub fn ready_findings(
+    entry: &Entry,
+    body: &Body,
+    loaded: &Loaded,
+    config: &Config,
+) -> Vec<Finding> {
+    ready_findings_with(entry, body, &Lookup::new(loaded), config)
+}
+
+/// [`ready_findings`] with a prebuilt [`Lookup`].
+pub fn ready_findings_with(
+    entry: &Entry,
+    body: &Body,
+    lookup: &Lookup<'_>,
+    config: &Config,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    dor(entry, body, lookup, config, true, &mut out);
+    out
+}
+
+fn finding(entry: &Entry, rule: &str, severity: Severity, line: usize, message: String) -> Finding {
+    Finding {
+        rule: rule.to_owned(),
+        severity,
+        path: entry.path.clone(),
+        line,
+        item: Some(entry.item.id.clone()),
+        message,
+    }
+}
+
+/// The line of `key`, or the opening fence when the key is absent.
+fn key_or_front(entry: &Entry, key: &str) -> usize {
+    entry
+        .doc
+        .key_line(key)
+        .unwrap_or_else(|| entry.doc.front_matter_line())
+}
+
+/// The first line of the body, or the closing fence when the body is empty.
+fn body_or_fence(entry: &Entry) -> usize {
+    let line = entry.doc.body_line();
+    if entry.doc.body().trim().is_empty() {
+        line.saturating_sub(1).max(1)
+    } else {
+        line
+    }
+}
+
+fn has_problem(entry: &Entry, key: &str) -> bool {
+    entry.item.problems.iter().any(|p| p.key == key)
+}
+
+fn is_blank(v: &serde_yaml_ng::Value) -> bool {
+    match v {
+        serde_yaml_ng::Value::Null => true,
+        serde_yaml_ng::Value::String(s) => s.trim().is_empty(),
+        serde_yaml_ng::Value::Sequence(s) => s.is_empty(),
+        serde_yaml_ng::Value::Mapping(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+/// The definition of ready. `report_missing`: whether a dependency on a missing item is
+/// reported here (`check` reports it once, as `missing-reference`).
+fn dor(
+    entry: &Entry,
+    body: &Body,
+    lookup: &Lookup<'_>,
+    config: &Config,
+    report_missing: bool,
+    out: &mut Vec<Finding>,
+) {
+    let rules = &config.rules;
+    let item = &entry.item;
+    let id = item.id.as_str();
+    if rules.estimate.enabled {
+        let sev = rules.estimate.severity;
+        match item.estimate {
+            None if !has_problem(entry, "estimate") => out.push(finding(
+                entry,
+                "estimate-missing",
+                sev,
+                entry.doc.front_matter_line(),
+                format!(
+                    "{id} has no estimate: estimate it with `backlog estimate {id} POINTS` \
+                     (scale: {})",
+                    config.scale_text()
+                ),
+            )),
+            Some(points) if !config.on_scale(points) => out.push(finding(
+                entry,
+                "estimate-off-scale",
+                sev,
+                key_or_front(entry, "estimate"),
+                format!(
+                    "estimate {points} is not on the scale ({}): re-estimate with \
+                     `backlog estimate {id} POINTS`",
+                    config.scale_text()
+                ),
+            )),
+            _ => {}
+        }
+    }
+    if rules.too_big.enabled {
+        if let Some(points) = item.estimate.filter(|&p| p > rules.too_big.max_estimate) {
+            out.push(finding(
+                entry,
+                "too-big",
+                rules.too_big.severity,
+                key_or_front(entry, "estimate"),
+                format!(
+                    "estimate {points} is over the maximum of {} for a ready item: split it \
+                     into smaller items with `backlog split {id} --into TITLE…`",
+                    rules.too_big.max_estimate
+                ),
+            ));
+        }
+    }
+    let ac = &rules.acceptance_criteria;
+    if ac.enabled && body.criteria.len() < ac.min {
+        let line = body
+            .criteria_heading_line
+            .unwrap_or_else(|| body_or_fence(entry));
+        let message = match (body.criteria_heading_line, body.criteria.len()) {
+            (None, _) => format!(
+                "no acceptance criteria: add a `## Acceptance criteria` heading with at least \
+                 {} `- [ ] …` item(s)",
+                ac.min
+            ),
+            (Some(_), 0) => "the `Acceptance criteria` section has no task items: write each \
+                             criterion as `- [ ] …`"
+                .to_owned(),
+            (Some(_), n) => format!(
+                "{n} acceptance criteria, at least {} required: add `- [ ] …` items",
+                ac.min
+            ),
+        };
+        out.push(finding(
+            entry,
+            "no-acceptance-criteria",
+            ac.severity,
+            line,
+            message,
+        ));
+    }
+    let sf = &rules.story_form;
+    let kind = item.kind.as_deref().unwrap_or(&config.default_type);
+    if sf.enabled && sf.types.iter().any(|t| t == kind) && !body.has_story_form() {
+        let line = body.story_line.unwrap_or_else(|| body_or_fence(entry));
+        let message = if body.story.is_some() {
+            "the story does not follow the user-story form: open the body with \
+             \"As a <role>, I want <goal> so that <benefit>.\""
+        } else {
+            "no user story: open the body with \"As a <role>, I want <goal> so that <benefit>.\""
+        };
+        out.push(finding(
+            entry,
+            "story-form",
+            sf.severity,
+            line,
+            message.to_owned(),
+        ));
+    }
+    dependency_findings(entry, lookup, config, report_missing, None, out);
+    let rf = &rules.required_fields;
+    if rf.enabled {
+        for key in &rf.fields {
+            match item.fields.get(key.as_str()) {
+                Some(v) if !is_blank(v) => {}
+                found => out.push(finding(
+                    entry,
+                    "required-field",
+                    rf.severity,
+                    if found.is_some() {
+                        key_or_front(entry, key)
+                    } else {
+                        entry.doc.front_matter_line()
+                    },
+                    format!(
+                        "`{key}` is required for a ready item: set it with \
+                         `backlog set {id} {key}=VALUE`"
+                    ),
+                )),
+            }
+        }
+    }
+}
+
+/// `dependency-not-ready`: every dependency exists and is done or ranked above the item.
+/// `focus`: only dependencies with these ID keys (items affected by a change).
+fn dependency_findings(
+    entry: &Entry,
+    lookup: &Lookup<'_>,
+    config: &Config,
+    report_missing: bool,
+    focus: Option<&HashSet<String>>,
+    out: &mut Vec<Finding>,
+) {
+    let rules = &config.rules;
+    if !rules.dependencies.enabled {
+        return;
+    }
+    let item = &entry.item;
+    let id = item.id.as_str();
+    let line = key_or_front(entry, "depends_on");
+    let sev = rules.dependencies.severity;
+    let mine = order_key(item);
+    for dep_id in &item.depends_on {
+        if focus.is_some_and(|f| !f.contains(&crate::id::key(dep_id))) {
+            continue;
+        }
+        let Some(dep) = lookup.get(dep_id) else {
+            if report_missing {
+                out.push(finding(
+                    entry,
+                    "dependency-not-ready",
+                    sev,
+                    line,
+                    format!(
+                        "depends on {dep_id}, which does not exist: fix the ID or remove it \
+                         from `depends_on`"
+                    ),
+                ));
+            }
+            continue;
+        };
+        if dep.item.id.eq_ignore_ascii_case(id) {
+            continue; // a cycle of one, reported as `dependency-cycle`
+        }
+        let status = dep.item.status_or_default();
+        let dep_shown = dep.item.id.as_str();
+        if config.is_done_status(status) {
+            continue;
+        }
+        let message = if status == "split" {
+            format!(
+                "depends on {dep_shown}, which was split: depend on the children of \
+                 {dep_shown} that this item needs instead"
+            )
+        } else if status == "duplicate" {
+            let target = dep
+                .item
+                .duplicate_of
+                .as_deref()
+                .unwrap_or("the item it duplicates");
+            format!(
+                "depends on {dep_shown}, which was merged into {target}: depend on {target} \
+                 instead"
+            )
+        } else if order_key(&dep.item) < mine {
+            continue;
+        } else {
+            format!(
+                "depends on {dep_shown} ({status}), which is ranked below it: rank \
+                 {dep_shown} higher (`backlog rank {dep_shown} --before {id}`) or finish it \
+                 first"
+            )
+        };
+        out.push(finding(entry, "dependency-not-ready", sev, line, message));
+    }
+}
+
+/// The rule ID and message for a file that did not load.
+fn load_error_finding(e: &LoadError) -> Finding {
+    let (rule, message) = match &e.kind {
+        LoadErrorKind::Io(msg) => ("unreadable", format!("cannot read the file: {msg}")),
+        LoadErrorKind::SymlinkOutside => (
+            "symlink-outside",
+            "symlink leads outside the backlog folder and was not followed: replace it with \
+             the item file itself"
+                .to_owned(),
+        ),
+        LoadErrorKind::Item(ItemError::BadId { message, .. }) => ("invalid-id", message.clone()),
+        LoadErrorKind::Item(ItemError::Document(d)) => match d {
+            DocumentError::NotUtf8 { .. } => (
+                "not-utf8",
+                "the file is not valid UTF-8: save it as UTF-8".to_owned(),
+            ),
+            DocumentError::Binary { .. } => (
+                "binary-file",
+                "binary file (contains NUL bytes) in the backlog folder: remove it, or move it \
+                 out of the folder"
+                    .to_owned(),
+            ),
+            DocumentError::TooLarge { size, limit } => (
+                "file-too-large",
+                format!(
+                    "the file is {size} bytes, over the {limit}-byte limit for an item: it was \
+                     not read; move large content out of the backlog folder"
+                ),
+            ),
+            DocumentError::Yaml {
+                column, message, ..
+            } => (
+                "parse-error",
+                format!("invalid YAML at column {column}: {message}; fix the front matter"),
+            ),
+            other => ("parse-error", strip_line_prefix(&other.to_string())),
+        },
+    };
+    Finding {
+        rule: rule.to_owned(),
+        severity: Severity::Error,
+        path: e.path.clone(),
+        line: e.line(),
+        item: None,
+        message,
+    }
+}
+
+fn strip_line_prefix(text: &str) -> String {
+    match text.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
+        _ => text.to_owned(),
+    }
+}
+
+/// `missing-reference`: `depends_on`, `parent` and `duplicate_of` name existing items.
+/// `focus`: only references to these ID keys.
+fn reference_findings(
+    entry: &Entry,
+    lookup: &Lookup<'_>,
+    focus: Option<&HashSet<String>>,
+    out: &mut Vec<Finding>,
+) {
+    let item = &entry.item;
+    let refs = item
+        .depends_on
+        .iter()
+        .map(|r| ("depends_on", r))
+        .chain(item.parent.iter().map(|r| ("parent", r)))
+        .chain(item.duplicate_of.iter().map(|r| ("duplicate_of", r)));
+    for (key, target) in refs {
+        if lookup.get(target).is_none() && focus.is_none_or(|f| f.contains(&crate::id::key(target)))
+        {
+            out.push(finding(
+                entry,
+                "missing-reference",
+                Severity::Error,
+                key_or_front(entry, key),
+                format!("`{key}` names {target}, but no item has that ID: fix the ID or remove it"),
+            ));
+        }
+    }
+}
+
+/// Integrity findings that concern one item alone.
+fn item_integrity(entry: &Entry, lookup: &Lookup<'_>, config: &Config, out: &mut Vec<Finding>) {
+    let item = &entry.item;
+    for p in &item.problems {
+        out.push(finding(
+            entry,
+            "invalid-field",
+            Severity::Error,
+            p.line,
+            p.message.clone(),
+        ));
+    }
+    if let Some(status) = &item.status {
+        if !config.is_known_status(status) {
+            out.push(finding(
+                entry,
+                "unknown-status",
+                Severity::Error,
+                key_or_front(entry, "status"),
+                format!(
+                    "unknown status {status:?}: use one of {} (or add it to `statuses` in \
+                     config.yml)",
+                    config.statuses.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(kind) = &item.kind {
+        if !config.types.iter().any(|t| t == kind) {
+            out.push(finding(
+                entry,
+                "unknown-type",
+                Severity::Error,
+                key_or_front(entry, "type"),
+                format!(
+                    "unknown type {kind:?}: use one of {} (or add it to `types` in config.yml)",
+                    config.types.join(", ")
+                ),
+            ));
+        }
+    }
+    reference_findings(entry, lookup, None, out);
+    if let Some(rank) = &item.rank {
+        let id = &item.id;
+        if crate::rank::validate(rank).is_err() {
+            out.push(finding(
+                entry,
+                "invalid-rank",
+                Severity::Error,
+                key_or_front(entry, "rank"),
+                format!(
+                    "invalid rank key {rank:?} (expected a fractional index like \"a0\" or \
+                     \"a0V\"): move the item with `backlog rank {id} --before ID` or \
+                     `--after ID` to give it a valid key"
+                ),
+            ));
+        } else {
+            let lr = &config.rules.long_rank;
+            if lr.enabled && rank.len() > lr.max_length {
+                out.push(finding(
+                    entry,
+                    "long-rank",
+                    lr.severity,
+                    key_or_front(entry, "rank"),
+                    format!(
+                        "rank key is {} characters long (over {}): many inserts at one spot; \
+                         respread the keys with `backlog rank --rebalance`",
+                        rank.len(),
+                        lr.max_length
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Which files and items to report on.
+struct Scope {
+    only: Option<HashSet<String>>,
+}
+
+impl Scope {
+    fn new(opts: &CheckOptions) -> Self {
+        Self {
+            only: opts.only.as_ref().map(|set| {
+                set.iter()
+                    .flat_map(|s| [s.clone(), crate::id::key(s)])
+                    .collect()
+            }),
+        }
+    }
+
+    fn path(&self, path: &str) -> bool {
+        self.only.as_ref().is_none_or(|s| s.contains(path))
+    }
+
+    fn entry(&self, e: &Entry) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|s| s.contains(&e.path) || s.contains(&crate::id::key(&e.item.id)))
+    }
+}
+
+/// Checks the whole backlog: integrity on every item, the definition of ready on items
+/// whose status claims readiness. With [`CheckOptions::only`], findings are limited to the
+/// chosen files and items, but references are resolved against everything loaded.
+pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
+    let scope = Scope::new(opts);
+    let lookup = Lookup::new(loaded);
+    let mut findings: Vec<Finding> = loaded
+        .errors
+        .iter()
+        .filter(|e| scope.path(&e.path))
+        .map(load_error_finding)
+        .collect();
+    let mut items_checked = findings.len();
+
+    let in_scope: Vec<usize> = (0..loaded.entries.len())
+        .filter(|&i| scope.entry(&loaded.entries[i]))
+        .collect();
+    items_checked += in_scope.len();
+    let per_item: Vec<(bool, Vec<Finding>)> = in_scope
+        .par_iter()
+        .map(|&i| {
+            let entry = &loaded.entries[i];
+            let mut out = Vec::new();
+            item_integrity(entry, &lookup, config, &mut out);
+            let ready = config.is_ready_status(entry.item.status_or_default());
+            if ready {
+                let body = Body::parse(entry.doc.body(), entry.doc.body_line());
+                dor(entry, &body, &lookup, config, false, &mut out);
+            }
+            (ready, out)
+        })
+        .collect();
+    let mut ready_checked = 0;
+    for (ready, out) in per_item {
+        ready_checked += usize::from(ready);
+        findings.extend(out);
+    }
+
+    // Duplicate IDs: every file holding the ID gets a finding naming the others.
+    for indices in lookup.by_id.values().filter(|v| v.len() > 1) {
+        let mut paths: Vec<&str> = indices
+            .iter()
+            .map(|&i| loaded.entries[i].path.as_str())
+            .collect();
+        paths.sort_unstable();
+        for &i in indices {
+            let entry = &loaded.entries[i];
+            if !scope.entry(entry) {
+                continue;
+            }
+            let others: Vec<&str> = paths.iter().copied().filter(|p| *p != entry.path).collect();
+            findings.push(finding(
+                entry,
+                "duplicate-id",
+                Severity::Error,
+                key_or_front(entry, "id"),
+                format!(
+                    "ID {} is also used by {}: IDs must be unique; give one of them a new ID \
+                     (and update references to it)",
+                    entry.item.id,
+                    others.join(", ")
+                ),
+            ));
+        }
+    }
+
+    // Equal rank keys.
+    let rc = &config.rules.rank_collision;
+    if rc.enabled {
+        let mut by_rank: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, e) in loaded.entries.iter().enumerate() {
+            if let Some(rank) = e.item.rank.as_deref() {
+                by_rank.entry(rank).or_default().push(i);
+            }
+        }
+        for (rank, indices) in by_rank.iter().filter(|(_, v)| v.len() > 1) {
+            let ids: Vec<&str> = indices
+                .iter()
+                .map(|&i| loaded.entries[i].item.id.as_str())
+                .collect();
+            for &i in indices {
+                let entry = &loaded.entries[i];
+                if !scope.entry(entry) {
+                    continue;
+                }
+                let others: Vec<&str> = ids
+                    .iter()
+                    .copied()
+                    .filter(|id| *id != entry.item.id)
+                    .collect();
+                findings.push(finding(
+                    entry,
+                    "rank-collision",
+                    rc.severity,
+                    key_or_front(entry, "rank"),
+                    format!(
+                        "rank key {rank:?} is also used by {}: their order falls back to the \
+                         ID; move one with `backlog rank {} --after {}`, or respread with \
+                         `backlog rank --rebalance`",
+                        others.join(", "),
+                        entry.item.id,
+                        others.first().copied().unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+    }
+
+    // Dependency cycles: each reported once, on the first of its items that is in scope.
+    for cycle in cycles::find(loaded, &lookup) {
+        let Some(start) = cycle.iter().position(|&i| scope.entry(&loaded.entries[i])) else {
+            continue;
+        };
+        let mut ids: Vec<&str> = cycle[start..]
+            .iter()
+            .chain(&cycle[..start])
+            .map(|&i| loaded.entries[i].item.id.as_str())
+            .collect();
+        ids.push(ids[0]);
+        let entry = &loaded.entries[cycle[start]];
+        findings.push(finding(
+            entry,
+            "dependency-cycle",
+            Severity::Error,
+            key_or_front(entry, "depends_on"),
+            format!(
+                "dependency cycle {}: none of these can start first; remove one of the \
+                 `depends_on` links",
+                ids.join(" -> ")
+            ),
+        ));
+    }
+
+    sort_findings(&mut findings);
+    Report {
+        findings,
+        items_checked,
+        ready_checked,
+        dependents_checked: 0,
+    }
+}
+
+fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.path, a.line, &a.rule, &a.message).cmp(&(&b.path, b.line, &b.rule, &b.message))
+    });
+}
+
+/// Checks what a change did (`--changed-since`): everything [`check`] reports on the
+/// changed files, plus, on unchanged items that reference a changed or deleted item,
+/// the findings about those references only (`missing-reference` for an item the change
+/// deleted or renamed, `dependency-not-ready` for a dependency the change moved below
+/// the item or reopened). Pre-existing problems of unchanged items are not reported.
+pub fn check_changed(loaded: &Loaded, config: &Config, changes: &Changes) -> Report {
+    let mut report = check(
+        loaded,
+        config,
+        &CheckOptions {
+            only: Some(changes.paths.clone()),
+        },
+    );
+    let mut changed_ids = changes.old_ids.clone();
+    for e in &loaded.entries {
+        if changes.paths.contains(&e.path) {
+            changed_ids.insert(crate::id::key(&e.item.id));
+        }
+    }
+    if changed_ids.is_empty() {
+        return report;
+    }
+    let lookup = Lookup::new(loaded);
+    let mut extra = Vec::new();
+    for e in &loaded.entries {
+        if changes.paths.contains(&e.path) {
+            continue;
+        }
+        let item = &e.item;
+        let refers = item
+            .depends_on
+            .iter()
+            .chain(&item.parent)
+            .chain(&item.duplicate_of)
+            .any(|r| changed_ids.contains(&crate::id::key(r)));
+        if !refers {
+            continue;
+        }
+        report.dependents_checked += 1;
+        reference_findings(e, &lookup, Some(&changed_ids), &mut extra);
+        if config.is_ready_status(item.status_or_default()) {
+            dependency_findings(e, &lookup, config, false, Some(&changed_ids), &mut extra);
+        }
+    }
+    report.findings.extend(extra);
+    sort_findings(&mut report.findings);
+    report
+}
+
+#[cfg(test)]
+mod tests;
