@@ -29,6 +29,27 @@ pub struct Config {
     pub estimate_scale: Vec<u32>,
     /// Whether mutating commands record a commit.
     pub commit: bool,
+    /// Planning-poker settings (`estimate ID --vote NAME=POINTS…`).
+    pub estimation: Estimation,
+}
+
+/// Planning-poker settings: when do votes count as agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Estimation {
+    /// The agreement rule for a round of votes.
+    pub consensus: Consensus,
+}
+
+/// When a round of planning-poker votes counts as agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Consensus {
+    /// Every vote is the same value.
+    #[default]
+    Unanimous,
+    /// All votes lie within one step of the scale (`3` and `5`); the higher value is taken.
+    Adjacent,
 }
 
 impl Default for Config {
@@ -47,6 +68,7 @@ impl Default for Config {
             default_type: "story".to_owned(),
             estimate_scale: vec![0, 1, 2, 3, 5, 8, 13, 20, 40, 100],
             commit: true,
+            estimation: Estimation::default(),
         }
     }
 }
@@ -169,6 +191,10 @@ default_type: story
 estimate_scale: [0, 1, 2, 3, 5, 8, 13, 20, 40, 100]
 # Record a git commit for every change (same as passing --no-commit when false).
 commit: true
+# Planning poker (`estimate ID --vote NAME=POINTS…`): `unanimous` needs every vote equal;
+# `adjacent` accepts votes within one step of the scale and records the higher value.
+estimation:
+  consensus: unanimous
 ";
 
 #[cfg(test)]
@@ -184,6 +210,14 @@ mod tests {
         let c = Config::parse("estimate_scale: [1, 2, 4]\n", "c").unwrap();
         assert_eq!(c.estimate_scale, [1, 2, 4]);
         assert_eq!(c.id_prefix, "B");
+    }
+
+    #[test]
+    fn test_config_estimation_consensus() {
+        let c = Config::parse("estimation:\n  consensus: adjacent\n", "c").unwrap();
+        assert_eq!(c.estimation.consensus, Consensus::Adjacent);
+        assert_eq!(Config::default().estimation.consensus, Consensus::Unanimous);
+        assert!(Config::parse("estimation:\n  consensus: majority\n", "c").is_err());
     }
 
     #[test]

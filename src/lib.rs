@@ -17,6 +17,9 @@ pub mod store;
 pub mod text;
 pub mod workspace;
 
+pub mod dupes;
+pub mod graph;
+
 pub use config::Config;
 pub use document::{Document, DocumentError, FieldValue};
 pub use item::{Body, Criterion, Item};

@@ -35,12 +35,21 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
             let item = &e.item;
             (args.status.is_empty() || args.status.iter().any(|s| s == item.status_or_default()))
                 && (args.label.is_empty() || args.label.iter().any(|l| item.labels.contains(l)))
-                && args.owner.as_ref().is_none_or(|o| item.owner.as_ref() == Some(o))
-                && args.kind.as_ref().is_none_or(|k| item.kind.as_ref() == Some(k))
+                && args
+                    .owner
+                    .as_ref()
+                    .is_none_or(|o| item.owner.as_ref() == Some(o))
+                && args
+                    .kind
+                    .as_ref()
+                    .is_none_or(|k| item.kind.as_ref() == Some(k))
         })
         .collect();
     if ui.is_json() {
-        let items: Vec<_> = selected.iter().map(|e| render::item_json(e, false)).collect();
+        let items: Vec<_> = selected
+            .iter()
+            .map(|e| render::item_json(e, false))
+            .collect();
         ui.json(&serde_json::Value::Array(items))?;
     } else {
         for row in render::item_rows(&selected) {
