@@ -6,14 +6,22 @@
 //! hands the change to [`crate::Workspace::apply`].
 
 mod add;
+mod criteria;
 mod edit;
 mod estimate;
+mod merge;
 mod set;
+mod split;
+mod votes;
 
 pub use add::{AddOptions, add};
 pub use edit::validate_edit;
 pub use estimate::estimate;
 pub use set::{Assignment, parse_assignment, set};
+
+pub use merge::merge;
+pub use split::{SplitOptions, parse_give, split};
+pub use votes::{Round, Spread, Tally, Vote, estimate_votes, parse_vote, tally};
 
 use crate::store::{Entry, StoreError};
 use crate::workspace::Change;
