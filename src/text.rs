@@ -19,10 +19,7 @@ pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// Like [`sanitize`], but keeps line breaks (for multi-line messages).
 pub fn sanitize_lines(s: &str) -> String {
-    s.split('\n')
-        .map(|l| sanitize(l).into_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
+    s.split('\n').map(|l| sanitize(l).into_owned()).collect::<Vec<_>>().join("\n")
 }
 
 fn is_unsafe(c: char) -> bool {

@@ -17,24 +17,13 @@ pub(crate) use ui::{Format, Ui};
 
 /// Git-native backlog refinement: one markdown file per item, every change a commit.
 #[derive(Debug, Parser)]
-#[command(
-    name = "backlog",
-    version,
-    propagate_version = true,
-    max_term_width = 100
-)]
+#[command(name = "backlog", version, propagate_version = true, max_term_width = 100)]
 pub(crate) struct Cli {
     /// Run as if started in PATH
     #[arg(short = 'C', global = true, value_name = "PATH")]
     chdir: Option<PathBuf>,
     /// Backlog folder, relative to the repository root
-    #[arg(
-        long,
-        global = true,
-        env = "BACKLOG_DIR",
-        default_value = "backlog",
-        value_name = "DIR"
-    )]
+    #[arg(long, global = true, env = "BACKLOG_DIR", default_value = "backlog", value_name = "DIR")]
     dir: PathBuf,
     /// Output format
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
@@ -61,6 +50,10 @@ enum Command {
     Set(commands::set::SetArgs),
     Edit(commands::edit::EditArgs),
     Estimate(commands::estimate::EstimateArgs),
+    Split(commands::split::SplitArgs),
+    Merge(commands::merge::MergeArgs),
+    Dupes(commands::dupes::DupesArgs),
+    Graph(commands::graph::GraphArgs),
 }
 
 /// An error on its way to the user: a message, hints, and the exit code.
@@ -101,11 +94,7 @@ impl From<std::io::Error> for CliError {
         Self {
             message: e.to_string(),
             hints: Vec::new(),
-            code: if e.kind() == std::io::ErrorKind::BrokenPipe {
-                0
-            } else {
-                2
-            },
+            code: if e.kind() == std::io::ErrorKind::BrokenPipe { 0 } else { 2 },
         }
     }
 }
@@ -147,10 +136,7 @@ impl From<WorkspaceError> for CliError {
         match &e {
             WorkspaceError::Git(backlog::git::GitError::Dirty { paths }) => {
                 err = err
-                    .hint(format!(
-                        "commit or stash them first (`git diff -- {}`)",
-                        paths.join(" ")
-                    ))
+                    .hint(format!("commit or stash them first (`git diff -- {}`)", paths.join(" ")))
                     .hint("or pass --allow-dirty to include them in this commit, or --no-commit");
             }
             WorkspaceError::CommitFailed { paths, .. } => {
@@ -160,9 +146,7 @@ impl From<WorkspaceError> for CliError {
                 ));
             }
             WorkspaceError::Locked { path } => {
-                err = err.hint(format!(
-                    "if no other backlog command is running, delete {path}"
-                ));
+                err = err.hint(format!("if no other backlog command is running, delete {path}"));
             }
             _ => {}
         }
@@ -209,11 +193,8 @@ pub(crate) fn finish(
 ) -> Result<(), CliError> {
     let recorded = ws.apply(&outcome.change)?;
     if ui.is_json() {
-        let items: Vec<serde_json::Value> = outcome
-            .items
-            .iter()
-            .map(|e| render::item_json(e, false))
-            .collect();
+        let items: Vec<serde_json::Value> =
+            outcome.items.iter().map(|e| render::item_json(e, false)).collect();
         let commit = match &recorded {
             Recorded::Committed(oid) => serde_json::Value::String(oid.clone()),
             _ => serde_json::Value::Null,

@@ -38,10 +38,7 @@ fn key_string(k: &Yaml) -> String {
         Yaml::Number(n) => n.to_string(),
         Yaml::Bool(b) => b.to_string(),
         Yaml::Null => "null".to_owned(),
-        other => serde_yaml_ng::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
+        other => serde_yaml_ng::to_string(other).unwrap_or_default().trim().to_owned(),
     }
 }
 
@@ -55,10 +52,7 @@ pub(crate) fn item_json(entry: &Entry, detail: bool) -> Json {
     map.insert("path".to_owned(), Json::String(entry.path.clone()));
     if detail {
         let body = backlog::Body::parse(entry.doc.body(), entry.doc.body_line());
-        map.insert(
-            "story".to_owned(),
-            body.story.clone().map_or(Json::Null, Json::String),
-        );
+        map.insert("story".to_owned(), body.story.clone().map_or(Json::Null, Json::String));
         map.insert(
             "acceptance_criteria".to_owned(),
             Json::Array(
@@ -89,9 +83,7 @@ pub(crate) fn item_rows(entries: &[&Entry]) -> Vec<String> {
         .iter()
         .map(|e| {
             let item = &e.item;
-            let estimate = item
-                .estimate
-                .map_or_else(|| "-".to_owned(), |p| p.to_string());
+            let estimate = item.estimate.map_or_else(|| "-".to_owned(), |p| p.to_string());
             let mut row = format!(
                 "{:id_w$}  {:status_w$}  {:>3}  {}",
                 item.id,

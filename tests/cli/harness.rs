@@ -22,21 +22,13 @@ pub struct Run {
 impl Run {
     #[track_caller]
     pub fn ok(self) -> Self {
-        assert_eq!(
-            self.code, 0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     #[track_caller]
     pub fn code(self, code: i32) -> Self {
-        assert_eq!(
-            self.code, code,
-            "unexpected exit code\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, code, "unexpected exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
@@ -134,10 +126,7 @@ impl TestEnv {
     /// and body, and returns its path.
     pub fn item(&self, id: &str, title: &str, extra: &str, body: &str) -> String {
         let rel = format!("backlog/{id}-item.md");
-        self.write(
-            &rel,
-            &format!("---\nid: {id}\ntitle: {title}\n{extra}---\n{body}"),
-        );
+        self.write(&rel, &format!("---\nid: {id}\ntitle: {title}\n{extra}---\n{body}"));
         rel
     }
 
@@ -171,9 +160,7 @@ impl TestEnv {
 
     /// The diff of the last commit, without headers (`git show --format= HEAD`).
     pub fn last_diff(&self) -> String {
-        self.git(&["show", "--format=", "--unified=0", "HEAD"])
-            .ok()
-            .stdout
+        self.git(&["show", "--format=", "--unified=0", "HEAD"]).ok().stdout
     }
 
     pub fn root(&self) -> &Path {

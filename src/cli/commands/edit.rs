@@ -51,10 +51,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &EditArgs) -> Result<u8, Cli
         .map_err(|e| CliError::user(format!("cannot start editor {editor:?}: {e}")))?;
     let keep_hint = |p: &PathBuf| format!("your edit is kept in {}", p.display());
     if !status.success() {
-        return Err(
-            CliError::user(format!("editor {editor:?} exited with {status}"))
-                .hint(keep_hint(&path)),
-        );
+        return Err(CliError::user(format!("editor {editor:?} exited with {status}"))
+            .hint(keep_hint(&path)));
     }
     let edited = std::fs::read_to_string(&path).map_err(|e| {
         CliError::user(format!("cannot read the edited file: {e}")).hint(keep_hint(&path))
@@ -67,10 +65,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &EditArgs) -> Result<u8, Cli
     let (doc, item) = validate_edit(&id, &edited).map_err(|e| {
         CliError::user(format!("{}: invalid edit: {e}", entry.path))
             .hint(keep_hint(&path))
-            .hint(format!(
-                "fix it there, then copy it over {} (or run `backlog edit {id}` again)",
-                entry.path
-            ))
+            .hint(format!("fix it there, then copy it over {} (or run `backlog edit {id}` again)", entry.path))
     })?;
     let _lock = ws.lock()?;
     let current = ws.store.find(&id)?;

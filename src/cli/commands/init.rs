@@ -29,12 +29,6 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &InitArgs) -> Result<u8, Cl
         },
         items: Vec::new(),
     };
-    finish(
-        ui,
-        &ws,
-        "init",
-        &outcome,
-        &format!("Initialized the backlog in {rel}."),
-    )?;
+    finish(ui, &ws, "init", &outcome, &format!("Initialized the backlog in {rel}."))?;
     Ok(0)
 }

@@ -17,6 +17,12 @@ pub(crate) struct ListArgs {
     /// Only items of this type
     #[arg(long = "type", value_name = "TYPE")]
     kind: Option<String>,
+    /// Only items ready to start: open, and every dependency done
+    #[arg(long, conflicts_with = "blocked")]
+    ready: bool,
+    /// Only open items waiting for a dependency that is not done
+    #[arg(long)]
+    blocked: bool,
 }
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, CliError> {
@@ -28,6 +34,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
     for e in &loaded.errors {
         ui.warn(&backlog::text::sanitize(&e.to_string()));
     }
+    let graph = (args.ready || args.blocked)
+        .then(|| backlog::graph::Graph::new(&loaded.entries, &ws.store.config));
     let selected: Vec<_> = loaded
         .entries
         .iter()
@@ -35,21 +43,15 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
             let item = &e.item;
             (args.status.is_empty() || args.status.iter().any(|s| s == item.status_or_default()))
                 && (args.label.is_empty() || args.label.iter().any(|l| item.labels.contains(l)))
-                && args
-                    .owner
-                    .as_ref()
-                    .is_none_or(|o| item.owner.as_ref() == Some(o))
-                && args
-                    .kind
-                    .as_ref()
-                    .is_none_or(|k| item.kind.as_ref() == Some(k))
+                && args.owner.as_ref().is_none_or(|o| item.owner.as_ref() == Some(o))
+                && args.kind.as_ref().is_none_or(|k| item.kind.as_ref() == Some(k))
+                && graph.as_ref().is_none_or(|g| {
+                    (!args.ready || g.is_ready(&item.id)) && (!args.blocked || g.is_blocked(&item.id))
+                })
         })
         .collect();
     if ui.is_json() {
-        let items: Vec<_> = selected
-            .iter()
-            .map(|e| render::item_json(e, false))
-            .collect();
+        let items: Vec<_> = selected.iter().map(|e| render::item_json(e, false)).collect();
         ui.json(&serde_json::Value::Array(items))?;
     } else {
         for row in render::item_rows(&selected) {

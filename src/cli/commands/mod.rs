@@ -8,6 +8,11 @@ pub(crate) mod list;
 pub(crate) mod set;
 pub(crate) mod show;
 
+pub(crate) mod dupes;
+pub(crate) mod graph;
+pub(crate) mod merge;
+pub(crate) mod split;
+
 use super::{CliError, Command, Context, Ui};
 
 /// Runs a command; the `Ok` value is the exit code.
@@ -20,5 +25,9 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Set(args) => set::run(ui, ctx, args),
         Command::Edit(args) => edit::run(ui, ctx, args),
         Command::Estimate(args) => estimate::run(ui, ctx, args),
+        Command::Split(args) => split::run(ui, ctx, args),
+        Command::Merge(args) => merge::run(ui, ctx, args),
+        Command::Dupes(args) => dupes::run(ui, ctx, args),
+        Command::Graph(args) => graph::run(ui, ctx, args),
     }
 }

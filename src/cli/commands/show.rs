@@ -49,11 +49,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ShowArgs) -> Result<u8, Cli
         ui.line("")?;
         ui.line("Acceptance criteria:")?;
         for c in &body.criteria {
-            ui.line(&format!(
-                "  [{}] {}",
-                if c.done { "x" } else { " " },
-                sanitize(&c.text)
-            ))?;
+            ui.line(&format!("  [{}] {}", if c.done { "x" } else { " " }, sanitize(&c.text)))?;
         }
     }
     Ok(0)
