@@ -153,6 +153,7 @@ pub fn find(inputs: &[DupeInput], opts: &DupeOptions) -> Report {
     // 1. Terms per item, interned to dense IDs.
     let counts: Vec<HashMap<String, u32>> = inputs.par_iter().map(term_counts).collect();
     let mut vocab: HashMap<&str, u32> = HashMap::new();
+    let mut names: Vec<&str> = Vec::new();
     let mut df: Vec<u32> = Vec::new();
     let mut docs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(n);
     for c in &counts {
@@ -162,6 +163,7 @@ pub fn find(inputs: &[DupeInput], opts: &DupeOptions) -> Report {
             let id = *vocab.entry(term.as_str()).or_insert(next);
             if id as usize == df.len() {
                 df.push(0);
+                names.push(term.as_str());
             }
             df[id as usize] += 1;
             terms.push((id, tf));
@@ -202,7 +204,8 @@ pub fn find(inputs: &[DupeInput], opts: &DupeOptions) -> Report {
             .map(|&(t, _)| t)
             .filter(|&t| df[t as usize] >= 2 && df[t as usize] <= max_df)
             .collect();
-        rare.sort_unstable_by_key(|&t| (df[t as usize], t));
+        // Ties broken by the term itself, so the result does not depend on hash order.
+        rare.sort_unstable_by_key(|&t| (df[t as usize], names[t as usize]));
         for t in rare.into_iter().take(opts.prefix_terms) {
             postings.entry(t).or_default().push(i as u32);
         }
