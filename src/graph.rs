@@ -243,26 +243,36 @@ impl Graph {
         out
     }
 
-    /// Plain text: one line per node with its state, then what it waits for.
+    /// Plain text: one line per node (ID, status, title, and what blocks it), then the
+    /// node's dependencies with their statuses.
     pub fn render_text(&self, selection: &[usize]) -> String {
-        let id_w = selection
-            .iter()
-            .map(|&n| sanitize(&self.nodes[n].id).chars().count())
-            .max()
-            .unwrap_or(0);
+        let width = |f: &dyn Fn(&Node) -> String| {
+            selection
+                .iter()
+                .map(|&n| f(&self.nodes[n]).chars().count())
+                .max()
+                .unwrap_or(0)
+        };
+        let id_w = width(&|n| sanitize(&n.id).into_owned());
+        let status_w = width(&|n| sanitize(&n.status).into_owned());
         let mut out = String::new();
         for &n in selection {
             let node = &self.nodes[n];
-            let _ = write!(
-                out,
-                "{:id_w$}  {:7}  {}",
+            let mut line = format!(
+                "{:id_w$}  {:status_w$}  {}",
                 sanitize(&node.id),
-                node.state.name(),
+                sanitize(&node.status),
                 sanitize(&node.title)
             );
-            if node.state != State::Missing && node.state.name() != node.status {
-                let _ = write!(out, "  ({})", sanitize(&node.status));
+            if node.state == State::Blocked {
+                let blockers: Vec<String> = self.deps[n]
+                    .iter()
+                    .filter(|&&d| self.nodes[d].state != State::Done)
+                    .map(|&d| sanitize(&self.nodes[d].id).into_owned())
+                    .collect();
+                let _ = write!(line, "  [blocked by {}]", blockers.join(", "));
             }
+            out.push_str(line.trim_end());
             out.push('\n');
             if !self.deps[n].is_empty() {
                 let parts: Vec<String> = self.deps[n]

@@ -253,7 +253,12 @@ pub fn split(
         if !list.is_empty() {
             let nums: Vec<String> = list.iter().map(|c| (c + 1).to_string()).collect();
             body.push(format!(
-                "Criteria {} of {pid} moved to {}.",
+                "{} {} of {pid} moved to {}.",
+                if nums.len() == 1 {
+                    "Criterion"
+                } else {
+                    "Criteria"
+                },
                 nums.join(", "),
                 child_ids[k]
             ));

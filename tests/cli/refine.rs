@@ -438,7 +438,7 @@ fn test_graph_formats_escape_titles() {
     let t = env.run(&["graph"]).ok().stdout;
     assert!(
         t.contains(
-            "B-2  blocked  Back\\slash # ; end  (draft)\n     depends on B-1 (in-progress)\n"
+            "B-2  draft        Back\\slash # ; end  [blocked by B-1]\n     depends on B-1 (in-progress)\n"
         ),
         "{t}"
     );
