@@ -28,6 +28,28 @@ fn repoint(list: &[String], from: &str, to: &str, drop: &str) -> Vec<String> {
     out
 }
 
+/// Whether `start` depends, directly or transitively, on any of `targets`.
+fn waits_for(loaded: &Loaded, start: &str, targets: &[&str]) -> bool {
+    let mut seen: Vec<String> = vec![crate::id::key(start)];
+    let mut stack: Vec<&str> = vec![start];
+    while let Some(id) = stack.pop() {
+        let Some(entry) = loaded.get(id.trim()) else {
+            continue;
+        };
+        for d in &entry.item.depends_on {
+            if targets.iter().any(|t| same(t, d)) {
+                return true;
+            }
+            let key = crate::id::key(d);
+            if !seen.contains(&key) {
+                seen.push(key);
+                stack.push(d);
+            }
+        }
+    }
+    false
+}
+
 /// Merges `dup_id` into `keep_id` (exact IDs present in `loaded`).
 pub fn merge(loaded: &Loaded, dup_id: &str, keep_id: &str) -> Result<Outcome, OpError> {
     let find = |id: &str| {
@@ -82,10 +104,22 @@ pub fn merge(loaded: &Loaded, dup_id: &str, keep_id: &str) -> Result<Outcome, Op
     }
     let mut deps = repoint(&keep.item.depends_on, &did, &kid, &kid);
     let before = deps.len();
+    let mut cyclic: Vec<String> = Vec::new();
     for d in repoint(&dup.item.depends_on, &did, &kid, &kid) {
-        if !deps.iter().any(|x| same(x, &d)) {
+        if deps.iter().any(|x| same(x, &d)) {
+            continue;
+        }
+        if waits_for(loaded, &d, &[&kid, &did]) {
+            cyclic.push(d);
+        } else {
             deps.push(d);
         }
+    }
+    if !cyclic.is_empty() {
+        notes.push(format!(
+            "Not added to {kid} (they wait for it, a cycle): {}.",
+            cyclic.join(", ")
+        ));
     }
     if deps != keep.item.depends_on {
         if before < deps.len() {
@@ -267,6 +301,30 @@ mod tests {
         assert_eq!(get("B-W").item.duplicate_of.as_deref(), Some("B-K"));
         assert_eq!(out.change.writes.len(), 5, "B-X is untouched");
         assert_eq!(out.change.summary, "merge B-D into B-K");
+    }
+
+    #[test]
+    fn test_merge_does_not_create_dependency_cycles() {
+        let (_dir, loaded) = loaded(&[
+            ("k.md", "---\nid: B-K\ntitle: Keep\n---\n"),
+            (
+                "d.md",
+                "---\nid: B-D\ntitle: Dup\ndepends_on: [B-X, B-Q]\n---\n",
+            ),
+            (
+                "x.md",
+                "---\nid: B-X\ntitle: Waits for keep\ndepends_on: [B-K]\n---\n",
+            ),
+            ("q.md", "---\nid: B-Q\ntitle: Free\n---\n"),
+        ]);
+        let out = merge(&loaded, "B-D", "B-K").unwrap();
+        let keep = out.items.iter().find(|e| e.item.id == "B-K").unwrap();
+        assert_eq!(keep.item.depends_on, ["B-Q"]);
+        assert!(
+            out.change.body.iter().any(|l| l.contains("a cycle): B-X")),
+            "{:?}",
+            out.change.body
+        );
     }
 
     #[test]
