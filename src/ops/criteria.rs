@@ -43,7 +43,10 @@ pub(crate) fn sources(body: &str) -> Vec<CriterionSource> {
             let item = items.get(&c.line)?;
             let start = starts[c.line - 1];
             let last = item.end.max(item.start + 1) - 1;
-            let end = body[last..].find('\n').map_or(body.len(), |i| last + i + 1);
+            let end = body.as_bytes()[last..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(body.len(), |i| last + i + 1);
             // A list item's range can include the blank lines after it: leave those.
             let content_end = start + body[start..end].trim_end().len();
             let end = body[content_end..end]
@@ -187,6 +190,21 @@ mod tests {
     }
 
     #[test]
+    fn test_sources_multibyte_end_without_newline() {
+        let body = "## Acceptance criteria\n- [ ] Crème brûlée\n- [x] Ünïcödé ✓";
+        let s = sources(body);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[1].raw, "- [x] Ünïcödé ✓");
+        assert_eq!(&body[s[1].range.clone()], "- [x] Ünïcödé ✓");
+        let out = append(body, &["- [ ] Ñ"], "\n");
+        assert_eq!(out, format!("{body}\n- [ ] Ñ\n"));
+        assert_eq!(
+            remove_ranges(body, &[s[0].range.clone()]),
+            "## Acceptance criteria\n- [x] Ünïcödé ✓"
+        );
+    }
+
+    #[test]
     fn test_remove_ranges_keeps_everything_else() {
         let s = sources(BODY);
         let out = remove_ranges(BODY, &[s[3].range.clone(), s[0].range.clone()]);
@@ -217,5 +235,59 @@ mod tests {
             append(crlf, &["- [ ] B"], "\r\n"),
             "S.\r\n\r\n## Acceptance criteria\r\n- [ ] A\r\n- [ ] B\r\n"
         );
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn arb_body() -> impl Strategy<Value = String> {
+            let line = prop_oneof![
+                Just("## Acceptance criteria".to_owned()),
+                Just("### Notes".to_owned()),
+                Just("- [ ] plain".to_owned()),
+                Just("* [x] star ✓".to_owned()),
+                Just("  - [ ] nested é".to_owned()),
+                Just("1. [ ] ordered".to_owned()),
+                Just("- not a task".to_owned()),
+                Just("  continued".to_owned()),
+                Just("> - [ ] quoted".to_owned()),
+                Just("```".to_owned()),
+                Just(String::new()),
+                "[a-zé✓ ]{0,12}",
+            ];
+            (
+                proptest::collection::vec(line, 0..14),
+                proptest::bool::ANY,
+                proptest::bool::ANY,
+            )
+                .prop_map(|(lines, crlf, final_newline)| {
+                    let nl = if crlf { "\r\n" } else { "\n" };
+                    let mut body = lines.join(nl);
+                    if final_newline {
+                        body.push_str(nl);
+                    }
+                    body
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn sources_match_parsed_criteria(body in arb_body()) {
+                let parsed = Body::parse(&body, 1);
+                let found = sources(&body);
+                // Numbering must agree with `show`, or --give would hand out the wrong one.
+                prop_assert_eq!(found.len(), parsed.criteria.len());
+                for (f, c) in found.iter().zip(&parsed.criteria) {
+                    prop_assert_eq!(&f.text, &c.text);
+                    prop_assert!(body.is_char_boundary(f.range.start));
+                    prop_assert!(body.is_char_boundary(f.range.end));
+                }
+                let ranges: Vec<_> = found.iter().map(|f| f.range.clone()).collect();
+                let _ = remove_ranges(&body, &ranges);
+                let appended = append(&body, &["- [ ] added"], "\n");
+                prop_assert!(appended.contains("- [ ] added"));
+            }
+        }
     }
 }
