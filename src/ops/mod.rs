@@ -6,11 +6,12 @@
 //! hands the change to [`crate::Workspace::apply`].
 
 mod add;
-mod criteria;
 mod edit;
 mod estimate;
-mod merge;
 mod set;
+
+mod criteria;
+mod merge;
 mod split;
 mod votes;
 

@@ -49,21 +49,20 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &GraphArgs) -> Result<u8, Cl
         }
         None => graph.all(),
     };
-    match ui.format {
+    let text = match ui.format {
         Format::Json => {
             let view =
                 serde_json::to_value(graph.view(&selection)).map_err(std::io::Error::other)?;
             ui.json(&view)?;
+            return Ok(0);
         }
-        Format::Mermaid => ui.data(&graph.render_mermaid(&selection))?,
-        Format::Markdown => {
-            ui.data(&format!(
-                "```mermaid\n{}```\n",
-                graph.render_mermaid(&selection)
-            ))?;
-        }
-        Format::Dot => ui.data(&graph.render_dot(&selection))?,
-        _ => ui.data(&graph.render_text(&selection))?,
+        Format::Mermaid => graph.render_mermaid(&selection),
+        Format::Markdown => format!("```mermaid\n{}```\n", graph.render_mermaid(&selection)),
+        Format::Dot => graph.render_dot(&selection),
+        _ => graph.render_text(&selection),
+    };
+    for line in text.lines() {
+        ui.line(line)?;
     }
     Ok(0)
 }

@@ -46,7 +46,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
                 && args.owner.as_ref().is_none_or(|o| item.owner.as_ref() == Some(o))
                 && args.kind.as_ref().is_none_or(|k| item.kind.as_ref() == Some(k))
                 && graph.as_ref().is_none_or(|g| {
-                    (!args.ready || g.is_ready(&item.id)) && (!args.blocked || g.is_blocked(&item.id))
+                    (!args.ready || g.is_ready(&item.id))
+                        && (!args.blocked || g.is_blocked(&item.id))
                 })
         })
         .collect();
