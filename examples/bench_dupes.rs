@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ("rank", FieldValue::Str(key.clone())),
             ("created", FieldValue::Str("2026-11-25".to_owned())),
         ];
-        // About 1 KB per item: story, criteria and a notes section (not compared).
+        // About 800 bytes per item: story, criteria and a notes section (not compared).
         let mut body = format!("{}\n\n## Acceptance criteria\n", it.story);
         for c in &it.criteria {
             body.push_str(&format!("- [ ] {c}\n"));

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Benchmark `backlog dupes` on a generated backlog (default 10,000 items, ~1 KB each, one
+# Benchmark `backlog dupes` on a generated backlog (default 10,000 items, ~800 B each, one
 # planted near-duplicate pair). Usage: scripts/bench-dupes.sh [N] [DIR]
 set -eu
 N=${1:-10000}
