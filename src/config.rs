@@ -33,6 +33,8 @@ pub struct Config {
     pub rules: crate::check::Rules,
     /// Thresholds of the priority matrix (`backlog matrix`).
     pub matrix: MatrixConfig,
+    /// Planning-poker settings (`estimate ID --vote NAME=POINTS…`).
+    pub estimation: Estimation,
 }
 
 /// `matrix:` in `config.yml`: where high value and high effort start. An unset threshold
@@ -44,6 +46,25 @@ pub struct MatrixConfig {
     pub value_threshold: Option<f64>,
     /// An estimate above this is high effort.
     pub effort_threshold: Option<f64>,
+}
+
+/// Planning-poker settings: when do votes count as agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Estimation {
+    /// The agreement rule for a round of votes.
+    pub consensus: Consensus,
+}
+
+/// When a round of planning-poker votes counts as agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Consensus {
+    /// Every vote is the same value.
+    #[default]
+    Unanimous,
+    /// All votes lie within one step of the scale (`3` and `5`); the higher value is taken.
+    Adjacent,
 }
 
 impl Default for Config {
@@ -64,6 +85,7 @@ impl Default for Config {
             commit: true,
             rules: crate::check::Rules::default(),
             matrix: MatrixConfig::default(),
+            estimation: Estimation::default(),
         }
     }
 }
@@ -202,6 +224,10 @@ rules:
 # matrix:
 #   value_threshold: 5
 #   effort_threshold: 5
+# Planning poker (`estimate ID --vote NAME=POINTS…`): `unanimous` needs every vote equal;
+# `adjacent` accepts votes within one step of the scale and records the higher value.
+estimation:
+  consensus: unanimous
 ";
 
 #[cfg(test)]
@@ -221,6 +247,14 @@ mod tests {
         assert_eq!(c.matrix.value_threshold, Some(5.0));
         assert_eq!(c.matrix.effort_threshold, None);
         assert!(Config::parse("matrix:\n  value: 5\n", "c").is_err());
+    }
+
+    #[test]
+    fn test_config_estimation_consensus() {
+        let c = Config::parse("estimation:\n  consensus: adjacent\n", "c").unwrap();
+        assert_eq!(c.estimation.consensus, Consensus::Adjacent);
+        assert_eq!(Config::default().estimation.consensus, Consensus::Unanimous);
+        assert!(Config::parse("estimation:\n  consensus: majority\n", "c").is_err());
     }
 
     #[test]

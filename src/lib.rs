@@ -21,6 +21,9 @@ pub mod text;
 pub mod workspace;
 pub mod yaml_budget;
 
+pub mod dupes;
+pub mod graph;
+
 pub use config::Config;
 pub use document::{Document, DocumentError, FieldValue};
 pub use item::{Body, Criterion, Item};

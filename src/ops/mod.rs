@@ -12,6 +12,11 @@ mod fmt;
 mod rank;
 mod set;
 
+mod criteria;
+mod merge;
+mod split;
+mod votes;
+
 pub use add::{AddOptions, add};
 pub use edit::validate_edit;
 pub use estimate::estimate;
@@ -22,6 +27,10 @@ pub use rank::{
     resolve,
 };
 pub use set::{Assignment, parse_assignment, set};
+
+pub use merge::merge;
+pub use split::{SplitOptions, parse_give, split};
+pub use votes::{Round, Spread, Tally, Vote, estimate_votes, parse_vote, tally};
 
 use crate::store::{Entry, StoreError};
 use crate::workspace::Change;

@@ -7,3 +7,4 @@ mod check;
 mod foundation;
 mod history;
 mod rank;
+mod refine;

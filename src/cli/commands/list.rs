@@ -17,6 +17,12 @@ pub(crate) struct ListArgs {
     /// Only items of this type
     #[arg(long = "type", value_name = "TYPE")]
     kind: Option<String>,
+    /// Only items ready to start: open, and every dependency done
+    #[arg(long, conflicts_with = "blocked")]
+    ready: bool,
+    /// Only open items waiting for a dependency that is not done
+    #[arg(long)]
+    blocked: bool,
 }
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, CliError> {
@@ -28,6 +34,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
     for e in &loaded.errors {
         ui.warn(&backlog::text::sanitize(&e.to_string()));
     }
+    let graph = (args.ready || args.blocked)
+        .then(|| backlog::graph::Graph::new(&loaded.entries, &ws.store.config));
     let selected: Vec<_> = loaded
         .entries
         .iter()
@@ -43,6 +51,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
                     .kind
                     .as_ref()
                     .is_none_or(|k| item.kind.as_ref() == Some(k))
+                && graph.as_ref().is_none_or(|g| {
+                    (!args.ready || g.is_ready(&item.id))
+                        && (!args.blocked || g.is_blocked(&item.id))
+                })
         })
         .collect();
     if ui.is_json() {

@@ -15,6 +15,11 @@ pub(crate) mod rank;
 pub(crate) mod set;
 pub(crate) mod show;
 
+pub(crate) mod dupes;
+pub(crate) mod graph;
+pub(crate) mod merge;
+pub(crate) mod split;
+
 use super::{CliError, Command, Context, Ui};
 
 /// Runs a command; the `Ok` value is the exit code.
@@ -35,5 +40,9 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Fmt(args) => fmt::run(ui, ctx, args),
         Command::Completions(args) => completions::run(ui, args),
         Command::Man(args) => completions::run_man(ui, args),
+        Command::Split(args) => split::run(ui, ctx, args),
+        Command::Merge(args) => merge::run(ui, ctx, args),
+        Command::Dupes(args) => dupes::run(ui, ctx, args),
+        Command::Graph(args) => graph::run(ui, ctx, args),
     }
 }

@@ -1,0 +1,707 @@
+//! The dependency graph from `depends_on`: blocked and ready sets, an item's neighbourhood,
+//! and rendering as text, Mermaid, Graphviz DOT or JSON.
+//!
+//! Edges point from a dependency to the item that waits for it (`B-1 --> B-2`: B-2 depends
+//! on B-1), the order in which the work happens. An item is *ready to start* when it is
+//! open (not done, split or duplicate) and every dependency is done; it is *blocked* when it
+//! is open and at least one dependency is not done (or names no known item).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::store::Entry;
+use crate::text::sanitize;
+
+/// Where an item stands with respect to its dependencies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Finished (a done status).
+    Done,
+    /// Closed without being done (`split`, `duplicate`).
+    Closed,
+    /// Open, and some dependency is not done.
+    Blocked,
+    /// Open, and every dependency is done: work can start.
+    Ready,
+    /// Named in a `depends_on` but no such item exists.
+    Missing,
+}
+
+impl State {
+    /// The lowercase name used in output (`blocked`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Done => "done",
+            Self::Closed => "closed",
+            Self::Blocked => "blocked",
+            Self::Ready => "ready",
+            Self::Missing => "missing",
+        }
+    }
+}
+
+/// One node: an item, or a dependency that names no item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// The item ID (as written in the item, or in the `depends_on` for a missing one).
+    pub id: String,
+    /// The title (empty for a missing item).
+    pub title: String,
+    /// The status (`missing` for a missing item).
+    pub status: String,
+    /// Dependency state.
+    pub state: State,
+}
+
+/// The dependency graph of a set of items, in backlog order.
+#[derive(Debug, Clone)]
+pub struct Graph {
+    nodes: Vec<Node>,
+    index: HashMap<String, usize>,
+    /// Per node: the nodes it depends on (deduplicated, in `depends_on` order).
+    deps: Vec<Vec<usize>>,
+    /// Per node: the nodes that depend on it.
+    dependents: Vec<Vec<usize>>,
+}
+
+impl Graph {
+    /// Builds the graph of `entries` (in backlog order). Dependencies that name no entry
+    /// become [`State::Missing`] nodes after the items.
+    pub fn new(entries: &[Entry], config: &Config) -> Self {
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(entries.len());
+        let mut nodes: Vec<Node> = Vec::with_capacity(entries.len());
+        for e in entries {
+            let key = crate::id::key(&e.item.id);
+            if index.contains_key(&key) {
+                // A duplicate ID (reported by `check`): the first one in backlog order wins.
+                continue;
+            }
+            index.insert(key, nodes.len());
+            let status = e.item.status_or_default().to_owned();
+            let state = if config.is_done_status(&status) {
+                State::Done
+            } else if config.is_closed_status(&status) {
+                State::Closed
+            } else {
+                State::Ready
+            };
+            nodes.push(Node {
+                id: e.item.id.clone(),
+                title: e.item.title.clone(),
+                status,
+                state,
+            });
+        }
+        let mut deps: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+        let mut seen = HashSet::new();
+        for e in entries {
+            let Some(&from) = index.get(&crate::id::key(&e.item.id)) else {
+                continue;
+            };
+            if !seen.insert(from) {
+                continue;
+            }
+            for dep in &e.item.depends_on {
+                let key = crate::id::key(dep.trim());
+                if key.is_empty() {
+                    continue;
+                }
+                let to = match index.get(&key) {
+                    Some(&i) => i,
+                    None => {
+                        let i = nodes.len();
+                        nodes.push(Node {
+                            id: dep.trim().to_owned(),
+                            title: String::new(),
+                            status: "missing".to_owned(),
+                            state: State::Missing,
+                        });
+                        deps.push(Vec::new());
+                        index.insert(key, i);
+                        i
+                    }
+                };
+                if to != from && !deps[from].contains(&to) {
+                    deps[from].push(to);
+                }
+            }
+        }
+        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+        for (from, ds) in deps.iter().enumerate() {
+            for &to in ds {
+                dependents[to].push(from);
+            }
+        }
+        for i in 0..nodes.len() {
+            if nodes[i].state == State::Ready
+                && deps[i].iter().any(|&d| nodes[d].state != State::Done)
+            {
+                nodes[i].state = State::Blocked;
+            }
+        }
+        Self {
+            nodes,
+            index,
+            deps,
+            dependents,
+        }
+    }
+
+    /// All nodes: the items in backlog order, then missing dependencies.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// The node index of an item ID (case-insensitive).
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.index.get(&crate::id::key(id)).copied()
+    }
+
+    /// The state of the item with this ID.
+    pub fn state(&self, id: &str) -> Option<State> {
+        self.index_of(id).map(|i| self.nodes[i].state)
+    }
+
+    /// Whether the item is open and waits for an unfinished dependency.
+    pub fn is_blocked(&self, id: &str) -> bool {
+        self.state(id) == Some(State::Blocked)
+    }
+
+    /// Whether the item is open and all its dependencies are done.
+    pub fn is_ready(&self, id: &str) -> bool {
+        self.state(id) == Some(State::Ready)
+    }
+
+    /// The dependencies of node `i`.
+    pub fn deps(&self, i: usize) -> &[usize] {
+        &self.deps[i]
+    }
+
+    /// The nodes that depend on node `i`.
+    pub fn dependents(&self, i: usize) -> &[usize] {
+        &self.dependents[i]
+    }
+
+    /// The IDs of the dependencies that keep the item blocked (not done, or missing).
+    pub fn blockers(&self, id: &str) -> Vec<&str> {
+        let Some(i) = self.index_of(id) else {
+            return Vec::new();
+        };
+        self.deps[i]
+            .iter()
+            .filter(|&&d| self.nodes[d].state != State::Done)
+            .map(|&d| self.nodes[d].id.as_str())
+            .collect()
+    }
+
+    /// Node `i` with its dependencies and its dependents, followed transitively up to
+    /// `depth` levels in each direction (`None`: all the way). Dependencies of dependents
+    /// (siblings) are not included. Returned in node order.
+    pub fn neighbourhood(&self, i: usize, depth: Option<usize>) -> Vec<usize> {
+        let mut keep = vec![false; self.nodes.len()];
+        keep[i] = true;
+        for edges in [&self.deps, &self.dependents] {
+            let mut seen = vec![false; self.nodes.len()];
+            seen[i] = true;
+            let mut queue = VecDeque::from([(i, 0usize)]);
+            while let Some((n, d)) = queue.pop_front() {
+                if depth.is_some_and(|max| d >= max) {
+                    continue;
+                }
+                for &m in &edges[n] {
+                    if !seen[m] {
+                        seen[m] = true;
+                        keep[m] = true;
+                        queue.push_back((m, d + 1));
+                    }
+                }
+            }
+        }
+        (0..self.nodes.len()).filter(|&n| keep[n]).collect()
+    }
+
+    /// Every node, in order.
+    pub fn all(&self) -> Vec<usize> {
+        (0..self.nodes.len()).collect()
+    }
+
+    /// The edges among `selection` as (dependency, dependent) pairs.
+    fn edges(&self, selection: &[usize]) -> Vec<(usize, usize)> {
+        let chosen: HashSet<usize> = selection.iter().copied().collect();
+        let mut out = Vec::new();
+        for &n in selection {
+            for &d in &self.deps[n] {
+                if chosen.contains(&d) {
+                    out.push((d, n));
+                }
+            }
+        }
+        out
+    }
+
+    /// Plain text: one line per node (ID, status, title, and what blocks it), then the
+    /// node's dependencies with their statuses.
+    pub fn render_text(&self, selection: &[usize]) -> String {
+        let width = |f: &dyn Fn(&Node) -> String| {
+            selection
+                .iter()
+                .map(|&n| f(&self.nodes[n]).chars().count())
+                .max()
+                .unwrap_or(0)
+        };
+        let id_w = width(&|n| sanitize(&n.id).into_owned());
+        let status_w = width(&|n| sanitize(&n.status).into_owned());
+        let mut out = String::new();
+        for &n in selection {
+            let node = &self.nodes[n];
+            let mut line = format!(
+                "{:id_w$}  {:status_w$}  {}",
+                sanitize(&node.id),
+                sanitize(&node.status),
+                sanitize(&node.title)
+            );
+            if node.state == State::Blocked {
+                let blockers: Vec<String> = self.deps[n]
+                    .iter()
+                    .filter(|&&d| self.nodes[d].state != State::Done)
+                    .map(|&d| sanitize(&self.nodes[d].id).into_owned())
+                    .collect();
+                let _ = write!(line, "  [blocked by {}]", blockers.join(", "));
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+            if !self.deps[n].is_empty() {
+                let parts: Vec<String> = self.deps[n]
+                    .iter()
+                    .map(|&d| {
+                        let dep = &self.nodes[d];
+                        format!("{} ({})", sanitize(&dep.id), sanitize(&dep.status))
+                    })
+                    .collect();
+                let _ = writeln!(out, "{:id_w$}  depends on {}", "", parts.join(", "));
+            }
+        }
+        out
+    }
+
+    /// A Mermaid `flowchart TD` that renders on GitHub: node IDs reduced to
+    /// `[A-Za-z0-9_]`, labels double-quoted with every special character written as a
+    /// Mermaid entity code, one style class per state.
+    pub fn render_mermaid(&self, selection: &[usize]) -> String {
+        let names = mermaid_names(selection.iter().map(|&n| self.nodes[n].id.as_str()));
+        let name_of: HashMap<usize, &str> = selection
+            .iter()
+            .zip(&names)
+            .map(|(&n, s)| (n, s.as_str()))
+            .collect();
+        let mut out = String::from("flowchart TD\n");
+        for (&n, name) in selection.iter().zip(&names) {
+            let node = &self.nodes[n];
+            let second = if node.state == State::Missing {
+                "missing item".to_owned()
+            } else if node.state.name() == node.status || node.state == State::Ready {
+                node.status.clone()
+            } else {
+                format!("{}, {}", node.status, node.state.name())
+            };
+            let label = if node.title.is_empty() {
+                mermaid_text(&node.id)
+            } else {
+                format!("{}: {}", mermaid_text(&node.id), mermaid_text(&node.title))
+            };
+            let _ = writeln!(out, "    {name}[\"{label}<br/>{}\"]", mermaid_text(&second));
+        }
+        for (from, to) in self.edges(selection) {
+            let _ = writeln!(out, "    {} --> {}", name_of[&from], name_of[&to]);
+        }
+        let styles = [
+            (State::Done, "fill:#d3f9d8,stroke:#2b8a3e,color:#1b4332"),
+            (State::Closed, "fill:#e9ecef,stroke:#868e96,color:#495057"),
+            (State::Blocked, "fill:#ffe3e3,stroke:#c92a2a,color:#5c0f0f"),
+            (State::Ready, "fill:#e7f5ff,stroke:#1971c2,color:#0b2e4f"),
+            (
+                State::Missing,
+                "fill:#fff9db,stroke:#e67700,stroke-dasharray:4 3",
+            ),
+        ];
+        for (state, style) in styles {
+            let members: Vec<&str> = selection
+                .iter()
+                .filter(|&&n| self.nodes[n].state == state)
+                .map(|n| name_of[n])
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "    classDef {} {style}", state.name());
+            let _ = writeln!(out, "    class {} {}", members.join(","), state.name());
+        }
+        out
+    }
+
+    /// A Graphviz `digraph` with quoted, escaped IDs and labels, coloured by state.
+    pub fn render_dot(&self, selection: &[usize]) -> String {
+        let mut out = String::from(
+            "digraph backlog {\n    rankdir=TB;\n    node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];\n",
+        );
+        for &n in selection {
+            let node = &self.nodes[n];
+            let (fill, extra) = match node.state {
+                State::Done => ("#d3f9d8", ""),
+                State::Closed => ("#e9ecef", ", fontcolor=\"#495057\""),
+                State::Blocked => ("#ffe3e3", ", color=\"#c92a2a\", penwidth=2"),
+                State::Ready => ("#e7f5ff", ""),
+                State::Missing => ("#fff9db", ", style=\"rounded,filled,dashed\""),
+            };
+            let second = if node.state == State::Missing {
+                "missing item".to_owned()
+            } else if node.state.name() == node.status || node.state == State::Ready {
+                node.status.clone()
+            } else {
+                format!("{}, {}", node.status, node.state.name())
+            };
+            let first = if node.title.is_empty() {
+                sanitize(&node.id).into_owned()
+            } else {
+                format!("{}: {}", sanitize(&node.id), sanitize(&node.title))
+            };
+            let _ = writeln!(
+                out,
+                "    {} [label={}, fillcolor=\"{fill}\"{extra}];",
+                dot_string(&node.id),
+                dot_label(&[&first, &second]),
+            );
+        }
+        for (from, to) in self.edges(selection) {
+            let _ = writeln!(
+                out,
+                "    {} -> {};",
+                dot_string(&self.nodes[from].id),
+                dot_string(&self.nodes[to].id)
+            );
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// The selection as a serializable view: nodes and dependency edges.
+    pub fn view(&self, selection: &[usize]) -> GraphView {
+        GraphView {
+            schema: 1,
+            nodes: selection
+                .iter()
+                .map(|&n| {
+                    let node = &self.nodes[n];
+                    NodeView {
+                        id: node.id.clone(),
+                        title: node.title.clone(),
+                        status: node.status.clone(),
+                        state: node.state,
+                        depends_on: self.deps[n]
+                            .iter()
+                            .map(|&d| self.nodes[d].id.clone())
+                            .collect(),
+                    }
+                })
+                .collect(),
+            edges: self
+                .edges(selection)
+                .into_iter()
+                .map(|(dep, item)| EdgeView {
+                    item: self.nodes[item].id.clone(),
+                    depends_on: self.nodes[dep].id.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The JSON shape of `graph --format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphView {
+    /// Output version.
+    pub schema: u32,
+    /// The nodes, in backlog order.
+    pub nodes: Vec<NodeView>,
+    /// One edge per dependency between two shown nodes.
+    pub edges: Vec<EdgeView>,
+}
+
+/// A node in [`GraphView`].
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeView {
+    /// Item ID.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Status (`missing` for a dependency that names no item).
+    pub status: String,
+    /// Dependency state.
+    pub state: State,
+    /// Every dependency of the item (also those outside the selection).
+    pub depends_on: Vec<String>,
+}
+
+/// An edge in [`GraphView`]: `item` depends on `depends_on`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EdgeView {
+    /// The waiting item.
+    pub item: String,
+    /// What it waits for.
+    pub depends_on: String,
+}
+
+/// Mermaid node names: `n_` plus the ID with everything outside `[A-Za-z0-9_]` replaced
+/// by `_` (the prefix keeps clear of keywords such as `end`), made unique with a suffix.
+fn mermaid_names<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut taken: HashSet<String> = HashSet::new();
+    ids.map(|id| {
+        let base: String = std::iter::once("n_".to_owned())
+            .chain(id.chars().map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c.to_string()
+                } else {
+                    "_".to_owned()
+                }
+            }))
+            .collect();
+        let mut name = base.clone();
+        let mut k = 2;
+        while !taken.insert(name.clone()) {
+            name = format!("{base}_{k}");
+            k += 1;
+        }
+        name
+    })
+    .collect()
+}
+
+/// Text for inside a double-quoted Mermaid label: letters, digits, spaces and harmless
+/// punctuation as they are; `"` as `#quot;`; every other character as `#NNN;`.
+pub fn mermaid_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in sanitize(s).chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            c if c.is_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | '-' | '_' | '.' | ',' | ':' | '/' | '\'' | '!' | '?' | '+' | '@'
+                ) =>
+            {
+                out.push(c)
+            }
+            c => {
+                let _ = write!(out, "#{};", u32::from(c));
+            }
+        }
+    }
+    out
+}
+
+/// A DOT double-quoted string: `"` and `\` escaped, control characters dropped.
+pub fn dot_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in sanitize(s).chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A DOT label of several centred lines.
+fn dot_label(lines: &[&str]) -> String {
+    let parts: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let q = dot_string(l);
+            q[1..q.len() - 1].to_owned()
+        })
+        .collect();
+    format!("\"{}\"", parts.join("\\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+    use crate::item::Item;
+
+    fn entry(id: &str, title: &str, status: &str, deps: &[&str]) -> Entry {
+        let mut text = format!(
+            "---\nid: {id}\ntitle: {}\nstatus: {status}\n",
+            yaml_quote(title)
+        );
+        if !deps.is_empty() {
+            text.push_str(&format!("depends_on: [{}]\n", deps.join(", ")));
+        }
+        text.push_str("---\n");
+        let doc = Document::parse(text.as_bytes()).unwrap();
+        let item = Item::from_document(&doc).unwrap();
+        Entry {
+            path: format!("backlog/{id}.md"),
+            doc,
+            item,
+        }
+    }
+
+    fn yaml_quote(s: &str) -> String {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+
+    fn sample() -> Graph {
+        let entries = vec![
+            entry("B-1", "Base", "done", &[]),
+            entry("B-2", "Api", "ready", &["B-1"]),
+            entry("B-3", "Ui", "draft", &["B-2"]),
+            entry("B-4", "Docs", "draft", &["B-3", "B-9"]),
+            entry("B-5", "Other", "draft", &[]),
+            entry("B-6", "Old", "split", &["B-3"]),
+        ];
+        Graph::new(&entries, &Config::default())
+    }
+
+    #[test]
+    fn test_graph_ready_and_blocked() {
+        let g = sample();
+        assert!(g.is_ready("B-2"));
+        assert!(g.is_blocked("b-3"));
+        assert!(g.is_blocked("B-4"));
+        assert!(g.is_ready("B-5"));
+        assert!(!g.is_ready("B-1") && !g.is_blocked("B-1"));
+        assert!(
+            !g.is_ready("B-6") && !g.is_blocked("B-6"),
+            "closed items are neither"
+        );
+        assert_eq!(g.blockers("B-4"), ["B-3", "B-9"]);
+        assert_eq!(g.state("B-9"), Some(State::Missing));
+    }
+
+    #[test]
+    fn test_graph_neighbourhood_depth() {
+        let g = sample();
+        let ids = |sel: Vec<usize>| -> Vec<String> {
+            sel.into_iter().map(|n| g.nodes()[n].id.clone()).collect()
+        };
+        let i = g.index_of("B-2").unwrap();
+        assert_eq!(ids(g.neighbourhood(i, Some(1))), ["B-1", "B-2", "B-3"]);
+        assert_eq!(
+            ids(g.neighbourhood(i, None)),
+            ["B-1", "B-2", "B-3", "B-4", "B-6"]
+        );
+        // Siblings (B-9 is a dependency of a dependent) are not pulled in.
+        assert!(!ids(g.neighbourhood(i, None)).contains(&"B-9".to_owned()));
+    }
+
+    #[test]
+    fn test_graph_cycles_terminate() {
+        let entries = vec![
+            entry("B-1", "A", "draft", &["B-2"]),
+            entry("B-2", "B", "draft", &["B-1"]),
+        ];
+        let g = Graph::new(&entries, &Config::default());
+        assert_eq!(g.neighbourhood(0, None), [0, 1]);
+        assert!(g.is_blocked("B-1") && g.is_blocked("B-2"));
+    }
+
+    const NASTY: &str = "Say \"hi\" [now] | {x} (y) <b>&amp; #1; `c` \\ end";
+
+    #[test]
+    fn test_mermaid_escapes_labels_and_ids() {
+        let entries = vec![
+            entry("B-1", NASTY, "in-progress", &[]),
+            entry("end", "Keyword id", "draft", &["B-1"]),
+            entry("B_1", "Collides after sanitizing", "draft", &[]),
+        ];
+        let g = Graph::new(&entries, &Config::default());
+        let m = g.render_mermaid(&g.all());
+        assert!(m.starts_with("flowchart TD\n"), "{m}");
+        for line in m.lines().skip(1) {
+            let line = line.trim();
+            if let Some((name, rest)) = line.split_once('[') {
+                assert!(
+                    name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                    "{line}"
+                );
+                // The label is one quoted string with no raw special characters inside.
+                let label = rest
+                    .strip_prefix('"')
+                    .and_then(|r| r.strip_suffix("\"]"))
+                    .unwrap();
+                let inner = label.replace("<br/>", "");
+                assert!(
+                    !inner.contains([
+                        '"', '[', ']', '|', '{', '}', '(', ')', '<', '>', '`', '\\', '&'
+                    ]),
+                    "{line}"
+                );
+            }
+        }
+        assert!(m.contains("#quot;hi#quot;"), "{m}");
+        assert!(m.contains("#91;now#93;"), "{m}");
+        assert!(m.contains("#124;"), "{m}");
+        assert!(m.contains("#35;1#59;"), "{m}");
+        assert!(m.contains("n_end --> ") || m.contains("--> n_end"), "{m}");
+        assert!(m.contains("n_B_1[") && m.contains("n_B_1_2["), "{m}");
+        assert!(m.contains("n_B_1 --> n_end"), "{m}");
+        assert!(m.contains("class n_end blocked"), "{m}");
+    }
+
+    #[test]
+    fn test_dot_escapes_quotes_and_backslashes() {
+        let entries = vec![
+            entry("B-1", NASTY, "done", &[]),
+            entry("B-2", "Ends with backslash \\", "draft", &["B-1"]),
+        ];
+        let g = Graph::new(&entries, &Config::default());
+        let d = g.render_dot(&g.all());
+        assert!(
+            d.starts_with("digraph backlog {\n") && d.ends_with("}\n"),
+            "{d}"
+        );
+        assert!(
+            d.contains(r#"Say \"hi\" [now] | {x} (y) <b>&amp; #1; `c` \\ end"#),
+            "{d}"
+        );
+        assert!(d.contains(r#"Ends with backslash \\\ndraft""#), "{d}");
+        assert!(d.contains("\"B-1\" -> \"B-2\";"), "{d}");
+        // Every quoted string closes on its line: an even number of unescaped quotes.
+        for line in d.lines() {
+            let mut quotes = 0;
+            let mut escaped = false;
+            for c in line.chars() {
+                match c {
+                    '\\' if !escaped => escaped = true,
+                    '"' if !escaped => quotes += 1,
+                    _ => escaped = false,
+                }
+                if c != '\\' {
+                    escaped = false;
+                }
+            }
+            assert_eq!(quotes % 2, 0, "{line}");
+        }
+    }
+
+    #[test]
+    fn test_graph_view_json_edges() {
+        let g = sample();
+        let i = g.index_of("B-3").unwrap();
+        let v = g.view(&g.neighbourhood(i, Some(1)));
+        let ids: Vec<&str> = v.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["B-2", "B-3", "B-4", "B-6"]);
+        assert_eq!(v.edges.len(), 3);
+        assert_eq!(v.edges[0].item, "B-3");
+        assert_eq!(v.edges[0].depends_on, "B-2");
+        assert_eq!(v.nodes[1].state, State::Blocked);
+    }
+}
