@@ -31,6 +31,8 @@ pub struct Config {
     pub commit: bool,
     /// The rules of `backlog check` (definition of ready), each configurable.
     pub rules: crate::check::Rules,
+    /// The sprint calendar and capacity (`plan`, `agenda`, `health`, `velocity`).
+    pub sprints: crate::sprint::SprintConfig,
 }
 
 impl Default for Config {
@@ -50,6 +52,7 @@ impl Default for Config {
             estimate_scale: vec![0, 1, 2, 3, 5, 8, 13, 20, 40, 100],
             commit: true,
             rules: crate::check::Rules::default(),
+            sprints: crate::sprint::SprintConfig::default(),
         }
     }
 }
@@ -120,6 +123,7 @@ impl Config {
                 config.id_prefix
             )));
         }
+        config.sprints.validate().map_err(invalid)?;
         Ok(config)
     }
 
@@ -183,6 +187,17 @@ rules:
   required_fields: {enabled: true, severity: error, fields: []} # e.g. [owner]
   rank_collision: {enabled: true, severity: warning}    # two items with one rank key
   long_rank: {enabled: true, severity: warning, max_length: 12}
+# Sprints (`plan`, `agenda`, `health`, `velocity`). Sprints repeat every length_days from
+# start; a name fills {year} (of its first day) and {number} (its position among the
+# sprints starting that year), or {start} (its first day).
+sprints:
+  length_days: 14
+  # start: 2026-01-05          # the first day of any sprint (default: Monday 2024-01-01)
+  naming: \"{year}-S{number}\"
+  capacity: auto               # points per sprint, or auto: average of the last 3 sprints
+  horizon: 2                   # sprints that should be ready ahead
+  stale_days: 30               # untouched longer than this is stale
+  refinement_share: 0.1        # share of the sprint spent refining (agenda budget)
 ";
 
 #[cfg(test)]

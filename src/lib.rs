@@ -19,6 +19,11 @@ pub mod text;
 pub mod workspace;
 pub mod yaml_budget;
 
+pub mod board;
+pub mod health;
+pub mod planning;
+pub mod sprint;
+
 pub use config::Config;
 pub use document::{Document, DocumentError, FieldValue};
 pub use item::{Body, Criterion, Item};
