@@ -853,7 +853,7 @@ mod tests {
         let p = plan(&l, &c, &sprints(2), 10);
         let ids = |s: &PlannedSprint| s.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
         // Sprint 1: 2 in progress + B-1 (5) + B-3 (3) = 10; B-2 (8) goes to sprint 2,
-        // and B-5 (needs B-2) goes with it; B-6 fills the gap.
+        // and B-5 (needs B-2) goes with it; then both are full and B-6 is not reached.
         assert_eq!(p.sprints[0].in_progress_points, 2);
         assert_eq!(ids(&p.sprints[0]), ["B-1", "B-3"]);
         assert_eq!(ids(&p.sprints[1]), ["B-2", "B-5"]);

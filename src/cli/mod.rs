@@ -62,6 +62,11 @@ enum Command {
     Edit(commands::edit::EditArgs),
     Estimate(commands::estimate::EstimateArgs),
     Check(commands::check::CheckArgs),
+    Velocity(commands::velocity::VelocityArgs),
+    Plan(commands::plan::PlanArgs),
+    Agenda(commands::agenda::AgendaArgs),
+    Health(commands::health::HealthArgs),
+    Board(commands::board::BoardArgs),
 }
 
 /// An error on its way to the user: a message, hints, and the exit code.

@@ -9,6 +9,12 @@ pub(crate) mod list;
 pub(crate) mod set;
 pub(crate) mod show;
 
+pub(crate) mod agenda;
+pub(crate) mod board;
+pub(crate) mod health;
+pub(crate) mod plan;
+pub(crate) mod velocity;
+
 use super::{CliError, Command, Context, Ui};
 
 /// Runs a command; the `Ok` value is the exit code.
@@ -22,5 +28,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Edit(args) => edit::run(ui, ctx, args),
         Command::Estimate(args) => estimate::run(ui, ctx, args),
         Command::Check(args) => check::run(ui, ctx, args),
+        Command::Velocity(args) => velocity::run(ui, ctx, args),
+        Command::Plan(args) => plan::run(ui, ctx, args),
+        Command::Agenda(args) => agenda::run(ui, ctx, args),
+        Command::Health(args) => health::run(ui, ctx, args),
+        Command::Board(args) => board::run(ui, ctx, args),
     }
 }
