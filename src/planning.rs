@@ -431,8 +431,11 @@ pub struct Plan {
     pub assumed_size: u32,
     /// The sprints, first to last.
     pub sprints: Vec<PlannedSprint>,
-    /// Ready items that did not fit or whose dependencies are not planned, in rank order.
+    /// Ready items inside the horizon that did not fit or whose dependencies are not
+    /// planned, in rank order.
     pub skipped: Vec<Skipped>,
+    /// Ready items below the horizon that were tried for a gap and did not fit.
+    pub passed_over: usize,
     /// Open items inside the horizon that are not ready, in rank order.
     pub needs_refinement: Vec<NotReady>,
 }
@@ -462,9 +465,9 @@ fn planned_item(entry: &Entry, index: usize, points: u32) -> PlannedItem {
 /// it, not earlier than the sprint of any of its dependencies, when it is ready and every
 /// dependency is done, in progress or already planned (a dependency may sit in the same
 /// sprint: it is ranked above, so the team does it first). A ready item that does not fit
-/// is skipped with the reason, and smaller items below it may still fill the gap. The walk
-/// ends when every sprint is full. Items inside the horizon that are not ready are listed
-/// as needing refinement.
+/// is skipped (listed with the reason when it is inside the horizon, counted otherwise),
+/// and smaller items below it may still fill the gap. The walk ends when every sprint is
+/// full. Items inside the horizon that are not ready are listed as needing refinement.
 pub fn plan(loaded: &Loaded, config: &Config, sprints: &[Sprint], capacity: u32) -> Plan {
     let lookup = Lookup::new(loaded);
     let hz = horizon(loaded, config, capacity, sprints.len() as u32);
@@ -496,6 +499,7 @@ pub fn plan(loaded: &Loaded, config: &Config, sprints: &[Sprint], capacity: u32)
         }
     }
     let mut skipped = Vec::new();
+    let mut passed_over = 0;
     let mut needs_refinement = Vec::new();
     for (i, e) in loaded.entries.iter().enumerate() {
         if !is_open(e, config) || is_in_progress(e, config) {
@@ -539,7 +543,11 @@ pub fn plan(loaded: &Loaded, config: &Config, sprints: &[Sprint], capacity: u32)
             }
         }
         if let Some(reason) = blocked {
-            skipped.push(skip(reason));
+            if hz.contains(i) {
+                skipped.push(skip(reason));
+            } else {
+                passed_over += 1;
+            }
             continue;
         }
         let slot = (earliest..out.len()).find(|&s| out[s].points + points <= capacity);
@@ -549,6 +557,7 @@ pub fn plan(loaded: &Loaded, config: &Config, sprints: &[Sprint], capacity: u32)
                 out[s].points += points;
                 placed.insert(crate::id::key(&e.item.id), s);
             }
+            None if !hz.contains(i) => passed_over += 1,
             None if points > capacity => skipped.push(skip(format!(
                 "{points} points is more than the capacity of {capacity} points: split it"
             ))),
@@ -569,6 +578,7 @@ pub fn plan(loaded: &Loaded, config: &Config, sprints: &[Sprint], capacity: u32)
         assumed_size: assumed,
         sprints: out,
         skipped,
+        passed_over,
         needs_refinement,
     }
 }
@@ -892,16 +902,15 @@ mod tests {
             .iter()
             .map(|s| (s.id.as_str(), s.reason.as_str()))
             .collect();
+        // B-3 is below the horizon (5 + 13 points ranked above it): counted, not listed.
         assert_eq!(
             skipped,
-            [
-                (
-                    "B-2",
-                    "13 points is more than the capacity of 8 points: split it"
-                ),
-                ("B-3", "depends on B-2, which is not done and not planned"),
-            ]
+            [(
+                "B-2",
+                "13 points is more than the capacity of 8 points: split it"
+            )]
         );
+        assert_eq!(p.passed_over, 1);
         // Full after B-4: B-5 is never reached.
         assert_eq!(p.sprints[0].points, 8);
     }

@@ -115,7 +115,7 @@ fn markdown(ui: &mut Ui, a: &Agenda, cap: &str) -> Result<(), CliError> {
         "{}; {} open items inside the horizon. {}",
         md(cap),
         a.horizon_items,
-        md(&budget_line(a))
+        budget_line(a)
     ))?;
     if a.groups.is_empty() {
         ui.line("")?;

@@ -191,12 +191,17 @@ fn render(ui: &mut Ui, plan: &Plan, cap: &ResolvedCapacity, hint: bool) -> Resul
     for s in &plan.sprints {
         ui.line("")?;
         ui.line(&format!(
-            "{}  {} .. {}  {}/{} points",
+            "{}  {} .. {}  {}/{} points{}",
             sanitize(&s.name),
             s.start,
             s.end,
             s.points,
-            s.capacity
+            s.capacity,
+            if s.points > s.capacity {
+                "  (over capacity: the work in progress alone exceeds it)"
+            } else {
+                ""
+            }
         ))?;
         let mut row = |tag: &str, i: &planning::PlannedItem| -> std::io::Result<()> {
             let owner = i
@@ -230,6 +235,14 @@ fn render(ui: &mut Ui, plan: &Plan, cap: &ResolvedCapacity, hint: bool) -> Resul
                 sanitize(&s.reason)
             ))?;
         }
+    }
+    if plan.passed_over > 0 {
+        ui.line("")?;
+        ui.line(&format!(
+            "{} more ready item{} below the horizon did not fit the remaining room.",
+            plan.passed_over,
+            if plan.passed_over == 1 { "" } else { "s" }
+        ))?;
     }
     if !plan.needs_refinement.is_empty() {
         ui.line("")?;
