@@ -38,9 +38,12 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &BoardArgs) -> Result<u8, Cl
         Format::Json => ui.json(&serde_json::json!({"schema": 1, "columns": cols}))?,
         Format::Markdown => markdown(ui, &cols)?,
         _ => {
+            let mut out = String::new();
             for line in text(&cols, terminal_width()) {
-                ui.line(line.trim_end())?;
+                out.push_str(line.trim_end());
+                out.push('\n');
             }
+            ui.data(&out)?;
         }
     }
     Ok(0)
