@@ -270,8 +270,7 @@ pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health 
             by_rank.entry(r).or_default().push(e.item.id.clone());
         }
     }
-    let mut collisions: Vec<Vec<String>> =
-        by_rank.into_values().filter(|v| v.len() > 1).collect();
+    let mut collisions: Vec<Vec<String>> = by_rank.into_values().filter(|v| v.len() > 1).collect();
     collisions.sort();
     let by_id: HashMap<String, &Entry> = open
         .iter()
@@ -319,8 +318,7 @@ pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health 
             by_title.entry(t).or_default().push(e.item.id.clone());
         }
     }
-    let mut duplicates: Vec<Vec<String>> =
-        by_title.into_values().filter(|v| v.len() > 1).collect();
+    let mut duplicates: Vec<Vec<String>> = by_title.into_values().filter(|v| v.len() > 1).collect();
     duplicates.sort();
 
     let n = open.len();
@@ -467,16 +465,31 @@ mod tests {
     #[test]
     fn test_health_figures_by_hand() {
         let mut entries = vec![
-            entry("B-1", "Log in", "rank: a1\nestimate: 3\ncreated: 2026-01-01\n", STORY),
+            entry(
+                "B-1",
+                "Log in",
+                "rank: a1\nestimate: 3\ncreated: 2026-01-01\n",
+                STORY,
+            ),
             entry(
                 "B-2",
                 "Log out",
                 "rank: a2\ndepends_on: [B-3]\ncreated: 2025-01-01\n",
                 "Plain text.\n",
             ),
-            entry("B-3", "log-in!", "rank: a2\nestimate: 5\nstatus: ready\n", STORY),
+            entry(
+                "B-3",
+                "log-in!",
+                "rank: a2\nestimate: 5\nstatus: ready\n",
+                STORY,
+            ),
             entry("B-4", "Old", "status: done\nestimate: 5\n", ""),
-            entry("B-5", "Unranked", "estimate: 2\nupdated: 2026-01-10\n", STORY),
+            entry(
+                "B-5",
+                "Unranked",
+                "estimate: 2\nupdated: 2026-01-10\n",
+                STORY,
+            ),
         ];
         crate::store::sort_entries(&mut entries);
         let loaded = Loaded {

@@ -16,7 +16,7 @@
 //!   reports no error for the item, whatever its status (warnings do not block, as in
 //!   `check`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -69,7 +69,10 @@ pub fn assumed_size(loaded: &Loaded, config: &Config) -> u32 {
         points = config.estimate_scale.clone();
     }
     points.sort_unstable();
-    points.get((points.len().max(1) - 1) / 2).copied().unwrap_or(0)
+    points
+        .get((points.len().max(1) - 1) / 2)
+        .copied()
+        .unwrap_or(0)
 }
 
 /// An item's size for capacity: its estimate, or `assumed`.
@@ -119,7 +122,12 @@ pub fn velocity(loaded: &Loaded, config: &Config, last: Option<usize>) -> Veloci
         if !config.is_done_status(item.status_or_default()) {
             continue;
         }
-        let Some(name) = item.sprint.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+        let Some(name) = item
+            .sprint
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
             continue;
         };
         let v = by_sprint.entry(name).or_insert_with(|| SprintVelocity {
@@ -598,7 +606,9 @@ pub fn plan_change(plan: &Plan, loaded: &Loaded) -> Result<Outcome, OpError> {
                 continue;
             }
             let mut entry = entry.clone();
-            entry.doc.set("sprint", &FieldValue::Str(sprint.name.clone()));
+            entry
+                .doc
+                .set("sprint", &FieldValue::Str(sprint.name.clone()));
             let entry = crate::ops::refresh(entry)?;
             writes.push((entry.path.clone(), entry.doc.as_str().to_owned()));
             ids.push(entry.item.id.clone());
@@ -749,11 +759,6 @@ pub fn agenda(loaded: &Loaded, config: &Config, sprints: &[Sprint], capacity: u3
     }
 }
 
-/// IDs of the given entries, upper-cased, for quick membership tests.
-pub fn id_keys<'a>(ids: impl IntoIterator<Item = &'a str>) -> HashSet<String> {
-    ids.into_iter().map(crate::id::key).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -796,7 +801,12 @@ mod tests {
             entry("B-2", "a2", "status: done\nsprint: S10\nestimate: 5\n", ""),
             entry("B-3", "a3", "status: done\nsprint: S10\nestimate: 8\n", ""),
             entry("B-4", "a4", "status: done\nsprint: S11\n", ""),
-            entry("B-5", "a5", "status: ready\nsprint: S11\nestimate: 40\n", ""),
+            entry(
+                "B-5",
+                "a5",
+                "status: ready\nsprint: S11\nestimate: 40\n",
+                "",
+            ),
             entry("B-6", "a6", "status: done\nestimate: 13\n", ""),
             entry("B-7", "a7", "status: done\nsprint: S8\nestimate: 2\n", ""),
         ]);
@@ -846,12 +856,7 @@ mod tests {
             entry(id, rank, &format!("status: ready\n{extra}"), STORY)
         };
         let l = loaded(vec![
-            entry(
-                "B-0",
-                "a0",
-                "status: in-progress\nestimate: 2\n",
-                "",
-            ),
+            entry("B-0", "a0", "status: in-progress\nestimate: 2\n", ""),
             ready("B-1", "a1", "estimate: 5\n"),
             ready("B-2", "a2", "estimate: 8\n"),
             ready("B-3", "a3", "estimate: 3\ndepends_on: [B-1]\n"),

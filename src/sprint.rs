@@ -387,7 +387,11 @@ mod tests {
         let names: Vec<&str> = up.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(
             names,
-            ["sprint 2026-01-19", "sprint 2026-02-02", "sprint 2026-02-16"]
+            [
+                "sprint 2026-01-19",
+                "sprint 2026-02-02",
+                "sprint 2026-02-16"
+            ]
         );
     }
 

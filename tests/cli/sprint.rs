@@ -4,13 +4,14 @@ use std::process::Command;
 
 use crate::harness::TestEnv;
 
-const STORY: &str = "As a user, I want it so that it helps.\n\n## Acceptance criteria\n- [ ] works\n";
+const STORY: &str =
+    "As a user, I want it so that it helps.\n\n## Acceptance criteria\n- [ ] works\n";
 
 fn config(env: &TestEnv, sprints: &str) {
     env.write("backlog/config.yml", &format!("sprints:\n{sprints}"));
 }
 
-fn today<'a>(date: &'a str) -> [(&'static str, &'a str); 1] {
+fn today(date: &str) -> [(&'static str, &str); 1] {
     [("BACKLOG_TODAY", date)]
 }
 
@@ -25,12 +26,37 @@ fn ids(v: &serde_json::Value) -> Vec<String> {
 #[test]
 fn test_velocity_from_done_items_by_sprint() {
     let env = TestEnv::new();
-    env.item("B-V1", "One", "status: done\nsprint: 2026-S1\nestimate: 3\n", "");
-    env.item("B-V2", "Two", "status: done\nsprint: 2026-S1\nestimate: 5\n", "");
-    env.item("B-V3", "Three", "status: done\nsprint: 2026-S2\nestimate: 8\n", "");
-    env.item("B-V4", "Four", "status: done\nsprint: 2026-S10\nestimate: 2\n", "");
+    env.item(
+        "B-V1",
+        "One",
+        "status: done\nsprint: 2026-S1\nestimate: 3\n",
+        "",
+    );
+    env.item(
+        "B-V2",
+        "Two",
+        "status: done\nsprint: 2026-S1\nestimate: 5\n",
+        "",
+    );
+    env.item(
+        "B-V3",
+        "Three",
+        "status: done\nsprint: 2026-S2\nestimate: 8\n",
+        "",
+    );
+    env.item(
+        "B-V4",
+        "Four",
+        "status: done\nsprint: 2026-S10\nestimate: 2\n",
+        "",
+    );
     env.item("B-V5", "Five", "status: done\nsprint: 2026-S10\n", "");
-    env.item("B-V6", "Six", "status: ready\nsprint: 2026-S10\nestimate: 13\n", "");
+    env.item(
+        "B-V6",
+        "Six",
+        "status: ready\nsprint: 2026-S10\nestimate: 13\n",
+        "",
+    );
     env.item("B-V7", "Seven", "status: done\nestimate: 20\n", "");
     let v = env.run(&["velocity", "--format", "json"]).ok().json();
     let names: Vec<&str> = v["sprints"]
@@ -52,10 +78,16 @@ fn test_velocity_from_done_items_by_sprint() {
     assert_eq!((v["min"].as_u64(), v["max"].as_u64()), (Some(2), Some(8)));
     assert_eq!(v["auto_capacity"], 6);
 
-    let last = env.run(&["velocity", "--last", "2", "--format", "json"]).ok().json();
+    let last = env
+        .run(&["velocity", "--last", "2", "--format", "json"])
+        .ok()
+        .json();
     assert_eq!(last["sprints"].as_array().unwrap().len(), 2);
     assert_eq!(last["average"], 5.0);
-    assert_eq!(last["auto_capacity"], 6, "auto always averages the last 3 sprints");
+    assert_eq!(
+        last["auto_capacity"], 6,
+        "auto always averages the last 3 sprints"
+    );
 
     let text = env.run(&["velocity"]).ok().stdout;
     assert!(text.contains("2026-S1 "), "{text}");
@@ -68,9 +100,24 @@ fn test_velocity_from_done_items_by_sprint() {
 /// A backlog with known answers for `plan` (see the test for the arithmetic).
 fn plan_fixture(env: &TestEnv) {
     config(env, "  start: 2026-01-05\n  capacity: 10\n");
-    env.item("B-D1", "Done dep", "status: done\nrank: a0\nestimate: 2\n", STORY);
-    env.item("B-A01", "Doing", "status: in-progress\nrank: a1\nestimate: 3\n", STORY);
-    env.item("B-A02", "First", "status: ready\nrank: a2\nestimate: 5\n", STORY);
+    env.item(
+        "B-D1",
+        "Done dep",
+        "status: done\nrank: a0\nestimate: 2\n",
+        STORY,
+    );
+    env.item(
+        "B-A01",
+        "Doing",
+        "status: in-progress\nrank: a1\nestimate: 3\n",
+        STORY,
+    );
+    env.item(
+        "B-A02",
+        "First",
+        "status: ready\nrank: a2\nestimate: 5\n",
+        STORY,
+    );
     env.item(
         "B-A02B",
         "No criteria",
@@ -83,14 +130,24 @@ fn plan_fixture(env: &TestEnv) {
         "status: ready\nrank: a3\nestimate: 8\ndepends_on: [B-D1]\n",
         STORY,
     );
-    env.item("B-A04", "Too big now", "status: ready\nrank: a4\nestimate: 8\n", STORY);
+    env.item(
+        "B-A04",
+        "Too big now",
+        "status: ready\nrank: a4\nestimate: 8\n",
+        STORY,
+    );
     env.item(
         "B-A05",
         "Needs A03",
         "status: ready\nrank: a5\nestimate: 2\ndepends_on: [B-A03]\n",
         STORY,
     );
-    env.item("B-A06", "Gap filler", "status: ready\nrank: a6\nestimate: 2\n", STORY);
+    env.item(
+        "B-A06",
+        "Gap filler",
+        "status: ready\nrank: a6\nestimate: 2\n",
+        STORY,
+    );
     env.item("B-A07", "Vague", "rank: a7\n", "");
     env.commit_all("fixture");
 }
@@ -131,7 +188,10 @@ fn test_plan_respects_capacity_readiness_and_dependencies() {
     );
 
     let text = env.run_with(&["plan"], &today("2026-01-05")).ok().stdout;
-    assert!(text.contains("2026-S1  2026-01-05 .. 2026-01-18  10/10 points"), "{text}");
+    assert!(
+        text.contains("2026-S1  2026-01-05 .. 2026-01-18  10/10 points"),
+        "{text}"
+    );
     assert!(text.contains("Skipped"), "{text}");
     assert!(text.contains("Nothing was written"), "{text}");
     // Without --apply nothing changes.
@@ -139,7 +199,8 @@ fn test_plan_respects_capacity_readiness_and_dependencies() {
     assert_eq!(env.status(), "");
 
     // --apply: one commit that adds exactly one `sprint:` line to each planned item.
-    env.run_with(&["plan", "--apply"], &today("2026-01-05")).ok();
+    env.run_with(&["plan", "--apply"], &today("2026-01-05"))
+        .ok();
     assert_eq!(env.commit_count(), before + 1);
     assert_eq!(env.status(), "");
     let diff = env.last_diff();
@@ -163,15 +224,22 @@ fn test_plan_respects_capacity_readiness_and_dependencies() {
     );
     assert!(removed.is_empty(), "{diff}");
     let msg = env.git(&["log", "-1", "--format=%B"]).ok().stdout;
-    assert!(msg.starts_with("backlog: plan 2026-S1, 2026-S2: 4 items"), "{msg}");
+    assert!(
+        msg.starts_with("backlog: plan 2026-S1, 2026-S2: 4 items"),
+        "{msg}"
+    );
     assert!(msg.contains("Backlog-Op: plan"), "{msg}");
-    assert!(msg.contains("Backlog-Items: B-A02, B-A06, B-A03, B-A05"), "{msg}");
+    assert!(
+        msg.contains("Backlog-Items: B-A02, B-A06, B-A03, B-A05"),
+        "{msg}"
+    );
     let a02 = env.read("backlog/B-A02-item.md");
     assert!(a02.contains("estimate: 5\nsprint: 2026-S1\n---"), "{a02}");
     env.assert_fsck();
 
     // Planning again changes nothing.
-    env.run_with(&["plan", "--apply"], &today("2026-01-05")).ok();
+    env.run_with(&["plan", "--apply"], &today("2026-01-05"))
+        .ok();
     assert_eq!(env.commit_count(), before + 1);
 }
 
@@ -179,18 +247,44 @@ fn test_plan_respects_capacity_readiness_and_dependencies() {
 fn test_plan_too_large_item_skipped_and_smaller_fills_in() {
     let env = TestEnv::new();
     config(&env, "  start: 2026-01-05\n");
-    env.item("B-1", "Five", "status: ready\nrank: a1\nestimate: 5\n", STORY);
-    env.item("B-2", "Eight", "status: ready\nrank: a2\nestimate: 8\n", STORY);
-    env.item("B-3", "Three", "status: ready\nrank: a3\nestimate: 3\n", STORY);
+    env.item(
+        "B-1",
+        "Five",
+        "status: ready\nrank: a1\nestimate: 5\n",
+        STORY,
+    );
+    env.item(
+        "B-2",
+        "Eight",
+        "status: ready\nrank: a2\nestimate: 8\n",
+        STORY,
+    );
+    env.item(
+        "B-3",
+        "Three",
+        "status: ready\nrank: a3\nestimate: 3\n",
+        STORY,
+    );
     let p = env
         .run_with(
-            &["plan", "--sprints", "1", "--capacity", "7", "--format", "json"],
+            &[
+                "plan",
+                "--sprints",
+                "1",
+                "--capacity",
+                "7",
+                "--format",
+                "json",
+            ],
             &today("2026-01-06"),
         )
         .ok()
         .json();
     let plan = &p["plan"];
-    assert_eq!(plan["sprints"][0]["name"], "2026-S2", "the sprint after today's");
+    assert_eq!(
+        plan["sprints"][0]["name"], "2026-S2",
+        "the sprint after today's"
+    );
     assert_eq!(ids(&plan["sprints"][0]["items"]), ["B-1"]);
     assert_eq!(ids(&plan["skipped"]), ["B-2"]);
     assert_eq!(
@@ -199,7 +293,15 @@ fn test_plan_too_large_item_skipped_and_smaller_fills_in() {
     );
     let p = env
         .run_with(
-            &["plan", "--sprints", "1", "--capacity", "8", "--format", "json"],
+            &[
+                "plan",
+                "--sprints",
+                "1",
+                "--capacity",
+                "8",
+                "--format",
+                "json",
+            ],
             &today("2026-01-06"),
         )
         .ok()
@@ -216,7 +318,12 @@ fn test_plan_too_large_item_skipped_and_smaller_fills_in() {
 #[test]
 fn test_plan_needs_capacity() {
     let env = TestEnv::new();
-    env.item("B-1", "Five", "status: ready\nrank: a1\nestimate: 5\n", STORY);
+    env.item(
+        "B-1",
+        "Five",
+        "status: ready\nrank: a1\nestimate: 5\n",
+        STORY,
+    );
     let r = env.run(&["plan"]).code(2);
     assert!(r.stderr.contains("no capacity"), "{}", r.stderr);
     assert!(r.stderr.contains("--capacity"), "{}", r.stderr);
@@ -230,8 +337,18 @@ fn test_agenda_lists_not_ready_items_in_horizon_by_owner() {
     let env = TestEnv::new();
     config(&env, "  start: 2026-01-05\n  capacity: 10\n");
     let plain = "Do the thing.\n";
-    env.item("B-G1", "Doing", "status: in-progress\nrank: a1\nestimate: 5\nowner: zed\n", plain);
-    env.item("B-G2", "Ready", "rank: a2\nestimate: 3\nowner: amy\n", STORY);
+    env.item(
+        "B-G1",
+        "Doing",
+        "status: in-progress\nrank: a1\nestimate: 5\nowner: zed\n",
+        plain,
+    );
+    env.item(
+        "B-G2",
+        "Ready",
+        "rank: a2\nestimate: 3\nowner: amy\n",
+        STORY,
+    );
     env.item("B-G3", "Unestimated", "rank: a3\nowner: bob\n", STORY);
     env.item("B-G5", "Vague", "rank: a4\nestimate: 2\n", plain);
     env.item(
@@ -240,8 +357,18 @@ fn test_agenda_lists_not_ready_items_in_horizon_by_owner() {
         "rank: a5\nestimate: 3\nowner: amy\ndepends_on: [B-G7]\n",
         STORY,
     );
-    env.item("B-G4", "Huge", "rank: a6\nestimate: 13\nowner: amy\n", STORY);
-    env.item("B-G7", "Beyond", "rank: a7\nestimate: 1\nowner: bob\n", plain);
+    env.item(
+        "B-G4",
+        "Huge",
+        "rank: a6\nestimate: 13\nowner: amy\n",
+        STORY,
+    );
+    env.item(
+        "B-G7",
+        "Beyond",
+        "rank: a7\nestimate: 1\nowner: bob\n",
+        plain,
+    );
     let a = env
         .run_with(&["agenda", "--format", "json"], &today("2026-01-05"))
         .ok()
@@ -260,7 +387,10 @@ fn test_agenda_lists_not_ready_items_in_horizon_by_owner() {
     assert_eq!(
         groups,
         [
-            (serde_json::json!("amy"), vec!["B-G6".to_owned(), "B-G4".to_owned()]),
+            (
+                serde_json::json!("amy"),
+                vec!["B-G6".to_owned(), "B-G4".to_owned()]
+            ),
             (serde_json::json!("bob"), vec!["B-G3".to_owned()]),
             (serde_json::Value::Null, vec!["B-G5".to_owned()]),
         ]
@@ -285,7 +415,10 @@ fn test_agenda_lists_not_ready_items_in_horizon_by_owner() {
     let bob = text.find("@bob (1 item)").expect(&text);
     let unowned = text.find("unowned (1 item)").expect(&text);
     assert!(amy < bob && bob < unowned, "{text}");
-    assert!(text.contains("needs: acceptance criteria, story form"), "{text}");
+    assert!(
+        text.contains("needs: acceptance criteria, story form"),
+        "{text}"
+    );
     assert!(!text.contains("B-G7 "), "{text}");
     assert!(!text.contains("B-G1"), "{text}");
     assert!(text.contains("Budget: ~10% of the sprint"), "{text}");
@@ -295,9 +428,15 @@ fn test_agenda_lists_not_ready_items_in_horizon_by_owner() {
         .run_with(&["agenda", "--format", "markdown"], &today("2026-01-05"))
         .ok()
         .stdout;
-    assert!(md.starts_with("## Refinement agenda: 2026-S1, 2026-S2"), "{md}");
+    assert!(
+        md.starts_with("## Refinement agenda: 2026-S1, 2026-S2"),
+        "{md}"
+    );
     assert!(md.contains("### @amy"), "{md}");
-    assert!(md.contains("- [ ] **B-G3** Unestimated: needs estimate"), "{md}");
+    assert!(
+        md.contains("- [ ] **B-G3** Unestimated: needs estimate"),
+        "{md}"
+    );
 }
 
 /// `git commit` with a chosen committer date.
@@ -327,18 +466,48 @@ fn test_health_figures_known_by_hand() {
     let env = TestEnv::new();
     config(&env, "  capacity: 10\n  horizon: 1\n  stale_days: 30\n");
     // First commit on 2025-10-01: H1 and the done H7.
-    env.item("B-H1", "Log in", "status: ready\nrank: a1\nestimate: 3\n", STORY);
+    env.item(
+        "B-H1",
+        "Log in",
+        "status: ready\nrank: a1\nestimate: 3\n",
+        STORY,
+    );
     env.item("B-H7", "Shipped", "status: done\nestimate: 8\n", "");
     commit_at(&env, "first", "@1759320000 +0000");
     // Second commit on 2025-11-24.
-    env.item("B-H2", "Two", "status: ready\nrank: a2\nestimate: 5\n", "As a user, I want it so that it helps.\n");
-    env.item("B-H3", "Three", "status: ready\nrank: a3\ndepends_on: [B-H4]\n", STORY);
-    env.item("B-H4", "Four", "status: ready\nrank: a4\nestimate: 2\n", STORY);
-    env.item("B-H5", "Five", "status: draft\nrank: a4\nestimate: 1\ncreated: 2025-09-01\n", STORY);
+    env.item(
+        "B-H2",
+        "Two",
+        "status: ready\nrank: a2\nestimate: 5\n",
+        "As a user, I want it so that it helps.\n",
+    );
+    env.item(
+        "B-H3",
+        "Three",
+        "status: ready\nrank: a3\ndepends_on: [B-H4]\n",
+        STORY,
+    );
+    env.item(
+        "B-H4",
+        "Four",
+        "status: ready\nrank: a4\nestimate: 2\n",
+        STORY,
+    );
+    env.item(
+        "B-H5",
+        "Five",
+        "status: draft\nrank: a4\nestimate: 1\ncreated: 2025-09-01\n",
+        STORY,
+    );
     env.item("B-H6", "log-in!", "status: ready\n", STORY);
     env.commit_all("second");
     // Never committed, no dates.
-    env.item("B-H8", "Eight", "status: ready\nrank: a5\nestimate: 3\n", STORY);
+    env.item(
+        "B-H8",
+        "Eight",
+        "status: ready\nrank: a5\nestimate: 3\n",
+        STORY,
+    );
 
     let h = env
         .run_with(&["health", "--format", "json"], &today("2025-12-10"))
@@ -352,7 +521,10 @@ fn test_health_figures_known_by_hand() {
     assert_eq!(h["detailed"]["total"], 3);
     assert_eq!(h["detailed"]["missing"], serde_json::json!(["B-H2"]));
     assert_eq!(h["estimated_horizon"]["count"], 2);
-    assert_eq!(h["estimated_horizon"]["missing"], serde_json::json!(["B-H3"]));
+    assert_eq!(
+        h["estimated_horizon"]["missing"],
+        serde_json::json!(["B-H3"])
+    );
     assert_eq!(h["estimated_overall"]["count"], 5);
     assert_eq!(h["estimated_overall"]["total"], 7);
     assert_eq!(
@@ -368,7 +540,10 @@ fn test_health_figures_known_by_hand() {
     assert_eq!(h["emergent"]["undated"], serde_json::json!(["B-H8"]));
     // Prioritized.
     assert_eq!(h["prioritized"]["ranked"]["count"], 6);
-    assert_eq!(h["prioritized"]["ranked"]["missing"], serde_json::json!(["B-H6"]));
+    assert_eq!(
+        h["prioritized"]["ranked"]["missing"],
+        serde_json::json!(["B-H6"])
+    );
     assert_eq!(
         h["prioritized"]["collisions"],
         serde_json::json!([["B-H4", "B-H5"]])
@@ -394,7 +569,8 @@ fn test_health_figures_known_by_hand() {
     assert_eq!(h["score"]["total"], 59);
 
     // The CI gate.
-    env.run_with(&["health", "--min", "59"], &today("2025-12-10")).ok();
+    env.run_with(&["health", "--min", "59"], &today("2025-12-10"))
+        .ok();
     let r = env
         .run_with(&["health", "--min", "60"], &today("2025-12-10"))
         .code(1);
@@ -407,8 +583,18 @@ fn test_health_figures_known_by_hand() {
 fn test_health_outside_git_uses_dates() {
     let env = TestEnv::bare_dir();
     env.write("backlog/config.yml", "sprints:\n  capacity: 10\n");
-    env.item("B-1", "Old", "status: ready\nrank: a1\nupdated: 2025-01-01\n", STORY);
-    env.item("B-2", "New", "status: ready\nrank: a2\ncreated: 2025-12-01\n", STORY);
+    env.item(
+        "B-1",
+        "Old",
+        "status: ready\nrank: a1\nupdated: 2025-01-01\n",
+        STORY,
+    );
+    env.item(
+        "B-2",
+        "New",
+        "status: ready\nrank: a2\ncreated: 2025-12-01\n",
+        STORY,
+    );
     let h = env
         .run_with(&["health", "--format", "json"], &today("2025-12-10"))
         .ok()
@@ -420,8 +606,18 @@ fn test_health_outside_git_uses_dates() {
 #[test]
 fn test_board_columns_and_width() {
     let env = TestEnv::new();
-    env.item("B-1", "A rather long title for a card on the board", "status: ready\nrank: a1\nestimate: 3\nowner: lee\n", "");
-    env.item("B-2", "Done | piped", "status: done\nrank: a2\nestimate: 5\n", "");
+    env.item(
+        "B-1",
+        "A rather long title for a card on the board",
+        "status: ready\nrank: a1\nestimate: 3\nowner: lee\n",
+        "",
+    );
+    env.item(
+        "B-2",
+        "Done | piped",
+        "status: done\nrank: a2\nestimate: 5\n",
+        "",
+    );
     env.item("B-3", "Doing", "status: in-progress\nrank: a0\n", "");
     env.item("B-4", "Drafty", "rank: a3\n", "");
     env.item("B-5", "Split away", "status: split\nrank: a4\n", "");
@@ -449,9 +645,15 @@ fn test_board_columns_and_width() {
     assert!(text.contains('…'), "{text}");
     let narrow = env.run_with(&["board"], &[("COLUMNS", "40")]).ok().stdout;
     assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");
-    assert!(narrow.contains("READY (1, 3 pts)\n  B-1 3p @lee"), "{narrow}");
+    assert!(
+        narrow.contains("READY (1, 3 pts)\n  B-1 3p @lee"),
+        "{narrow}"
+    );
     let md = env.run(&["board", "--format", "markdown"]).ok().stdout;
-    assert!(md.starts_with("| DRAFT (1, 0 pts) | READY (1, 3 pts) |"), "{md}");
+    assert!(
+        md.starts_with("| DRAFT (1, 0 pts) | READY (1, 3 pts) |"),
+        "{md}"
+    );
     assert!(md.contains("Done \\| piped"), "{md}");
     let all = env.run(&["board", "--all", "--format", "json"]).ok().json();
     assert_eq!(all["columns"].as_array().unwrap().len(), 5);

@@ -3,7 +3,9 @@ use clap::Args;
 use backlog::planning::{self, Agenda, NotReady};
 use backlog::text::sanitize;
 
-use crate::cli::commands::plan::{capacity, capacity_text, fit, md, sprint_count, terminal_width, today};
+use crate::cli::commands::plan::{
+    capacity, capacity_text, fit, md, sprint_count, terminal_width, today,
+};
 use crate::cli::{CliError, Context, Format, Ui};
 
 /// The refinement meeting's agenda: items needed in the next sprints that are not ready
@@ -91,9 +93,7 @@ fn text(ui: &mut Ui, a: &Agenda, cap: &str) -> Result<(), CliError> {
             if g.items.len() == 1 { "" } else { "s" }
         ))?;
         for i in &g.items {
-            let est = i
-                .estimate
-                .map_or_else(|| "-".to_owned(), |p| p.to_string());
+            let est = i.estimate.map_or_else(|| "-".to_owned(), |p| p.to_string());
             let head = format!("  {}  {:>3}  ", sanitize(&i.id), est);
             let room = width.saturating_sub(head.chars().count()).max(10);
             ui.line(&format!("{head}{}", fit(&i.title, room)))?;

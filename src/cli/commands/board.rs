@@ -151,7 +151,10 @@ mod tests {
     #[test]
     fn test_board_text_fits_width() {
         let cols = [
-            col("draft", &["A very long title that cannot fit in a column", "b"]),
+            col(
+                "draft",
+                &["A very long title that cannot fit in a column", "b"],
+            ),
             col("done", &["c"]),
         ];
         for width in [40, 60, 100] {

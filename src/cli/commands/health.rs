@@ -116,7 +116,10 @@ fn text(ui: &mut Ui, h: &Health) -> Result<(), CliError> {
         of(&h.detailed)
     ))?;
     if !h.detailed.missing.is_empty() {
-        ui.line(&format!("{pad}lacking: {}", id_list(&h.detailed.missing, SHOW)))?;
+        ui.line(&format!(
+            "{pad}lacking: {}",
+            id_list(&h.detailed.missing, SHOW)
+        ))?;
     }
     ui.line(&format!(
         "Estimated    {}  {} inside the horizon; {} overall ({})",
@@ -162,7 +165,10 @@ fn text(ui: &mut Ui, h: &Health) -> Result<(), CliError> {
         p.above_dependencies.len()
     ))?;
     if !p.ranked.missing.is_empty() {
-        ui.line(&format!("{pad}unranked: {}", id_list(&p.ranked.missing, SHOW)))?;
+        ui.line(&format!(
+            "{pad}unranked: {}",
+            id_list(&p.ranked.missing, SHOW)
+        ))?;
     }
     for c in p.collisions.iter().take(SHOW) {
         ui.line(&format!("{pad}same rank: {}", id_list(c, SHOW)))?;
@@ -183,7 +189,10 @@ fn text(ui: &mut Ui, h: &Health) -> Result<(), CliError> {
         if c.duplicates.len() == 1 { "" } else { "s" }
     ))?;
     if !c.old_drafts.is_empty() {
-        ui.line(&format!("{pad}old drafts: {}", id_list(&c.old_drafts, SHOW)))?;
+        ui.line(&format!(
+            "{pad}old drafts: {}",
+            id_list(&c.old_drafts, SHOW)
+        ))?;
     }
     for d in c.duplicates.iter().take(SHOW) {
         ui.line(&format!("{pad}same title: {}", id_list(d, SHOW)))?;

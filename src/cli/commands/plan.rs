@@ -81,7 +81,11 @@ pub(crate) fn md(s: &str) -> String {
 
 /// `A, B, C … and N more`.
 pub(crate) fn id_list(ids: &[String], max: usize) -> String {
-    let shown: Vec<String> = ids.iter().take(max).map(|i| sanitize(i).into_owned()).collect();
+    let shown: Vec<String> = ids
+        .iter()
+        .take(max)
+        .map(|i| sanitize(i).into_owned())
+        .collect();
     let mut out = shown.join(", ");
     if ids.len() > max {
         out.push_str(&format!(" … and {} more", ids.len() - max));
@@ -115,7 +119,10 @@ pub(crate) fn capacity(
 }
 
 /// The sprint count to use, checked.
-pub(crate) fn sprint_count(requested: Option<u32>, config: &backlog::Config) -> Result<u32, CliError> {
+pub(crate) fn sprint_count(
+    requested: Option<u32>,
+    config: &backlog::Config,
+) -> Result<u32, CliError> {
     let n = requested.unwrap_or(config.sprints.horizon);
     if n == 0 || n > 100 {
         return Err(CliError::user(format!(

@@ -59,9 +59,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &VelocityArgs) -> Result<u8,
         .unwrap_or(0)
         .min(24);
     let max = v.max.unwrap_or(0).max(1);
-    let bar_w = terminal_width()
-        .saturating_sub(name_w + 12)
-        .clamp(10, 40) as u64;
+    let bar_w = terminal_width().saturating_sub(name_w + 12).clamp(10, 40) as u64;
     for s in &v.sprints {
         let len = (u64::from(s.points) * bar_w + u64::from(max) / 2) / u64::from(max);
         let bar = "█".repeat(len as usize);
