@@ -239,7 +239,7 @@ pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health 
             .updated
             .as_deref()
             .or(e.item.created.as_deref())
-            .and_then(crate::text::parse_date);
+            .and_then(item_date);
         committed.max(field)
     };
     let mut stale = Vec::new();
@@ -305,7 +305,7 @@ pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health 
                 .item
                 .created
                 .as_deref()
-                .and_then(crate::text::parse_date)
+                .and_then(item_date)
                 .or_else(|| touched(e));
             born.is_some_and(|d| opts.today - d > i64::from(stale_days))
         })
@@ -366,6 +366,21 @@ pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health 
             total,
         },
     }
+}
+
+/// A `YYYY-MM-DD` date (optionally followed by a time) from an item field, as days since
+/// the epoch; anything else (including years beyond four digits) is no date.
+pub fn item_date(text: &str) -> Option<i64> {
+    let t = text.trim().as_bytes();
+    let shaped = t.len() >= 10
+        && t[..4].iter().all(u8::is_ascii_digit)
+        && t[4] == b'-'
+        && t[7] == b'-'
+        && (t.len() == 10 || !t[10].is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    crate::text::parse_date(std::str::from_utf8(&t[..10]).ok()?)
 }
 
 /// `count / total`, 0 when `total` is 0.
@@ -522,6 +537,15 @@ mod tests {
         // D = 0.75, E = 0.75, M = 0.5, P = 0.75 - 2/4 = 0.25, C = (1 + 1) / 4 = 0.5
         // score = 100 × 2.25 / 4 − 12.5 = 43.75 → 44
         assert_eq!(h.score.total, 44);
+    }
+
+    #[test]
+    fn test_item_date() {
+        assert_eq!(item_date("1970-01-02"), Some(1));
+        assert_eq!(item_date("1970-01-02T10:00:00Z"), Some(1));
+        assert_eq!(item_date("9223372036854775807-01-01"), None);
+        assert_eq!(item_date("1970-01-021"), None);
+        assert_eq!(item_date("soon"), None);
     }
 
     #[test]

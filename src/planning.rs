@@ -501,8 +501,8 @@ pub fn plan(loaded: &Loaded, config: &Config, sprints: &[Sprint], capacity: u32)
             placed.insert(crate::id::key(&e.item.id), 0);
             if let Some(first) = out.first_mut() {
                 first.in_progress.push(planned_item(e, i, points));
-                first.in_progress_points += points;
-                first.points += points;
+                first.in_progress_points = first.in_progress_points.saturating_add(points);
+                first.points = first.points.saturating_add(points);
             }
         }
     }
@@ -558,11 +558,12 @@ pub fn plan(loaded: &Loaded, config: &Config, sprints: &[Sprint], capacity: u32)
             }
             continue;
         }
-        let slot = (earliest..out.len()).find(|&s| out[s].points + points <= capacity);
+        let slot =
+            (earliest..out.len()).find(|&s| out[s].points.saturating_add(points) <= capacity);
         match slot {
             Some(s) => {
                 out[s].items.push(planned_item(e, i, points));
-                out[s].points += points;
+                out[s].points = out[s].points.saturating_add(points);
                 placed.insert(crate::id::key(&e.item.id), s);
             }
             None if !hz.contains(i) => passed_over += 1,

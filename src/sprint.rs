@@ -107,8 +107,13 @@ pub struct SprintDate(pub i64);
 impl<'de> Deserialize<'de> for SprintDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        match parse_date(&s) {
-            Some(days) if s.trim().len() == 10 => Ok(Self(days)),
+        let days = if s.trim().len() == 10 {
+            parse_date(&s)
+        } else {
+            None
+        };
+        match days {
+            Some(days) => Ok(Self(days)),
             _ => Err(de::Error::custom(format!(
                 "sprints.start must be a date like 2026-01-05, found {s:?}"
             ))),
@@ -347,6 +352,7 @@ mod tests {
             "capacity: -3",
             "start: 2026-13-01",
             "start: soon",
+            "start: 9223372036854775807-01-01",
             "naming: sprint",
             "naming: \"{year}\"",
             "lenght_days: 14",

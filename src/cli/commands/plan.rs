@@ -33,7 +33,12 @@ pub(crate) fn today() -> Result<i64, CliError> {
         .ok()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(backlog::text::today);
-    backlog::text::parse_date(&text).ok_or_else(|| {
+    let date = if text.len() == 10 {
+        backlog::health::item_date(&text)
+    } else {
+        None
+    };
+    date.ok_or_else(|| {
         CliError::user(format!(
             "BACKLOG_TODAY={:?} is not a date like 2026-01-05",
             sanitize(&text)
@@ -95,7 +100,7 @@ pub(crate) fn id_list(ids: &[String], max: usize) -> String {
 
 /// Describes where the capacity came from.
 pub(crate) fn capacity_text(c: &ResolvedCapacity) -> String {
-    match &c.source {
+    let text = match &c.source {
         CapacitySource::Option => format!("{} points per sprint (--capacity)", c.points),
         CapacitySource::Config => format!("{} points per sprint (config.yml)", c.points),
         CapacitySource::Auto { sprints } => format!(
@@ -103,7 +108,8 @@ pub(crate) fn capacity_text(c: &ResolvedCapacity) -> String {
             c.points,
             sprints.join(", ")
         ),
-    }
+    };
+    sanitize(&text).into_owned()
 }
 
 /// Resolves the capacity, with a helpful error.
