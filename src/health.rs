@@ -394,9 +394,11 @@ fn ratio_raw(count: usize, total: usize) -> f64 {
 
 /// The time (Unix seconds) of the last commit that changed each of `paths` (workdir-
 /// relative, `/`-separated, inside `dir`), in ONE walk over the history from HEAD, newest
-/// first. A commit is skipped unless the tree of `dir` differs from its first parent's;
-/// otherwise the two `dir` trees are diffed. The walk stops as soon as every path is dated.
-/// Paths never committed are absent from the result; an unborn HEAD gives an empty map.
+/// first. A commit is skipped when the tree of `dir` equals its first parent's; otherwise
+/// the two `dir` trees are compared entry by entry (descending only into subfolders whose
+/// tree differs), and each pending path that changed gets the commit's time. The walk stops
+/// as soon as every path is dated. Paths never committed are absent from the result; an
+/// unborn HEAD gives an empty map.
 pub fn last_commit_times(
     repo: &git2::Repository,
     dir: &str,
@@ -408,9 +410,10 @@ pub fn last_commit_times(
     } else {
         format!("{}/", dir.trim_end_matches('/'))
     };
-    let mut pending: HashSet<&str> = paths
+    let mut pending: HashSet<String> = paths
         .iter()
         .filter_map(|p| p.strip_prefix(prefix.as_str()))
+        .map(str::to_owned)
         .collect();
     let head = match repo.head().and_then(|h| h.peel_to_commit()) {
         Ok(c) => c,
@@ -420,41 +423,115 @@ pub fn last_commit_times(
         if dir.is_empty() {
             Some(tree.id())
         } else {
-            tree.get_path(Path::new(dir)).ok().map(|e| e.id())
+            tree.get_path(Path::new(dir))
+                .ok()
+                .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
+                .map(|e| e.id())
         }
     };
     let mut walk = repo.revwalk()?;
     walk.set_sorting(git2::Sort::TIME)?;
     walk.push(head.id())?;
+    // The last parent folder tree loaded: in a linear history it is the next commit's own.
+    let mut cached: Option<git2::Tree<'_>> = None;
+    fn load<'r>(
+        repo: &'r git2::Repository,
+        cached: &Option<git2::Tree<'r>>,
+        oid: git2::Oid,
+    ) -> Result<git2::Tree<'r>, git2::Error> {
+        match cached.as_ref().filter(|t| t.id() == oid) {
+            Some(t) => Ok(t.clone()),
+            None => repo.find_tree(oid),
+        }
+    }
     for oid in walk {
         if pending.is_empty() {
             break;
         }
         let commit = repo.find_commit(oid?)?;
-        let mine = subtree(&commit.tree()?);
+        let Some(mine) = subtree(&commit.tree()?) else {
+            continue;
+        };
         let parent = match commit.parent(0) {
             Ok(p) => subtree(&p.tree()?),
             Err(_) => None,
         };
-        if mine == parent {
+        if parent == Some(mine) {
             continue;
         }
-        let new = mine.map(|o| repo.find_tree(o)).transpose()?;
-        let old = parent.map(|o| repo.find_tree(o)).transpose()?;
-        let diff = repo.diff_tree_to_tree(old.as_ref(), new.as_ref(), None)?;
+        let new = load(repo, &cached, mine)?;
+        let old = parent.map(|p| load(repo, &cached, p)).transpose()?;
         let time = commit.time().seconds();
-        for delta in diff.deltas() {
-            for file in [delta.new_file(), delta.old_file()] {
-                if let Some(p) = file.path().and_then(|p| p.to_str()) {
-                    let p = p.replace('\\', "/");
-                    if pending.remove(p.as_str()) {
-                        out.insert(format!("{prefix}{p}"), time);
-                    }
-                }
-            }
-        }
+        changed(repo, old.as_ref(), &new, "", &mut pending, &mut |p| {
+            out.insert(format!("{prefix}{p}"), time);
+        })?;
+        cached = old;
     }
     Ok(out)
+}
+
+/// Reports every pending path (relative to the trees) whose entry in `new` differs from
+/// `old`, removing it from `pending`. Both trees are sorted in git order, so one merge
+/// pass over their entries pairs them up.
+fn changed(
+    repo: &git2::Repository,
+    old: Option<&git2::Tree<'_>>,
+    new: &git2::Tree<'_>,
+    prefix: &str,
+    pending: &mut HashSet<String>,
+    found: &mut dyn FnMut(&str),
+) -> Result<(), git2::Error> {
+    // Git orders entries by name, a folder's name as if it ended with `/`.
+    fn key(e: &git2::TreeEntry<'_>) -> (Vec<u8>, bool) {
+        let tree = e.kind() == Some(git2::ObjectType::Tree);
+        let mut k = e.name_bytes().to_vec();
+        if tree {
+            k.push(b'/');
+        }
+        (k, tree)
+    }
+    let mut olds = old.map(|o| o.iter()).into_iter().flatten().peekable();
+    let mut old_key = olds.peek().map(key);
+    for entry in new.iter() {
+        let (k, is_tree) = key(&entry);
+        let mut before = None;
+        while let Some((ok, _)) = &old_key {
+            match ok.as_slice().cmp(k.as_slice()) {
+                std::cmp::Ordering::Less => {
+                    olds.next();
+                    old_key = olds.peek().map(key);
+                }
+                std::cmp::Ordering::Equal => {
+                    before = olds.next();
+                    old_key = olds.peek().map(key);
+                    break;
+                }
+                std::cmp::Ordering::Greater => break,
+            }
+        }
+        if before.as_ref().map(git2::TreeEntry::id) == Some(entry.id()) {
+            continue;
+        }
+        let Ok(name) = entry.name() else {
+            continue;
+        };
+        let path = format!("{prefix}{name}");
+        if is_tree {
+            let sub_prefix = format!("{path}/");
+            if !pending.iter().any(|p| p.starts_with(&sub_prefix)) {
+                continue;
+            }
+            let sub = repo.find_tree(entry.id())?;
+            let old_sub = match before {
+                Some(b) => Some(repo.find_tree(b.id())?),
+                None => None,
+            };
+            changed(repo, old_sub.as_ref(), &sub, &sub_prefix, pending, found)?;
+        } else if pending.remove(&path) {
+            found(&path);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

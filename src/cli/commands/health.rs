@@ -43,6 +43,9 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> Result<u8, C
     };
     let committed = match &ws.repo {
         Some(repo) => {
+            // Read-only walk: skip re-hashing every object read (libgit2 verifies each
+            // object's SHA-1 by default), which otherwise dominates the walk's time.
+            git2::opts::strict_hash_verification(false);
             let dir = ws.store.relative(ws.store.dir());
             let paths: Vec<String> = loaded.entries.iter().map(|e| e.path.clone()).collect();
             health::last_commit_times(repo.inner(), &dir, &paths).unwrap_or_else(|e| {
