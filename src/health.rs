@@ -617,6 +617,77 @@ mod tests {
     }
 
     #[test]
+    fn test_last_commit_times_one_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let commit = |files: &[(&str, &str)], time: i64| {
+            for (path, text) in files {
+                let p = dir.path().join(path);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, text).unwrap();
+            }
+            let mut index = repo.index().unwrap();
+            index
+                .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+                .unwrap();
+            index.write().unwrap();
+            let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+            let sig =
+                git2::Signature::new("t", "t@example.com", &git2::Time::new(time, 0)).unwrap();
+            let parent = repo.head().ok().map(|h| h.peel_to_commit().unwrap());
+            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+            repo.commit(Some("HEAD"), &sig, &sig, "c", &tree, &parents)
+                .unwrap();
+        };
+        commit(
+            &[
+                ("backlog/a.md", "a"),
+                ("backlog/sub/b.md", "b"),
+                ("backlog/sub/c.md", "c"),
+                ("other/x.md", "x"),
+            ],
+            1_000,
+        );
+        commit(&[("backlog/sub/b.md", "b2")], 2_000);
+        commit(&[("other/x.md", "x2")], 3_000);
+        commit(&[("backlog/d.md", "d")], 4_000);
+        let paths: Vec<String> = [
+            "backlog/a.md",
+            "backlog/sub/b.md",
+            "backlog/sub/c.md",
+            "backlog/d.md",
+            "backlog/never.md",
+        ]
+        .map(String::from)
+        .to_vec();
+        let times = last_commit_times(&repo, "backlog", &paths).unwrap();
+        let mut got: Vec<(&str, i64)> = times.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            [
+                ("backlog/a.md", 1_000),
+                ("backlog/d.md", 4_000),
+                ("backlog/sub/b.md", 2_000),
+                ("backlog/sub/c.md", 1_000),
+            ]
+        );
+        // A folder that was never committed, and an empty repository, give nothing.
+        assert!(
+            last_commit_times(&repo, "nothing", &paths)
+                .unwrap()
+                .is_empty()
+        );
+        let empty = tempfile::tempdir().unwrap();
+        let empty = git2::Repository::init(empty.path()).unwrap();
+        assert!(
+            last_commit_times(&empty, "backlog", &paths)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn test_item_date() {
         assert_eq!(item_date("1970-01-02"), Some(1));
         assert_eq!(item_date("1970-01-02T10:00:00Z"), Some(1));
