@@ -35,6 +35,8 @@ pub struct Config {
     pub matrix: MatrixConfig,
     /// Planning-poker settings (`estimate ID --vote NAME=POINTS…`).
     pub estimation: Estimation,
+    /// The sprint calendar and capacity (`plan`, `agenda`, `health`, `velocity`).
+    pub sprints: crate::sprint::SprintConfig,
 }
 
 /// `matrix:` in `config.yml`: where high value and high effort start. An unset threshold
@@ -86,6 +88,7 @@ impl Default for Config {
             rules: crate::check::Rules::default(),
             matrix: MatrixConfig::default(),
             estimation: Estimation::default(),
+            sprints: crate::sprint::SprintConfig::default(),
         }
     }
 }
@@ -156,6 +159,7 @@ impl Config {
                 config.id_prefix
             )));
         }
+        config.sprints.validate().map_err(invalid)?;
         Ok(config)
     }
 
@@ -228,6 +232,17 @@ rules:
 # `adjacent` accepts votes within one step of the scale and records the higher value.
 estimation:
   consensus: unanimous
+# Sprints (`plan`, `agenda`, `health`, `velocity`). Sprints repeat every length_days from
+# start; a name fills {year} (of its first day) and {number} (its position among the
+# sprints starting that year), or {start} (its first day).
+sprints:
+  length_days: 14
+  # start: 2026-01-05          # the first day of any sprint (default: Monday 2024-01-01)
+  naming: \"{year}-S{number}\"
+  capacity: auto               # points per sprint, or auto: average of the last 3 sprints
+  horizon: 2                   # sprints that should be ready ahead
+  stale_days: 30               # untouched longer than this is stale
+  refinement_share: 0.1        # share of the sprint spent refining (agenda budget)
 ";
 
 #[cfg(test)]

@@ -6,23 +6,26 @@
 //! engine in [`git`] and [`workspace`]. The `backlog` binary (`src/cli`) is a thin layer
 //! that parses arguments, calls these functions and renders their results.
 
+pub mod board;
 pub mod check;
 pub mod config;
 pub mod document;
+pub mod dupes;
 pub mod git;
+pub mod graph;
+pub mod health;
 pub mod history;
 pub mod id;
 pub mod item;
 pub mod ops;
+pub mod planning;
 pub mod prioritize;
 pub mod rank;
+pub mod sprint;
 pub mod store;
 pub mod text;
 pub mod workspace;
 pub mod yaml_budget;
-
-pub mod dupes;
-pub mod graph;
 
 pub use config::Config;
 pub use document::{Document, DocumentError, FieldValue};

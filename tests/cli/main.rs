@@ -8,3 +8,4 @@ mod foundation;
 mod history;
 mod rank;
 mod refine;
+mod sprint;

@@ -15,10 +15,15 @@ pub(crate) mod rank;
 pub(crate) mod set;
 pub(crate) mod show;
 
+pub(crate) mod agenda;
+pub(crate) mod board;
 pub(crate) mod dupes;
 pub(crate) mod graph;
+pub(crate) mod health;
 pub(crate) mod merge;
+pub(crate) mod plan;
 pub(crate) mod split;
+pub(crate) mod velocity;
 
 use super::{CliError, Command, Context, Ui};
 
@@ -44,5 +49,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Merge(args) => merge::run(ui, ctx, args),
         Command::Dupes(args) => dupes::run(ui, ctx, args),
         Command::Graph(args) => graph::run(ui, ctx, args),
+        Command::Velocity(args) => velocity::run(ui, ctx, args),
+        Command::Plan(args) => plan::run(ui, ctx, args),
+        Command::Agenda(args) => agenda::run(ui, ctx, args),
+        Command::Health(args) => health::run(ui, ctx, args),
+        Command::Board(args) => board::run(ui, ctx, args),
     }
 }

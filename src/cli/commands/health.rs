@@ -1,0 +1,210 @@
+use std::collections::HashMap;
+
+use clap::Args;
+
+use backlog::health::{self, Health, HealthOptions, Share};
+use backlog::planning::resolve_capacity;
+use backlog::text::sanitize;
+
+use crate::cli::commands::plan::{id_list, today};
+use crate::cli::{CliError, Context, Format, Ui};
+
+/// Is the backlog DEEP? Detailed, Estimated, Emergent, Prioritized as numbers (CI gate)
+///
+/// Each figure lists the items that pull it down. The score (0-100) is
+/// 100 × (D + E + M + P) / 4 − 25 × C; see the README. With --min, exits 1 when the
+/// score is below it.
+#[derive(Debug, Args)]
+pub(crate) struct HealthArgs {
+    /// Exit 1 when the score is below SCORE
+    #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
+    min: Option<u32>,
+    /// Points per sprint for the horizon [default: `sprints.capacity` in config.yml]
+    #[arg(long, value_name = "POINTS")]
+    capacity: Option<u32>,
+}
+
+const SHOW: usize = 8;
+
+pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> Result<u8, CliError> {
+    if !matches!(ui.format, Format::Text | Format::Json) {
+        return Err(CliError::format("health", ui.format, &["text", "json"]));
+    }
+    let ws = ctx.workspace()?;
+    let loaded = ws.store.load_all();
+    for e in &loaded.errors {
+        ui.warn(&sanitize(&e.to_string()));
+    }
+    let config = &ws.store.config;
+    let capacity = match resolve_capacity(args.capacity, &loaded, config) {
+        Ok(c) => Some(c.points),
+        Err(backlog::planning::PlanError::NoCapacity) => None,
+        Err(e) => return Err(CliError::user(e.to_string())),
+    };
+    let committed = match &ws.repo {
+        Some(repo) => {
+            // Read-only walk: skip re-hashing every object read (libgit2 verifies each
+            // object's SHA-1 by default), which otherwise dominates the walk's time.
+            git2::opts::strict_hash_verification(false);
+            let dir = ws.store.relative(ws.store.dir());
+            let paths: Vec<String> = loaded.entries.iter().map(|e| e.path.clone()).collect();
+            health::last_commit_times(repo.inner(), &dir, &paths).unwrap_or_else(|e| {
+                ui.warn(&format!(
+                    "cannot read the git history ({}); using `updated`/`created` dates",
+                    sanitize(e.message())
+                ));
+                HashMap::new()
+            })
+        }
+        None => HashMap::new(),
+    };
+    let opts = HealthOptions {
+        capacity,
+        today: today()?,
+        committed,
+    };
+    let h = health::health(&loaded, config, &opts);
+    let below = args.min.is_some_and(|m| h.score.total < m);
+    if ui.is_json() {
+        let mut json = serde_json::to_value(&h).map_err(std::io::Error::other)?;
+        if let Some(map) = json.as_object_mut() {
+            map.insert("schema".to_owned(), serde_json::json!(1));
+            map.insert("min".to_owned(), serde_json::json!(args.min));
+            map.insert("passed".to_owned(), serde_json::json!(!below));
+        }
+        ui.json(&json)?;
+    } else {
+        text(ui, &h)?;
+    }
+    if below {
+        ui.flush()?;
+        eprintln!(
+            "health score {} is below the minimum of {}",
+            h.score.total,
+            args.min.unwrap_or(0)
+        );
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+fn pct(s: f64) -> String {
+    format!("{:>3.0}%", s * 100.0)
+}
+
+fn of(s: &Share) -> String {
+    format!("{} of {}", s.count, s.total)
+}
+
+fn text(ui: &mut Ui, h: &Health) -> Result<(), CliError> {
+    let horizon = match h.horizon.capacity {
+        Some(c) => format!(
+            "horizon: {} sprints of {c} points = {} items",
+            h.horizon.sprints, h.horizon.items
+        ),
+        None => format!(
+            "horizon: all {} open items (no capacity known: set `sprints.capacity`)",
+            h.horizon.items
+        ),
+    };
+    ui.line(&format!(
+        "Backlog health: {}/100  ({} open items; {horizon})",
+        h.score.total, h.open_items
+    ))?;
+    ui.line("")?;
+    let pad = "                  ";
+    ui.line(&format!(
+        "Detailed     {}  {} inside the horizon have a story and acceptance criteria",
+        pct(h.detailed.share),
+        of(&h.detailed)
+    ))?;
+    if !h.detailed.missing.is_empty() {
+        ui.line(&format!(
+            "{pad}lacking: {}",
+            id_list(&h.detailed.missing, SHOW)
+        ))?;
+    }
+    ui.line(&format!(
+        "Estimated    {}  {} inside the horizon; {} overall ({})",
+        pct(h.estimated_horizon.share),
+        of(&h.estimated_horizon),
+        pct(h.estimated_overall.share).trim_start(),
+        of(&h.estimated_overall)
+    ))?;
+    if !h.estimated_horizon.missing.is_empty() {
+        ui.line(&format!(
+            "{pad}unestimated in the horizon: {}",
+            id_list(&h.estimated_horizon.missing, SHOW)
+        ))?;
+    }
+    let em = &h.emergent;
+    ui.line(&format!(
+        "Emergent     {}  {} touched in the last {} days",
+        pct(em.fresh.share),
+        of(&em.fresh),
+        em.stale_days
+    ))?;
+    if !em.stale.is_empty() {
+        let stale: Vec<String> = em
+            .stale
+            .iter()
+            .map(|s| format!("{} ({} days)", s.id, s.days))
+            .collect();
+        ui.line(&format!("{pad}stale: {}", id_list(&stale, SHOW)))?;
+    }
+    if !em.undated.is_empty() {
+        ui.line(&format!(
+            "{pad}no date (not committed, no `updated`/`created`): {}",
+            id_list(&em.undated, SHOW)
+        ))?;
+    }
+    let p = &h.prioritized;
+    ui.line(&format!(
+        "Prioritized  {}  {} ranked; {} rank collision{}; {} ranked above a dependency",
+        pct(p.ranked.share),
+        of(&p.ranked),
+        p.collisions.len(),
+        if p.collisions.len() == 1 { "" } else { "s" },
+        p.above_dependencies.len()
+    ))?;
+    if !p.ranked.missing.is_empty() {
+        ui.line(&format!(
+            "{pad}unranked: {}",
+            id_list(&p.ranked.missing, SHOW)
+        ))?;
+    }
+    for c in p.collisions.iter().take(SHOW) {
+        ui.line(&format!("{pad}same rank: {}", id_list(c, SHOW)))?;
+    }
+    for a in p.above_dependencies.iter().take(SHOW) {
+        ui.line(&format!(
+            "{pad}{} is ranked above its dependency {}",
+            sanitize(&a.id),
+            sanitize(&a.depends_on)
+        ))?;
+    }
+    let c = &h.clutter;
+    ui.line(&format!(
+        "Clutter      {} old draft{}, {} group{} of suspected duplicates",
+        c.old_drafts.len(),
+        if c.old_drafts.len() == 1 { "" } else { "s" },
+        c.duplicates.len(),
+        if c.duplicates.len() == 1 { "" } else { "s" }
+    ))?;
+    if !c.old_drafts.is_empty() {
+        ui.line(&format!(
+            "{pad}old drafts: {}",
+            id_list(&c.old_drafts, SHOW)
+        ))?;
+    }
+    for d in c.duplicates.iter().take(SHOW) {
+        ui.line(&format!("{pad}same title: {}", id_list(d, SHOW)))?;
+    }
+    let s = &h.score;
+    ui.line("")?;
+    ui.line(&format!(
+        "Score = 100 × (D {:.2} + E {:.2} + M {:.2} + P {:.2}) / 4 − 25 × C {:.2} = {}",
+        s.detailed, s.estimated, s.emergent, s.prioritized, s.clutter, s.total
+    ))?;
+    Ok(())
+}

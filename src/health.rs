@@ -1,0 +1,704 @@
+//! `health`: is the backlog DEEP (Detailed appropriately, Estimated, Emergent,
+//! Prioritized)? Each figure is a number plus the items that pull it down.
+//!
+//! - **Detailed**: share of the open items inside the horizon (see
+//!   [`crate::planning::horizon`]) that have a story and acceptance criteria. A "story" is
+//!   the body's opening paragraph; for the types the `story_form` rule covers it must be in
+//!   the user-story form.
+//! - **Estimated**: share of estimated items inside the horizon, and over all open items.
+//! - **Emergent**: share of open items touched within `sprints.stale_days`. An item's last
+//!   touch is the later of its file's last commit (one walk over the history, see
+//!   [`last_commit_times`]) and its `updated` (else `created`) field. Items with neither are
+//!   listed as undated and not counted as stale.
+//! - **Prioritized**: share of open items with a rank; items sharing a rank key with
+//!   another open item (collisions); open items ranked above an open item they depend on.
+//! - **Clutter**: drafts (status = `default_status`) created (else last touched) more than
+//!   `stale_days` ago, and suspected duplicates: open items with the same normalized title
+//!   (lower-case words of letters and digits).
+//!
+//! Score, 0–100: `100 × (D + E + M + P) / 4 − 25 × C`, rounded and clamped, where
+//! D = detailed share, E = mean of the two estimated shares, M = emergent share,
+//! P = ranked share − (items colliding or ranked above a dependency) / open items
+//! (at least 0), and C = (old drafts + extra copies of duplicates) / open items. A share
+//! over zero items counts as 1.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::item::Body;
+use crate::planning::{horizon, is_open};
+use crate::store::{Entry, Loaded, order_key};
+
+/// A share of items meeting a criterion, with the items that do not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Share {
+    /// Items meeting it.
+    pub count: usize,
+    /// Items considered.
+    pub total: usize,
+    /// `count / total`, 1 when `total` is 0.
+    pub share: f64,
+    /// IDs of the items that do not meet it, in rank order.
+    pub missing: Vec<String>,
+}
+
+impl Share {
+    fn of<'a>(items: impl Iterator<Item = (&'a Entry, bool)>) -> Self {
+        let mut count = 0;
+        let mut total = 0;
+        let mut missing = Vec::new();
+        for (e, ok) in items {
+            total += 1;
+            if ok {
+                count += 1;
+            } else {
+                missing.push(e.item.id.clone());
+            }
+        }
+        Self {
+            count,
+            total,
+            share: ratio(count, total),
+            missing,
+        }
+    }
+}
+
+fn ratio(count: usize, total: usize) -> f64 {
+    if total == 0 {
+        1.0
+    } else {
+        count as f64 / total as f64
+    }
+}
+
+/// An item not touched for a while.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stale {
+    /// ID.
+    pub id: String,
+    /// Last touch, `YYYY-MM-DD`.
+    pub last_touched: String,
+    /// Days since.
+    pub days: i64,
+}
+
+/// The Emergent figure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Emergent {
+    /// Share of open items touched within `stale_days` (undated items count as fresh).
+    pub fresh: Share,
+    /// The threshold.
+    pub stale_days: u32,
+    /// Stale items, oldest first.
+    pub stale: Vec<Stale>,
+    /// Open items with no commit and no `updated`/`created` date.
+    pub undated: Vec<String>,
+}
+
+/// An item ranked above one of its open dependencies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AboveDependency {
+    /// The item.
+    pub id: String,
+    /// The dependency ranked below it.
+    pub depends_on: String,
+}
+
+/// The Prioritized figure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prioritized {
+    /// Share of open items with a rank.
+    pub ranked: Share,
+    /// Groups of open items sharing one rank key.
+    pub collisions: Vec<Vec<String>>,
+    /// Open items ranked above an open dependency.
+    pub above_dependencies: Vec<AboveDependency>,
+}
+
+/// Clutter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Clutter {
+    /// Drafts older than `stale_days`.
+    pub old_drafts: Vec<String>,
+    /// Groups of open items with the same normalized title.
+    pub duplicates: Vec<Vec<String>>,
+}
+
+/// The score and its parts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    /// D.
+    pub detailed: f64,
+    /// E.
+    pub estimated: f64,
+    /// M.
+    pub emergent: f64,
+    /// P.
+    pub prioritized: f64,
+    /// C.
+    pub clutter: f64,
+    /// The overall score, 0–100.
+    pub total: u32,
+}
+
+/// The horizon the figures use.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HorizonInfo {
+    /// Points per sprint, when known.
+    pub capacity: Option<u32>,
+    /// Sprints.
+    pub sprints: u32,
+    /// Open items inside (all open items when the capacity is unknown).
+    pub items: usize,
+}
+
+/// The DEEP report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Health {
+    /// Open items.
+    pub open_items: usize,
+    /// The horizon.
+    pub horizon: HorizonInfo,
+    /// Inside the horizon: story and criteria.
+    pub detailed: Share,
+    /// Inside the horizon: estimated.
+    pub estimated_horizon: Share,
+    /// All open items: estimated.
+    pub estimated_overall: Share,
+    /// Freshness.
+    pub emergent: Emergent,
+    /// Ranking.
+    pub prioritized: Prioritized,
+    /// Clutter.
+    pub clutter: Clutter,
+    /// The score.
+    pub score: Score,
+}
+
+/// What [`health`] needs besides the items.
+#[derive(Debug, Clone, Default)]
+pub struct HealthOptions {
+    /// Points per sprint for the horizon; `None` puts every open item inside.
+    pub capacity: Option<u32>,
+    /// Today, as days since 1970-01-01.
+    pub today: i64,
+    /// Last commit time (Unix seconds) per item path, from [`last_commit_times`].
+    pub committed: HashMap<String, i64>,
+}
+
+/// Normalizes a title for duplicate detection: lower-case words of letters and digits.
+pub fn normalize_title(title: &str) -> String {
+    title
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Computes the DEEP figures (see the module docs).
+pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health {
+    let open: Vec<&Entry> = loaded
+        .entries
+        .iter()
+        .filter(|e| is_open(e, config))
+        .collect();
+    let sprints = config.sprints.horizon;
+    let in_horizon: Vec<&Entry> = match opts.capacity {
+        Some(c) => horizon(loaded, config, c, sprints)
+            .members
+            .iter()
+            .map(|&i| &loaded.entries[i])
+            .collect(),
+        None => open.clone(),
+    };
+    let sf = &config.rules.story_form;
+    let detailed = Share::of(in_horizon.iter().map(|e| {
+        let body = Body::parse(e.doc.body(), e.doc.body_line());
+        let kind = e.item.kind.as_deref().unwrap_or(&config.default_type);
+        let story = if sf.enabled && sf.types.iter().any(|t| t == kind) {
+            body.has_story_form()
+        } else {
+            body.story.is_some()
+        };
+        (*e, story && !body.criteria.is_empty())
+    }));
+    let estimated_horizon = Share::of(in_horizon.iter().map(|e| (*e, e.item.estimate.is_some())));
+    let estimated_overall = Share::of(open.iter().map(|e| (*e, e.item.estimate.is_some())));
+
+    // Emergent.
+    let stale_days = config.sprints.stale_days;
+    let touched = |e: &Entry| -> Option<i64> {
+        let committed = opts.committed.get(&e.path).map(|s| s.div_euclid(86_400));
+        let field = e
+            .item
+            .updated
+            .as_deref()
+            .or(e.item.created.as_deref())
+            .and_then(item_date);
+        committed.max(field)
+    };
+    let mut stale = Vec::new();
+    let mut undated = Vec::new();
+    let mut stale_ids = HashSet::new();
+    for e in &open {
+        match touched(e) {
+            Some(day) if opts.today - day > i64::from(stale_days) => {
+                stale_ids.insert(e.item.id.clone());
+                stale.push(Stale {
+                    id: e.item.id.clone(),
+                    last_touched: crate::sprint::format_days(day),
+                    days: opts.today - day,
+                });
+            }
+            Some(_) => {}
+            None => undated.push(e.item.id.clone()),
+        }
+    }
+    stale.sort_by(|a, b| b.days.cmp(&a.days).then_with(|| a.id.cmp(&b.id)));
+    let fresh = Share::of(open.iter().map(|e| (*e, !stale_ids.contains(&e.item.id))));
+
+    // Prioritized.
+    let ranked = Share::of(open.iter().map(|e| (*e, e.item.rank.is_some())));
+    let mut by_rank: HashMap<&str, Vec<String>> = HashMap::new();
+    for e in &open {
+        if let Some(r) = e.item.rank.as_deref() {
+            by_rank.entry(r).or_default().push(e.item.id.clone());
+        }
+    }
+    let mut collisions: Vec<Vec<String>> = by_rank.into_values().filter(|v| v.len() > 1).collect();
+    collisions.sort();
+    let by_id: HashMap<String, &Entry> = open
+        .iter()
+        .map(|e| (crate::id::key(&e.item.id), *e))
+        .collect();
+    let mut above_dependencies = Vec::new();
+    for e in &open {
+        for dep in &e.item.depends_on {
+            if let Some(d) = by_id.get(&crate::id::key(dep)) {
+                if d.item.id != e.item.id && order_key(&d.item) > order_key(&e.item) {
+                    above_dependencies.push(AboveDependency {
+                        id: e.item.id.clone(),
+                        depends_on: d.item.id.clone(),
+                    });
+                }
+            }
+        }
+    }
+    let disordered: HashSet<&str> = collisions
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .chain(above_dependencies.iter().map(|a| a.id.as_str()))
+        .collect();
+
+    // Clutter.
+    let old_drafts: Vec<String> = open
+        .iter()
+        .filter(|e| e.item.status_or_default() == config.default_status)
+        .filter(|e| {
+            let born = e
+                .item
+                .created
+                .as_deref()
+                .and_then(item_date)
+                .or_else(|| touched(e));
+            born.is_some_and(|d| opts.today - d > i64::from(stale_days))
+        })
+        .map(|e| e.item.id.clone())
+        .collect();
+    let mut by_title: HashMap<String, Vec<String>> = HashMap::new();
+    for e in &open {
+        let t = normalize_title(&e.item.title);
+        if !t.is_empty() {
+            by_title.entry(t).or_default().push(e.item.id.clone());
+        }
+    }
+    let mut duplicates: Vec<Vec<String>> = by_title.into_values().filter(|v| v.len() > 1).collect();
+    duplicates.sort();
+
+    let n = open.len();
+    let d = detailed.share;
+    let est = (estimated_horizon.share + estimated_overall.share) / 2.0;
+    let m = fresh.share;
+    let p = (ranked.share - ratio_raw(disordered.len(), n)).max(0.0);
+    let extra_copies: usize = duplicates.iter().map(|g| g.len() - 1).sum();
+    let c = ratio_raw(old_drafts.len() + extra_copies, n);
+    let total = (100.0 * (d + est + m + p) / 4.0 - 25.0 * c)
+        .round()
+        .clamp(0.0, 100.0) as u32;
+
+    Health {
+        open_items: n,
+        horizon: HorizonInfo {
+            capacity: opts.capacity,
+            sprints,
+            items: in_horizon.len(),
+        },
+        detailed,
+        estimated_horizon,
+        estimated_overall,
+        emergent: Emergent {
+            fresh,
+            stale_days,
+            stale,
+            undated,
+        },
+        prioritized: Prioritized {
+            ranked,
+            collisions,
+            above_dependencies,
+        },
+        clutter: Clutter {
+            old_drafts,
+            duplicates,
+        },
+        score: Score {
+            detailed: d,
+            estimated: est,
+            emergent: m,
+            prioritized: p,
+            clutter: c,
+            total,
+        },
+    }
+}
+
+/// A `YYYY-MM-DD` date (optionally followed by a time) from an item field, as days since
+/// the epoch; anything else (including years beyond four digits) is no date.
+pub fn item_date(text: &str) -> Option<i64> {
+    let t = text.trim().as_bytes();
+    let shaped = t.len() >= 10
+        && t[..4].iter().all(u8::is_ascii_digit)
+        && t[4] == b'-'
+        && t[7] == b'-'
+        && (t.len() == 10 || !t[10].is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    crate::text::parse_date(std::str::from_utf8(&t[..10]).ok()?)
+}
+
+/// `count / total`, 0 when `total` is 0.
+fn ratio_raw(count: usize, total: usize) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        count as f64 / total as f64
+    }
+}
+
+/// The time (Unix seconds) of the last commit that changed each of `paths` (workdir-
+/// relative, `/`-separated, inside `dir`), in ONE walk over the history from HEAD, newest
+/// first. A commit is skipped when the tree of `dir` equals its first parent's; otherwise
+/// the two `dir` trees are compared entry by entry (descending only into subfolders whose
+/// tree differs), and each pending path that changed gets the commit's time. The walk stops
+/// as soon as every path is dated. Paths never committed are absent from the result; an
+/// unborn HEAD gives an empty map.
+pub fn last_commit_times(
+    repo: &git2::Repository,
+    dir: &str,
+    paths: &[String],
+) -> Result<HashMap<String, i64>, git2::Error> {
+    let mut out = HashMap::new();
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", dir.trim_end_matches('/'))
+    };
+    let mut pending: HashSet<String> = paths
+        .iter()
+        .filter_map(|p| p.strip_prefix(prefix.as_str()))
+        .map(str::to_owned)
+        .collect();
+    let head = match repo.head().and_then(|h| h.peel_to_commit()) {
+        Ok(c) => c,
+        Err(_) => return Ok(out),
+    };
+    let subtree = |tree: &git2::Tree<'_>| -> Option<git2::Oid> {
+        if dir.is_empty() {
+            Some(tree.id())
+        } else {
+            tree.get_path(Path::new(dir))
+                .ok()
+                .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
+                .map(|e| e.id())
+        }
+    };
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(git2::Sort::TIME)?;
+    walk.push(head.id())?;
+    // The last parent folder tree loaded: in a linear history it is the next commit's own.
+    let mut cached: Option<git2::Tree<'_>> = None;
+    fn load<'r>(
+        repo: &'r git2::Repository,
+        cached: &Option<git2::Tree<'r>>,
+        oid: git2::Oid,
+    ) -> Result<git2::Tree<'r>, git2::Error> {
+        match cached.as_ref().filter(|t| t.id() == oid) {
+            Some(t) => Ok(t.clone()),
+            None => repo.find_tree(oid),
+        }
+    }
+    for oid in walk {
+        if pending.is_empty() {
+            break;
+        }
+        let commit = repo.find_commit(oid?)?;
+        let Some(mine) = subtree(&commit.tree()?) else {
+            continue;
+        };
+        let parent = match commit.parent(0) {
+            Ok(p) => subtree(&p.tree()?),
+            Err(_) => None,
+        };
+        if parent == Some(mine) {
+            continue;
+        }
+        let new = load(repo, &cached, mine)?;
+        let old = parent.map(|p| load(repo, &cached, p)).transpose()?;
+        let time = commit.time().seconds();
+        changed(repo, old.as_ref(), &new, "", &mut pending, &mut |p| {
+            out.insert(format!("{prefix}{p}"), time);
+        })?;
+        cached = old;
+    }
+    Ok(out)
+}
+
+/// Reports every pending path (relative to the trees) whose entry in `new` differs from
+/// `old`, removing it from `pending`. Both trees are sorted in git order, so one merge
+/// pass over their entries pairs them up.
+fn changed(
+    repo: &git2::Repository,
+    old: Option<&git2::Tree<'_>>,
+    new: &git2::Tree<'_>,
+    prefix: &str,
+    pending: &mut HashSet<String>,
+    found: &mut dyn FnMut(&str),
+) -> Result<(), git2::Error> {
+    // Git orders entries by name, a folder's name as if it ended with `/`.
+    fn key(e: &git2::TreeEntry<'_>) -> (Vec<u8>, bool) {
+        let tree = e.kind() == Some(git2::ObjectType::Tree);
+        let mut k = e.name_bytes().to_vec();
+        if tree {
+            k.push(b'/');
+        }
+        (k, tree)
+    }
+    let mut olds = old.map(|o| o.iter()).into_iter().flatten().peekable();
+    let mut old_key = olds.peek().map(key);
+    for entry in new.iter() {
+        let (k, is_tree) = key(&entry);
+        let mut before = None;
+        while let Some((ok, _)) = &old_key {
+            match ok.as_slice().cmp(k.as_slice()) {
+                std::cmp::Ordering::Less => {
+                    olds.next();
+                    old_key = olds.peek().map(key);
+                }
+                std::cmp::Ordering::Equal => {
+                    before = olds.next();
+                    old_key = olds.peek().map(key);
+                    break;
+                }
+                std::cmp::Ordering::Greater => break,
+            }
+        }
+        if before.as_ref().map(git2::TreeEntry::id) == Some(entry.id()) {
+            continue;
+        }
+        let Ok(name) = entry.name() else {
+            continue;
+        };
+        let path = format!("{prefix}{name}");
+        if is_tree {
+            let sub_prefix = format!("{path}/");
+            if !pending.iter().any(|p| p.starts_with(&sub_prefix)) {
+                continue;
+            }
+            let sub = repo.find_tree(entry.id())?;
+            let old_sub = match before {
+                Some(b) => Some(repo.find_tree(b.id())?),
+                None => None,
+            };
+            changed(repo, old_sub.as_ref(), &sub, &sub_prefix, pending, found)?;
+        } else if pending.remove(&path) {
+            found(&path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+    use crate::item::Item;
+
+    const STORY: &str =
+        "As a user, I want it so that it helps.\n\n## Acceptance criteria\n- [ ] works\n";
+
+    fn entry(id: &str, title: &str, extra: &str, body: &str) -> Entry {
+        let text = format!("---\nid: {id}\ntitle: {title}\n{extra}---\n{body}");
+        let doc = Document::parse(text.as_bytes()).unwrap();
+        let item = Item::from_document(&doc).unwrap();
+        Entry {
+            path: format!("backlog/{id}.md"),
+            doc,
+            item,
+        }
+    }
+
+    #[test]
+    fn test_health_figures_by_hand() {
+        let mut entries = vec![
+            entry(
+                "B-1",
+                "Log in",
+                "rank: a1\nestimate: 3\ncreated: 2026-01-01\n",
+                STORY,
+            ),
+            entry(
+                "B-2",
+                "Log out",
+                "rank: a2\ndepends_on: [B-3]\ncreated: 2025-01-01\n",
+                "Plain text.\n",
+            ),
+            entry(
+                "B-3",
+                "log-in!",
+                "rank: a2\nestimate: 5\nstatus: ready\n",
+                STORY,
+            ),
+            entry("B-4", "Old", "status: done\nestimate: 5\n", ""),
+            entry(
+                "B-5",
+                "Unranked",
+                "estimate: 2\nupdated: 2026-01-10\n",
+                STORY,
+            ),
+        ];
+        crate::store::sort_entries(&mut entries);
+        let loaded = Loaded {
+            entries,
+            errors: Vec::new(),
+        };
+        let opts = HealthOptions {
+            capacity: None,
+            today: crate::text::parse_date("2026-01-20").unwrap(),
+            committed: HashMap::from([("backlog/B-3.md".to_owned(), 0)]),
+        };
+        let h = health(&loaded, &Config::default(), &opts);
+        assert_eq!(h.open_items, 4);
+        // Detailed: B-1, B-3, B-5 have story + criteria; B-2 does not.
+        assert_eq!((h.detailed.count, h.detailed.total), (3, 4));
+        assert_eq!(h.detailed.missing, ["B-2"]);
+        assert_eq!(h.estimated_overall.missing, ["B-2"]);
+        // Emergent: B-2 (2025-01-01) and B-3 (commit at 1970) are stale; B-3 is oldest.
+        let stale: Vec<&str> = h.emergent.stale.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(stale, ["B-3", "B-2"]);
+        assert_eq!(h.emergent.undated, Vec::<String>::new());
+        // Prioritized: B-5 unranked; B-2 and B-3 collide (a2), and B-2 sorts before B-3
+        // (ties by ID), so B-2 is ranked above its dependency.
+        assert_eq!(h.prioritized.ranked.missing, ["B-5"]);
+        assert_eq!(h.prioritized.collisions, [vec!["B-2", "B-3"]]);
+        assert_eq!(h.prioritized.above_dependencies.len(), 1);
+        // Clutter: B-2 is an old draft; B-1 "Log in" and B-3 "log-in!" are duplicates.
+        assert_eq!(h.clutter.old_drafts, ["B-2"]);
+        assert_eq!(h.clutter.duplicates, [vec!["B-1", "B-3"]]);
+        // D = 0.75, E = 0.75, M = 0.5, P = 0.75 - 2/4 = 0.25, C = (1 + 1) / 4 = 0.5
+        // score = 100 × 2.25 / 4 − 12.5 = 43.75 → 44
+        assert_eq!(h.score.total, 44);
+    }
+
+    #[test]
+    fn test_last_commit_times_one_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let commit = |files: &[(&str, &str)], time: i64| {
+            for (path, text) in files {
+                let p = dir.path().join(path);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, text).unwrap();
+            }
+            let mut index = repo.index().unwrap();
+            index
+                .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+                .unwrap();
+            index.write().unwrap();
+            let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+            let sig =
+                git2::Signature::new("t", "t@example.com", &git2::Time::new(time, 0)).unwrap();
+            let parent = repo.head().ok().map(|h| h.peel_to_commit().unwrap());
+            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+            repo.commit(Some("HEAD"), &sig, &sig, "c", &tree, &parents)
+                .unwrap();
+        };
+        commit(
+            &[
+                ("backlog/a.md", "a"),
+                ("backlog/sub/b.md", "b"),
+                ("backlog/sub/c.md", "c"),
+                ("other/x.md", "x"),
+            ],
+            1_000,
+        );
+        commit(&[("backlog/sub/b.md", "b2")], 2_000);
+        commit(&[("other/x.md", "x2")], 3_000);
+        commit(&[("backlog/d.md", "d")], 4_000);
+        let paths: Vec<String> = [
+            "backlog/a.md",
+            "backlog/sub/b.md",
+            "backlog/sub/c.md",
+            "backlog/d.md",
+            "backlog/never.md",
+        ]
+        .map(String::from)
+        .to_vec();
+        let times = last_commit_times(&repo, "backlog", &paths).unwrap();
+        let mut got: Vec<(&str, i64)> = times.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            [
+                ("backlog/a.md", 1_000),
+                ("backlog/d.md", 4_000),
+                ("backlog/sub/b.md", 2_000),
+                ("backlog/sub/c.md", 1_000),
+            ]
+        );
+        // A folder that was never committed, and an empty repository, give nothing.
+        assert!(
+            last_commit_times(&repo, "nothing", &paths)
+                .unwrap()
+                .is_empty()
+        );
+        let empty = tempfile::tempdir().unwrap();
+        let empty = git2::Repository::init(empty.path()).unwrap();
+        assert!(
+            last_commit_times(&empty, "backlog", &paths)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn test_item_date() {
+        assert_eq!(item_date("1970-01-02"), Some(1));
+        assert_eq!(item_date("1970-01-02T10:00:00Z"), Some(1));
+        assert_eq!(item_date("9223372036854775807-01-01"), None);
+        assert_eq!(item_date("1970-01-021"), None);
+        assert_eq!(item_date("soon"), None);
+    }
+
+    #[test]
+    fn test_normalize_title() {
+        assert_eq!(normalize_title("  Log-in, NOW! "), "log in now");
+        assert_eq!(normalize_title("***"), "");
+    }
+}
