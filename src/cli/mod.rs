@@ -2,6 +2,7 @@
 //! the library; each command here is a thin shell over a library function.
 
 mod commands;
+mod filter;
 mod render;
 mod ui;
 

@@ -1,22 +1,13 @@
 use clap::Args;
 
+use crate::cli::filter::FilterArgs;
 use crate::cli::{CliError, Context, Format, Ui, render};
 
 /// List items in rank order
 #[derive(Debug, Args)]
 pub(crate) struct ListArgs {
-    /// Only items with this status (repeatable)
-    #[arg(long)]
-    status: Vec<String>,
-    /// Only items with this label (repeatable: any of them)
-    #[arg(long)]
-    label: Vec<String>,
-    /// Only items owned by this person
-    #[arg(long)]
-    owner: Option<String>,
-    /// Only items of this type
-    #[arg(long = "type", value_name = "TYPE")]
-    kind: Option<String>,
+    #[command(flatten)]
+    filter: FilterArgs,
     /// Only items ready to start: open, and every dependency done
     #[arg(long, conflicts_with = "blocked")]
     ready: bool,
@@ -36,21 +27,13 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
     }
     let graph = (args.ready || args.blocked)
         .then(|| backlog::graph::Graph::new(&loaded.entries, &ws.store.config));
+    let filter = args.filter.filter();
     let selected: Vec<_> = loaded
         .entries
         .iter()
         .filter(|e| {
             let item = &e.item;
-            (args.status.is_empty() || args.status.iter().any(|s| s == item.status_or_default()))
-                && (args.label.is_empty() || args.label.iter().any(|l| item.labels.contains(l)))
-                && args
-                    .owner
-                    .as_ref()
-                    .is_none_or(|o| item.owner.as_ref() == Some(o))
-                && args
-                    .kind
-                    .as_ref()
-                    .is_none_or(|k| item.kind.as_ref() == Some(k))
+            filter.matches(item)
                 && graph.as_ref().is_none_or(|g| {
                     (!args.ready || g.is_ready(&item.id))
                         && (!args.blocked || g.is_blocked(&item.id))

@@ -1,28 +1,18 @@
 use clap::Args;
 
-use backlog::ops::Filter;
 use backlog::prioritize::{Quadrant, matrix};
 use backlog::text::sanitize;
 use serde_json::{Value as Json, json};
 
+use crate::cli::filter::FilterArgs;
 use crate::cli::{CliError, Context, Format, Ui, render};
 
 /// The value-versus-effort priority matrix of the open items: quick wins, big bets,
 /// fill-ins, time sinks
 #[derive(Debug, Args)]
 pub(crate) struct MatrixArgs {
-    /// Only items with this status (repeatable)
-    #[arg(long)]
-    status: Vec<String>,
-    /// Only items with this label (repeatable: any of them)
-    #[arg(long)]
-    label: Vec<String>,
-    /// Only items owned by this person
-    #[arg(long)]
-    owner: Option<String>,
-    /// Only items of this type
-    #[arg(long = "type", value_name = "TYPE")]
-    kind: Option<String>,
+    #[command(flatten)]
+    filter: FilterArgs,
 }
 
 fn number(x: f64) -> String {
@@ -49,12 +39,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MatrixArgs) -> Result<u8, C
         ui.warn(&sanitize(&e.to_string()));
     }
     let config = &ws.store.config;
-    let filter = Filter {
-        status: args.status.clone(),
-        label: args.label.clone(),
-        owner: args.owner.clone(),
-        kind: args.kind.clone(),
-    };
+    let filter = args.filter.filter();
     let entries: Vec<_> = loaded
         .entries
         .iter()

@@ -1,0 +1,32 @@
+//! The item filter flags shared by `list` and `matrix`.
+
+use backlog::ops::Filter;
+use clap::Args;
+
+/// `--status --label --owner --type`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct FilterArgs {
+    /// Only items with this status (repeatable)
+    #[arg(long)]
+    status: Vec<String>,
+    /// Only items with this label (repeatable: any of them)
+    #[arg(long)]
+    label: Vec<String>,
+    /// Only items owned by this person
+    #[arg(long)]
+    owner: Option<String>,
+    /// Only items of this type
+    #[arg(long = "type", value_name = "TYPE")]
+    kind: Option<String>,
+}
+
+impl FilterArgs {
+    pub(crate) fn filter(&self) -> Filter {
+        Filter {
+            status: self.status.clone(),
+            label: self.label.clone(),
+            owner: self.owner.clone(),
+            kind: self.kind.clone(),
+        }
+    }
+}
