@@ -284,7 +284,7 @@ impl Store {
                 },
             ))),
         })?;
-        let doc = Document::parse(&bytes).map_err(|e| fail(LoadErrorKind::Item(e.into())))?;
+        let doc = Document::parse_owned(bytes).map_err(|e| fail(LoadErrorKind::Item(e.into())))?;
         let item = Item::from_document(&doc).map_err(|e| fail(LoadErrorKind::Item(e)))?;
         Ok(Entry {
             path: rel,
