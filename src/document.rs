@@ -278,7 +278,10 @@ fn plain_ok(s: &str, in_flow: bool) -> bool {
         && !s.contains("  ")
         && s.chars().all(|c| {
             c.is_alphanumeric()
-                || matches!(c, '_' | '.' | '/' | '@' | '-' | '+' | '(' | ')' | '\'' | '!' | '?')
+                || matches!(
+                    c,
+                    '_' | '.' | '/' | '@' | '-' | '+' | '(' | ')' | '\'' | '!' | '?'
+                )
                 || (!in_flow && matches!(c, ' ' | ',' | '&' | ';'))
                 || (in_flow && c == ' ')
         })
@@ -842,7 +845,12 @@ mod tests {
 
     #[test]
     fn test_parse_owned_equals_parse() {
-        for text in [SAMPLE.as_bytes(), b"---\nid: X\n---\n\xff\n", b"no fence\n", b"---\n\0\n---\n"] {
+        for text in [
+            SAMPLE.as_bytes(),
+            b"---\nid: X\n---\n\xff\n",
+            b"no fence\n",
+            b"---\n\0\n---\n",
+        ] {
             assert_eq!(Document::parse_owned(text.to_vec()), Document::parse(text));
         }
     }

@@ -3,4 +3,5 @@
 
 mod harness;
 
+mod fast_paths;
 mod foundation;

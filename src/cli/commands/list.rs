@@ -24,28 +24,50 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
         return Err(CliError::format("list", ui.format, &["text", "json"]));
     }
     let ws = ctx.workspace()?;
-    let loaded = ws.store.load_all();
-    for e in &loaded.errors {
-        ui.warn(&backlog::text::sanitize(&e.to_string()));
-    }
-    let selected: Vec<_> = loaded
-        .entries
-        .iter()
-        .filter(|e| {
-            let item = &e.item;
-            (args.status.is_empty() || args.status.iter().any(|s| s == item.status_or_default()))
-                && (args.label.is_empty() || args.label.iter().any(|l| item.labels.contains(l)))
-                && args.owner.as_ref().is_none_or(|o| item.owner.as_ref() == Some(o))
-                && args.kind.as_ref().is_none_or(|k| item.kind.as_ref() == Some(k))
-        })
-        .collect();
+    let wanted = |e: &backlog::Entry| {
+        let item = &e.item;
+        (args.status.is_empty() || args.status.iter().any(|s| s == item.status_or_default()))
+            && (args.label.is_empty() || args.label.iter().any(|l| item.labels.contains(l)))
+            && args
+                .owner
+                .as_ref()
+                .is_none_or(|o| item.owner.as_ref() == Some(o))
+            && args
+                .kind
+                .as_ref()
+                .is_none_or(|k| item.kind.as_ref() == Some(k))
+    };
+    // Each item is rendered on the worker thread that loaded it, and only the rendered
+    // text is kept: a 100k-item list never holds 100k parsed items.
     if ui.is_json() {
-        let items: Vec<_> = selected.iter().map(|e| render::item_json(e, false)).collect();
-        ui.json(&serde_json::Value::Array(items))?;
+        let loaded = ws
+            .store
+            .load_mapped(|e| wanted(e).then(|| render::item_json_in_array(e)));
+        warn_errors(ui, &loaded.errors);
+        // The same bytes `serde_json::to_writer_pretty` writes for the whole array.
+        let mut first = true;
+        ui.data("[")?;
+        for text in loaded.items.iter().flatten() {
+            ui.data(if first { "\n" } else { ",\n" })?;
+            ui.data(text)?;
+            first = false;
+        }
+        ui.data(if first { "]\n" } else { "\n]\n" })?;
     } else {
-        for row in render::item_rows(&selected) {
+        let loaded = ws
+            .store
+            .load_mapped(|e| wanted(e).then(|| render::Row::of(e)));
+        warn_errors(ui, &loaded.errors);
+        let rows: Vec<render::Row> = loaded.items.into_iter().flatten().collect();
+        for row in render::format_rows(&rows) {
             ui.line(&row)?;
         }
     }
     Ok(0)
+}
+
+fn warn_errors(ui: &mut Ui, errors: &[backlog::store::LoadError]) {
+    for e in errors {
+        ui.warn(&backlog::text::sanitize(&e.to_string()));
+    }
 }
