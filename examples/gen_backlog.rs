@@ -11,7 +11,8 @@
 //! Crockford base 32, unique. Output is deterministic for a given `--items` and `--seed`.
 //!
 //! The files go to `<out>/backlog/`; `<out>` must not exist or be empty. The program then
-//! runs `git init`, sets a local identity and commits everything with the git CLI.
+//! runs `git init`, sets a local identity, commits everything with the git CLI and packs
+//! the repository (`git gc`).
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -170,7 +171,12 @@ const LABELS: &[&str] = &[
 const OWNERS: &[&str] = &[
     "sam", "dana", "lee", "priya", "jonas", "mia", "omar", "chen", "ana", "tom",
 ];
-const STATUSES: &[(&str, usize)] = &[("draft", 40), ("ready", 25), ("in-progress", 10), ("done", 25)];
+const STATUSES: &[(&str, usize)] = &[
+    ("draft", 40),
+    ("ready", 25),
+    ("in-progress", 10),
+    ("done", 25),
+];
 const TYPES: &[(&str, usize)] = &[
     ("story", 60),
     ("bug", 15),
@@ -224,13 +230,15 @@ fn parse_args() -> Result<Options, String> {
                 );
             }
             "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--seed" => seed = value("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--seed" => {
+                seed = value("--seed")?
+                    .parse()
+                    .map_err(|e| format!("--seed: {e}"))?
+            }
             "-h" | "--help" => {
-                return Err(
-                    "usage: gen_backlog --items N --out DIR [--seed S]\n\
+                return Err("usage: gen_backlog --items N --out DIR [--seed S]\n\
                      writes N generated items into DIR/backlog/ of a new git repository"
-                        .to_owned(),
-                );
+                    .to_owned());
             }
             other => return Err(format!("unknown argument {other:?} (see --help)")),
         }
@@ -408,7 +416,13 @@ fn run(opts: &Options) -> Result<(), String> {
     git(&opts.out, &["config", "user.name", "Bench"])?;
     git(&opts.out, &["config", "user.email", "bench@example.com"])?;
     git(&opts.out, &["add", "-A"])?;
-    git(&opts.out, &["commit", "-q", "-m", "Generated backlog"])?;
+    git(
+        &opts.out,
+        &["-c", "gc.auto=0", "commit", "-q", "-m", "Generated backlog"],
+    )?;
+    // A real repository of this size is packed; 100k loose objects would also make the
+    // next `git commit` start a background `gc --auto` that skews any timing.
+    git(&opts.out, &["gc", "-q"])?;
     eprintln!(
         "wrote {} items ({} bytes, {} per item) to {}",
         opts.items,
