@@ -50,6 +50,14 @@ pub enum LoadErrorKind {
 }
 
 impl LoadError {
+    /// An empty error, left behind when an error is moved out of a result list.
+    fn placeholder() -> Self {
+        Self {
+            path: String::new(),
+            kind: LoadErrorKind::SymlinkOutside,
+        }
+    }
+
     /// The 1-based line the error points at.
     pub fn line(&self) -> usize {
         match &self.kind {
@@ -350,15 +358,17 @@ impl Store {
     pub fn load_all(&self) -> Loaded {
         // Unsorted: the entries are sorted into backlog order below, errors by path.
         let (files, mut errors) = self.scan(|_| true);
-        let results: Vec<Result<Entry, LoadError>> =
+        let mut results: Vec<Result<Entry, LoadError>> =
             files.par_iter().map(|p| self.load_file(p)).collect();
-        let mut entries = Vec::with_capacity(results.len());
-        for r in results {
-            match r {
-                Ok(e) => entries.push(e),
-                Err(e) => errors.push(e),
-            }
-        }
+        drop(files);
+        errors.extend(results.iter_mut().filter_map(|r| {
+            r.as_mut()
+                .err()
+                .map(|e| std::mem::replace(e, LoadError::placeholder()))
+        }));
+        // `Result<Entry, LoadError>` is as large as `Entry`, so this collect reuses the
+        // allocation instead of holding a second copy of every entry (60 MB at 100k items).
+        let mut entries: Vec<Entry> = results.into_iter().filter_map(Result::ok).collect();
         sort_entries(&mut entries);
         errors.sort_by(|a, b| a.path.cmp(&b.path));
         Loaded { entries, errors }
@@ -695,6 +705,15 @@ mod tests {
             let paths = |v: &[Entry]| v.iter().map(|e| e.path.clone()).collect::<Vec<_>>();
             prop_assert_eq!(paths(&got), paths(&expected));
         }
+    }
+
+    #[test]
+    fn test_result_of_entry_is_no_larger_than_entry() {
+        // load_all relies on this to turn its results into entries in place.
+        assert_eq!(
+            std::mem::size_of::<Result<Entry, LoadError>>(),
+            std::mem::size_of::<Entry>()
+        );
     }
 
     #[test]
