@@ -392,7 +392,7 @@ fn run(opts: &Options) -> Result<(), String> {
     }
     let dir = opts.out.join("backlog");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut rng = Rng(opts.seed ^ 0x5EED_0F_BAC1_0600);
+    let mut rng = Rng(opts.seed ^ 0x005E_ED0F_BAC1_0600);
     let ids = mint_ids(&mut rng, opts.items);
     let ranks = backlog::rank::n_keys_between(None, None, opts.items)
         .map_err(|e| format!("rank keys: {e}"))?;

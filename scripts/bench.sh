@@ -2,7 +2,7 @@
 # Whole-process benchmarks of `backlog` against the read floor and the git CLI floor.
 #
 #   scripts/bench.sh [--full] [--sizes "1000 10000"] [--runs N] [--work DIR] [--regen]
-#                    [--out FILE]
+#                    [--out FILE] [--bin PATH]
 #
 # Builds the release binary and the generator, generates one repository per size with
 # `examples/gen_backlog.rs` (reused on later runs: it is reset to the generated commit
@@ -12,7 +12,9 @@
 #
 # Floors, on the same data:
 #   read   = find backlog -name '*.md' -print0 | xargs -0 cat > /dev/null
+#   names  = ls -f backlog > /dev/null  (listing the folder; what finding a file by name costs)
 #   commit = git add FILE && git commit -q -m x   (the same one-line change as `estimate`)
+# --bin PATH measures that backlog binary instead of building one (to compare builds).
 #
 # Default sizes are 1k and 10k items; --full adds 100k (generating it takes a few minutes).
 # Prints a markdown table on stdout (and to --out FILE). Needs git, python3 and cargo.
@@ -25,6 +27,7 @@ work="${TMPDIR:-/tmp}/backlog-bench"
 regen=0
 out=""
 seed=1
+prebuilt=""
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -35,7 +38,8 @@ while [[ $# -gt 0 ]]; do
         --regen) regen=1 ;;
         --out) out="$2"; shift ;;
         --seed) seed="$2"; shift ;;
-        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --bin) prebuilt="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -49,10 +53,13 @@ fi
 target="${CARGO_TARGET_DIR:-$here/target}"
 echo "building release binary and generator..." >&2
 (cd "$here" && cargo build --release --quiet --bin backlog --example gen_backlog)
-bin="$target/release/backlog"
-gen="$target/release/examples/gen_backlog"
+# Copy them at once: with a target directory shared between checkouts, another build
+# could replace target/release/backlog while the benchmark runs.
+mkdir -p "$work/bin"
+cp "$target/release/backlog" "$target/release/examples/gen_backlog" "$work/bin/"
+bin="${prebuilt:-$work/bin/backlog}"
+gen="$work/bin/gen_backlog"
 
-mkdir -p "$work"
 for n in $sizes; do
     repo="$work/bl$n-s$seed"
     if [[ $regen -eq 1 || ! -d "$repo/.git" ]] || ! git -C "$repo" rev-parse -q --verify bench-gen >/dev/null; then
@@ -162,6 +169,7 @@ for n in SIZES:
         results[(n, key)] = measure(argv, repo, **kw)
 
     put("floor-read", ["sh", "-c", "find backlog -name '*.md' -print0 | xargs -0 cat > /dev/null"])
+    put("floor-names", ["sh", "-c", "ls -f backlog > /dev/null"])
 
     # 20 refinement commits (one estimate each) for `diff` to summarise.
     git(repo, "tag", "bench-diff-base")
@@ -242,12 +250,18 @@ for n in SIZES:
             lines.append(f"| `{name}` | {label(n)} | n/a (not built) | | | |")
             continue
         r = results[(n, name)]
-        floor, fname = (commit, "commit") if name.startswith("estimate") else (read, "read")
+        if name.startswith("estimate"):
+            floor, fname = commit, "commit"
+        elif name.startswith("show"):
+            floor, fname = results[(n, "floor-names")], "names"
+        else:
+            floor, fname = read, "read"
         lines.append(f"| `{name}` | {label(n)} | {fmt_time(r['median'])} | "
                      f"{fmt_time(r['min'])}–{fmt_time(r['max'])} | {r['rss'] / 1024:.0f} MB | "
                      f"{r['median'] / floor['median']:.2f}× {fname} |")
-    for key, title in (("floor-read", "floor: `find \\| xargs cat`"),
-                       ("floor-commit", "floor: `git add && git commit`")):
+    for key, title in (("floor-read", "floor read: `find \\| xargs cat`"),
+                       ("floor-names", "floor names: `ls -f backlog`"),
+                       ("floor-commit", "floor commit: `git add && git commit`")):
         r = results[(n, key)]
         lines.append(f"| {title} | {label(n)} | {fmt_time(r['median'])} | "
                      f"{fmt_time(r['min'])}–{fmt_time(r['max'])} | {r['rss'] / 1024:.0f} MB | 1.00× |")
@@ -282,13 +296,20 @@ if available["estimate"]:
                    r["median"] <= f["median"])
 small, large = min(SIZES), max(SIZES)
 if large > small:
-    for name, cmd in (("show ID", "show"), ("estimate ID (+ commit)", "estimate")):
+    # Linear growth would be (large / small)x. The floors grow too: listing the folder
+    # (show) and git's own index and tree work (estimate) are linear in the item count.
+    for name, cmd, floor, fname in (("show ID", "show", "floor-names", "`ls -f`"),
+                                    ("estimate ID (+ commit)", "estimate", "floor-commit",
+                                     "`git add && git commit`")):
         if available[cmd]:
             a, b = results[(small, name)], results[(large, name)]
+            fa, fb = results[(small, floor)], results[(large, floor)]
             growth = b["median"] / a["median"]
             target_row(f"`{name}` does not grow linearly ({label(small)} → {label(large)}, "
                        f"{large // small}× the items)",
-                       f"{fmt_time(a['median'])} → {fmt_time(b['median'])} ({growth:.1f}×)",
+                       f"{fmt_time(a['median'])} → {fmt_time(b['median'])} ({growth:.1f}×); "
+                       f"{fname}: {fmt_time(fa['median'])} → {fmt_time(fb['median'])} "
+                       f"({fb['median'] / fa['median']:.1f}×)",
                        growth < (large / small) / 4)
 
 report = "\n".join(lines) + "\n"

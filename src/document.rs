@@ -539,10 +539,9 @@ impl Document {
     fn index_keys(&self) -> Vec<KeyEntry> {
         let mut keys: Vec<KeyEntry> = Vec::new();
         let front = &self.raw[self.front.clone()];
-        let mut line_no = self.front_line;
         // End of the last line that belongs to the current key (trailing blanks excluded).
         let mut last_content_end = self.front.start;
-        for (at, line) in lines_with_offsets(front, 0) {
+        for (line_no, (at, line)) in (self.front_line..).zip(lines_with_offsets(front, 0)) {
             let at = at + self.front.start;
             let text = strip_eol(line);
             if let Some((key, after_colon)) = parse_key_line(text) {
@@ -565,7 +564,6 @@ impl Document {
                     prev.span.end = last_content_end;
                 }
             }
-            line_no += 1;
         }
         keys
     }
@@ -682,7 +680,7 @@ impl Document {
                 // Multi-line, empty or block-scalar value: the key's lines become one line.
                 // A comment on the key's own line is kept.
                 let first_line = strip_eol(
-                    &self.raw[entry.span.clone()]
+                    self.raw[entry.span.clone()]
                         .split_inclusive('\n')
                         .next()
                         .unwrap_or(""),

@@ -186,10 +186,7 @@ impl Repo {
     /// (including files that are not committed at all). `contents` gives the current
     /// work-tree bytes of each path, `None` when the file does not exist.
     pub fn dirty_paths(&self, paths: &[(&str, Option<&[u8]>)]) -> Result<Vec<String>, GitError> {
-        let head_tree = match self.head_commit()? {
-            Some(c) => Some(c.tree_id()),
-            None => None,
-        };
+        let head_tree = self.head_commit()?.map(|c| c.tree_id());
         let index = self.repo.index().map_err(git("read index"))?;
         let mut dirty = Vec::new();
         for (path, content) in paths {
@@ -234,10 +231,12 @@ impl Repo {
             }
         };
         let fast = match changes {
-            [PathChange {
-                path,
-                content: Some(bytes),
-            }] if head.is_some() => {
+            [
+                PathChange {
+                    path,
+                    content: Some(bytes),
+                },
+            ] if head.is_some() => {
                 let blob = self.repo.blob(bytes).map_err(git("write blob"))?;
                 self.patched_tree(base_tree.id(), path, blob)?
             }
@@ -528,7 +527,9 @@ mod tests {
             std::fs::write(p, text).unwrap();
         }
         let changes: Vec<_> = files.iter().map(|(p, t)| change(p, t)).collect();
-        repo.commit_paths(&changes, "init", &sigs()).unwrap().unwrap();
+        repo.commit_paths(&changes, "init", &sigs())
+            .unwrap()
+            .unwrap();
         (tmp, repo)
     }
 
@@ -539,12 +540,17 @@ mod tests {
         for path in ["backlog/a.md", "backlog/sub/b.md", "top.txt"] {
             let blob = repo.inner().blob(b"new content\n").unwrap();
             let fast = repo.patched_tree(base.id(), path, blob).unwrap();
-            let slow = repo.updated_tree(&[change(path, "new content\n")], &base).unwrap();
+            let slow = repo
+                .updated_tree(&[change(path, "new content\n")], &base)
+                .unwrap();
             assert_eq!(fast, Some(slow), "{path}");
         }
         // Same content: the tree is HEAD's.
         let same = repo.inner().blob(b"a\n").unwrap();
-        assert_eq!(repo.patched_tree(base.id(), "backlog/a.md", same).unwrap(), Some(base.id()));
+        assert_eq!(
+            repo.patched_tree(base.id(), "backlog/a.md", same).unwrap(),
+            Some(base.id())
+        );
     }
 
     #[test]
@@ -552,14 +558,27 @@ mod tests {
         let (_tmp, repo) = repo_with_files();
         let base = repo.head_commit().unwrap().unwrap().tree().unwrap();
         let blob = repo.inner().blob(b"x").unwrap();
-        for path in ["backlog/new.md", "backlog/sub", "backlog/a.md/x", "new/dir.md", "backlog//a.md"] {
-            assert_eq!(repo.patched_tree(base.id(), path, blob).unwrap(), None, "{path}");
+        for path in [
+            "backlog/new.md",
+            "backlog/sub",
+            "backlog/a.md/x",
+            "new/dir.md",
+            "backlog//a.md",
+        ] {
+            assert_eq!(
+                repo.patched_tree(base.id(), path, blob).unwrap(),
+                None,
+                "{path}"
+            );
         }
         let mut update = git2::build::TreeUpdateBuilder::new();
         update.upsert("run.sh", blob, FileMode::BlobExecutable);
         let tree = update.create_updated(repo.inner(), &base).unwrap();
         assert_eq!(repo.patched_tree(tree, "run.sh", blob).unwrap(), None);
-        assert_eq!(repo.entry_at(tree, "run.sh").unwrap(), Some((0o100755, blob)));
+        assert_eq!(
+            repo.entry_at(tree, "run.sh").unwrap(),
+            Some((0o100755, blob))
+        );
         assert_eq!(repo.entry_at(tree, "backlog/sub/missing.md").unwrap(), None);
     }
 
@@ -568,7 +587,8 @@ mod tests {
         let (tmp, repo) = repo_with_files();
         std::fs::write(tmp.path().join("backlog/sub/b.md"), "b2\n").unwrap();
         assert_eq!(
-            repo.dirty_paths(&[("backlog/sub/b.md", Some(b"b2\n"))]).unwrap(),
+            repo.dirty_paths(&[("backlog/sub/b.md", Some(b"b2\n"))])
+                .unwrap(),
             ["backlog/sub/b.md"]
         );
         let oid = repo
@@ -577,14 +597,25 @@ mod tests {
             .unwrap();
         let head = repo.inner().find_commit(oid).unwrap();
         assert_eq!(head.parent_count(), 1);
-        let entry = head.tree().unwrap().get_path(Path::new("backlog/sub/b.md")).unwrap();
+        let entry = head
+            .tree()
+            .unwrap()
+            .get_path(Path::new("backlog/sub/b.md"))
+            .unwrap();
         let blob = repo.inner().find_blob(entry.id()).unwrap();
         assert_eq!(blob.content(), b"b2\n");
         // The index follows, and the file is clean again.
         let mut index = repo.inner().index().unwrap();
         index.read(true).unwrap();
-        assert_eq!(index.get_path(Path::new("backlog/sub/b.md"), 0).unwrap().id, entry.id());
-        assert!(repo.dirty_paths(&[("backlog/sub/b.md", Some(b"b2\n"))]).unwrap().is_empty());
+        assert_eq!(
+            index.get_path(Path::new("backlog/sub/b.md"), 0).unwrap().id,
+            entry.id()
+        );
+        assert!(
+            repo.dirty_paths(&[("backlog/sub/b.md", Some(b"b2\n"))])
+                .unwrap()
+                .is_empty()
+        );
         // Committing the same content again records nothing.
         let again = repo.commit_paths(&[change("backlog/sub/b.md", "b2\n")], "edit", &sigs());
         assert_eq!(again.unwrap(), None);

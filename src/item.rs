@@ -145,10 +145,10 @@ impl Body {
                         }
                     }
                 }
-                Event::Start(Tag::Paragraph) if !seen_heading && out.story.is_none() => {
-                    if item_stack.is_empty() {
-                        paragraph = Some((line_at(range.start), String::new()));
-                    }
+                Event::Start(Tag::Paragraph)
+                    if !seen_heading && out.story.is_none() && item_stack.is_empty() =>
+                {
+                    paragraph = Some((line_at(range.start), String::new()));
                 }
                 Event::End(TagEnd::Paragraph) => {
                     if let Some((line, text)) = paragraph.take() {
