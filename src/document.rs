@@ -304,8 +304,10 @@ fn resolve_plain(s: &str) -> Option<serde_yaml_ng::Value> {
         }
         return s.parse::<u64>().ok().map(|n| Value::Number(n.into()));
     }
-    let lower = s.to_ascii_lowercase();
-    if s.parse::<f64>().is_ok() || ["0x", "0o", "0b"].iter().any(|p| lower.starts_with(p)) {
+    let b = s.as_bytes();
+    let radix =
+        b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'x' | b'o' | b'b');
+    if radix || s.parse::<f64>().is_ok() {
         return None;
     }
     Some(Value::String(s.to_owned()))
