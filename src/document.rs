@@ -16,6 +16,7 @@
 //! This module knows nothing about other files, items or git.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Files larger than this are refused before parsing (hostile input must stay bounded).
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
@@ -171,6 +172,147 @@ fn yaml_scalar(s: &str, in_flow: bool) -> String {
     out
 }
 
+/// Parses front matter made only of simple lines, or returns `None` so the caller uses the
+/// YAML parser. Accepted: blank lines, `#` comment lines, and `key: value` lines at
+/// column 0 whose key is a plain word and whose value is empty (null), a plain scalar, a
+/// `"…"`/`'…'` string without escapes, or a one-line flow list `[a, b]` of plain
+/// scalars. Scalars are resolved as `serde_yaml_ng` resolves them; every case where that
+/// is not obvious (null and boolean words, anything a float parser accepts, hex/octal
+/// forms, leading zeros, characters YAML treats specially) returns `None`.
+fn simple_front_matter(text: &str) -> Option<serde_yaml_ng::Mapping> {
+    use serde_yaml_ng::Value;
+    let lines = || text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+    let count = lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .count();
+    let mut mapping = serde_yaml_ng::Mapping::with_capacity(count);
+    for line in lines() {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let colon = line.find(':')?;
+        let key = &line[..colon];
+        let rest = &line[colon + 1..];
+        let first = key.chars().next()?;
+        if !(first.is_ascii_alphabetic() || first == '_')
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return None;
+        }
+        let key = match resolve_plain(key)? {
+            Value::String(k) => Value::String(k),
+            _ => return None,
+        };
+        let value = if rest.is_empty() {
+            Value::Null
+        } else {
+            let value = rest.strip_prefix(' ')?.trim_start_matches(' ');
+            if value.ends_with(' ') {
+                return None;
+            }
+            simple_value(value)?
+        };
+        if mapping.insert(key, value).is_some() {
+            return None;
+        }
+    }
+    Some(mapping)
+}
+
+fn simple_value(text: &str) -> Option<serde_yaml_ng::Value> {
+    use serde_yaml_ng::Value;
+    if text.is_empty() {
+        return Some(Value::Null);
+    }
+    if let Some(inner) = text.strip_prefix('[') {
+        let inner = inner.strip_suffix(']')?;
+        if inner.trim_matches(' ').is_empty() {
+            return Some(Value::Sequence(Vec::new()));
+        }
+        let parts = inner.split(',');
+        let mut seq = Vec::with_capacity(inner.matches(',').count() + 1);
+        for part in parts {
+            let part = part.trim_matches(' ');
+            if !plain_ok(part, true) {
+                return None;
+            }
+            seq.push(resolve_plain(part)?);
+        }
+        return Some(Value::Sequence(seq));
+    }
+    for quote in ['"', '\''] {
+        if let Some(inner) = text.strip_prefix(quote) {
+            let inner = inner.strip_suffix(quote)?;
+            let ok = inner
+                .chars()
+                .all(|c| c != quote && c != '\\' && (c == ' ' || yaml_safe_char(c)));
+            return ok.then(|| Value::String(inner.to_owned()));
+        }
+    }
+    if !plain_ok(text, false) {
+        return None;
+    }
+    resolve_plain(text)
+}
+
+/// A character that YAML reads as itself everywhere: printable, not a line break, no BOM.
+fn yaml_safe_char(c: char) -> bool {
+    match c {
+        '!'..='~' => true,
+        '\u{A0}'..='\u{D7FF}' => !matches!(c, '\u{2028}' | '\u{2029}'),
+        '\u{E000}'..='\u{FFFD}' => c != '\u{FEFF}',
+        c => c >= '\u{10000}',
+    }
+}
+
+/// Whether `s` is a plain scalar whose text YAML takes literally: it starts with a letter,
+/// digit, `_`, `/` or `(`, uses no indicator characters, and has no double spaces.
+fn plain_ok(s: &str, in_flow: bool) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    (first.is_alphanumeric() || matches!(first, '_' | '/' | '('))
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && s.chars().all(|c| {
+            c.is_alphanumeric()
+                || matches!(
+                    c,
+                    '_' | '.' | '/' | '@' | '-' | '+' | '(' | ')' | '\'' | '!' | '?'
+                )
+                || (!in_flow && matches!(c, ' ' | ',' | '&' | ';'))
+                || (in_flow && c == ' ')
+        })
+        && s.chars().all(|c| c.is_ascii() || yaml_safe_char(c))
+}
+
+/// Resolves a plain scalar that passed [`plain_ok`] the way `serde_yaml_ng` does, or
+/// `None` when the answer is not a plain string or a small unsigned integer.
+fn resolve_plain(s: &str) -> Option<serde_yaml_ng::Value> {
+    use serde_yaml_ng::Value;
+    if matches!(
+        s,
+        "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+    ) {
+        return None;
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        if s.len() > 1 && s.starts_with('0') {
+            return None;
+        }
+        return s.parse::<u64>().ok().map(|n| Value::Number(n.into()));
+    }
+    let b = s.as_bytes();
+    let radix =
+        b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'x' | b'o' | b'b');
+    if radix || s.parse::<f64>().is_ok() {
+        return None;
+    }
+    Some(Value::String(s.to_owned()))
+}
+
 /// One top-level key of the front matter and the bytes it owns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyEntry {
@@ -185,7 +327,10 @@ pub struct KeyEntry {
 }
 
 /// An item file: exact text plus the location of its front matter and keys.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The key index is built on first use ([`Document::keys`], edits, key lines): loading a
+/// whole backlog for reading never needs it, and it is as large as the text itself.
+#[derive(Debug, Clone)]
 pub struct Document {
     raw: String,
     /// Bytes of the YAML between the fences.
@@ -197,8 +342,17 @@ pub struct Document {
     /// 1-based file line of the first front-matter line.
     front_line: usize,
     newline: &'static str,
-    keys: Vec<KeyEntry>,
+    keys: OnceLock<Vec<KeyEntry>>,
 }
+
+/// Two documents are equal when their text is: everything else is derived from it.
+impl PartialEq for Document {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
+}
+
+impl Eq for Document {}
 
 /// Returns the 1-based line number of byte `offset` in `text`.
 pub fn line_of(text: &[u8], offset: usize) -> usize {
@@ -339,6 +493,18 @@ impl Document {
         Self::from_string(raw)
     }
 
+    /// Like [`Document::parse`], but takes the bytes by value so the text is not copied
+    /// (what the store does for every file it loads).
+    pub fn parse_owned(bytes: Vec<u8>) -> Result<Self, DocumentError> {
+        if bytes.len() > MAX_FILE_BYTES || bytes.contains(&0) {
+            return Self::parse(&bytes);
+        }
+        match String::from_utf8(bytes) {
+            Ok(raw) => Self::from_string(raw),
+            Err(e) => Self::parse(e.as_bytes()),
+        }
+    }
+
     /// Parses text that is already a `String`.
     pub fn from_string(raw: String) -> Result<Self, DocumentError> {
         let start = if raw.starts_with('\u{feff}') { 3 } else { 0 };
@@ -361,20 +527,18 @@ impl Document {
             }
         }
         let (close_fence, body_start) = close.ok_or(DocumentError::Unterminated { line: 1 })?;
-        let mut doc = Self {
+        Ok(Self {
             raw,
             front: front_start..close_fence,
             body_start,
             close_fence,
             front_line: 2,
             newline,
-            keys: Vec::new(),
-        };
-        doc.index_keys();
-        Ok(doc)
+            keys: OnceLock::new(),
+        })
     }
 
-    fn index_keys(&mut self) {
+    fn index_keys(&self) -> Vec<KeyEntry> {
         let mut keys: Vec<KeyEntry> = Vec::new();
         let front = &self.raw[self.front.clone()];
         // End of the last line that belongs to the current key (trailing blanks excluded).
@@ -403,7 +567,7 @@ impl Document {
                 }
             }
         }
-        self.keys = keys;
+        keys
     }
 
     /// The file's exact text.
@@ -438,12 +602,12 @@ impl Document {
 
     /// The top-level keys in file order.
     pub fn keys(&self) -> &[KeyEntry] {
-        &self.keys
+        self.keys.get_or_init(|| self.index_keys())
     }
 
     /// The entry of a top-level key.
     pub fn key(&self, key: &str) -> Option<&KeyEntry> {
-        self.keys.iter().find(|k| k.key == key)
+        self.keys().iter().find(|k| k.key == key)
     }
 
     /// The 1-based line of a top-level key.
@@ -457,8 +621,16 @@ impl Document {
     }
 
     /// Parses the front matter into a YAML mapping. Error lines are file lines.
+    ///
+    /// Front matter made only of simple `key: value` lines (what the tool writes: plain
+    /// or simply quoted scalars, numbers, flow lists of plain scalars) is read by a fast
+    /// line parser that gives exactly what the YAML parser would; anything else, or
+    /// anything it is unsure about, goes through the YAML parser.
     pub fn front_matter(&self) -> Result<serde_yaml_ng::Mapping, DocumentError> {
         let text = self.front_text();
+        if let Some(mapping) = simple_front_matter(text) {
+            return Ok(mapping);
+        }
         if text.trim().is_empty() {
             return Ok(serde_yaml_ng::Mapping::new());
         }
@@ -613,6 +785,140 @@ fn splice(raw: &str, range: Range<usize>, with: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// What the YAML parser makes of front-matter text (`None` when it is an error).
+    fn yaml_mapping(text: &str) -> Option<serde_yaml_ng::Mapping> {
+        match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text).ok()? {
+            serde_yaml_ng::Value::Mapping(m) => Some(m),
+            serde_yaml_ng::Value::Null => Some(serde_yaml_ng::Mapping::new()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn test_simple_front_matter_matches_yaml_parser() {
+        let text = "id: B-00GE\ntitle: Submit payout batches, per project (v2)\ntype: story\n\
+                    # comment\n\nestimate: 13\nvalue: 0\nlabels: [mobile, expenses]\n\
+                    depends_on: []\ncreated: 2026-11-21\nsprint: 2026-S17\nowner:\n\
+                    quoted: \"a: b # c\"\nsingle: 'it''s'\nrank: a0V\nx-custom: café ok\n";
+        let fast = simple_front_matter(text.replace("'it''s'", "'its'").as_str());
+        assert_eq!(fast, yaml_mapping(&text.replace("'it''s'", "'its'")));
+        let fast = fast.unwrap();
+        assert_eq!(fast["estimate"].as_u64(), Some(13));
+        assert_eq!(fast["created"].as_str(), Some("2026-11-21"));
+        assert!(fast["owner"].is_null());
+        assert_eq!(fast["labels"][1].as_str(), Some("expenses"));
+    }
+
+    #[test]
+    fn test_simple_front_matter_declines_what_it_cannot_resolve() {
+        for text in [
+            "a: true\n",
+            "a: null\n",
+            "a: 1.5\n",
+            "a: 1e3\n",
+            "a: 0x1F\n",
+            "a: 007\n",
+            "a: .inf\n",
+            "a: nan\n",
+            "a: -3\n",
+            "a: ~\n",
+            "a: x  # comment\n",
+            "a: 'it''s'\n",
+            "a: \"tab\\t\"\n",
+            "a: [b, [c]]\n",
+            "a: [b, 'c']\n",
+            "a: {b: 1}\n",
+            "a: &x b\n",
+            "a: *x\n",
+            "a: !tag b\n",
+            "a: |\n  text\n",
+            "a:\n  - b\n",
+            "a: b\na: c\n",
+            "\"a\": b\n",
+            "true: b\n",
+            "a:b\n",
+            "a:\tb\n",
+            "a: b \n",
+            "a: line\u{2028}sep\n",
+            "a: 99999999999999999999999\n",
+        ] {
+            assert_eq!(simple_front_matter(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn test_front_matter_falls_back_to_yaml_parser() {
+        let doc = Document::parse(SAMPLE.as_bytes()).unwrap();
+        let fm = doc.front_matter().unwrap();
+        assert_eq!(fm["labels"][0].as_str(), Some("auth"));
+        assert_eq!(fm["title"].as_str(), Some("Sign in"));
+    }
+
+    #[test]
+    fn test_parse_owned_equals_parse() {
+        for text in [
+            SAMPLE.as_bytes(),
+            b"---\nid: X\n---\n\xff\n",
+            b"no fence\n",
+            b"---\n\0\n---\n",
+        ] {
+            assert_eq!(Document::parse_owned(text.to_vec()), Document::parse(text));
+        }
+    }
+
+    #[test]
+    fn test_keys_are_indexed_lazily_and_after_edits() {
+        let mut doc = Document::parse(SAMPLE.as_bytes()).unwrap();
+        assert_eq!(doc.key_line("labels"), Some(5));
+        doc.remove("id");
+        assert_eq!(doc.key_line("labels"), Some(4));
+        assert_eq!(doc.key_line("id"), None);
+        let fresh = Document::parse(doc.as_str().as_bytes()).unwrap();
+        assert_eq!(doc, fresh);
+    }
+
+    fn arb_token() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-zA-Z0-9_./()@+!?' ,&;:#~*&|>%=-]{1,12}",
+            Just("true".to_owned()),
+            Just("Null".to_owned()),
+            Just("0".to_owned()),
+            Just("012".to_owned()),
+            Just("12".to_owned()),
+            Just("1.5".to_owned()),
+            Just("inf".to_owned()),
+            Just("2026-11-21".to_owned()),
+            Just("0x1A".to_owned()),
+            Just("1e5".to_owned()),
+            Just("café".to_owned()),
+            Just("a\u{2028}b".to_owned()),
+            Just("\"x y\"".to_owned()),
+            Just("'x y'".to_owned()),
+            Just("[a, b]".to_owned()),
+            Just("[1, x y]".to_owned()),
+            Just("[]".to_owned()),
+            Just("".to_owned()),
+        ]
+    }
+
+    proptest! {
+        /// Whenever the fast path answers, it answers exactly what the YAML parser does.
+        #[test]
+        fn prop_simple_front_matter_agrees_with_yaml(
+            lines in proptest::collection::vec(("[a-z_][a-z0-9_-]{0,6}|true|inf", arb_token()), 0..6),
+            crlf in proptest::bool::ANY,
+        ) {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let text: String = lines
+                .iter()
+                .map(|(k, v)| if v.is_empty() { format!("{k}:{nl}") } else { format!("{k}: {v}{nl}") })
+                .collect();
+            if let Some(fast) = simple_front_matter(&text) {
+                prop_assert_eq!(Some(fast), yaml_mapping(&text), "{:?}", text);
+            }
+        }
+    }
 
     const SAMPLE: &str = "---\nid: B-7KX2\ntitle: Sign in  # the title\n# a comment\nlabels:\n  - auth\n  - web\nx-custom: {a: 1}\n---\nAs a user...\n";
 

@@ -11,7 +11,9 @@
 //! the work tree holds the change and the error says how to commit it by hand. Nothing is
 //! executed from the repository: libgit2 runs no hooks.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
 
@@ -61,7 +63,14 @@ pub struct PathChange<'a> {
 pub struct Repo {
     repo: Repository,
     workdir: PathBuf,
+    /// Raw tree objects read by [`Repo::raw_tree`], newest last. A 100k-item folder is a
+    /// 6 MB tree: the dirty check and the commit of one change both need it, and libgit2
+    /// does not cache trees that large.
+    trees: RefCell<Vec<(Oid, Rc<[u8]>)>>,
 }
+
+/// How many raw trees [`Repo::raw_tree`] keeps.
+const TREE_CACHE: usize = 8;
 
 impl std::fmt::Debug for Repo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -75,14 +84,20 @@ impl Repo {
     /// Finds the repository containing `start`, as git does. `None` outside a repository
     /// or in a bare one.
     pub fn discover(start: &Path) -> Option<Self> {
+        configure_libgit2();
         let repo = Repository::discover(start).ok()?;
         let workdir = repo.workdir()?.to_path_buf();
         let workdir = workdir.canonicalize().unwrap_or(workdir);
-        Some(Self { repo, workdir })
+        Some(Self {
+            repo,
+            workdir,
+            trees: RefCell::default(),
+        })
     }
 
     /// Opens the repository at exactly `path`.
     pub fn open(path: &Path) -> Result<Self, GitError> {
+        configure_libgit2();
         let repo = Repository::open(path).map_err(git("open"))?;
         let workdir = repo
             .workdir()
@@ -92,7 +107,11 @@ impl Repo {
             })?
             .to_path_buf();
         let workdir = workdir.canonicalize().unwrap_or(workdir);
-        Ok(Self { repo, workdir })
+        Ok(Self {
+            repo,
+            workdir,
+            trees: RefCell::default(),
+        })
     }
 
     /// The work tree's root.
@@ -167,17 +186,14 @@ impl Repo {
     /// (including files that are not committed at all). `contents` gives the current
     /// work-tree bytes of each path, `None` when the file does not exist.
     pub fn dirty_paths(&self, paths: &[(&str, Option<&[u8]>)]) -> Result<Vec<String>, GitError> {
-        let head_tree = match self.head_commit()? {
-            Some(c) => Some(c.tree().map_err(git("read HEAD tree"))?),
-            None => None,
-        };
+        let head_tree = self.head_commit()?.map(|c| c.tree_id());
         let index = self.repo.index().map_err(git("read index"))?;
         let mut dirty = Vec::new();
         for (path, content) in paths {
-            let head_oid = head_tree
-                .as_ref()
-                .and_then(|t| t.get_path(Path::new(path)).ok())
-                .map(|e| e.id());
+            let head_oid = match head_tree {
+                Some(tree) => self.entry_at(tree, path)?.map(|(_, oid)| oid),
+                None => None,
+            };
             let index_oid = index.get_path(Path::new(path), 0).map(|e| e.id);
             let work_oid = match content {
                 Some(bytes) => {
@@ -214,21 +230,22 @@ impl Repo {
                 self.repo.find_tree(oid).map_err(git("build empty tree"))?
             }
         };
-        let mut update = git2::build::TreeUpdateBuilder::new();
-        for change in changes {
-            match change.content {
-                Some(bytes) => {
-                    let blob = self.repo.blob(bytes).map_err(git("write blob"))?;
-                    update.upsert(change.path, blob, FileMode::Blob);
-                }
-                None => {
-                    update.remove(change.path);
-                }
+        let fast = match changes {
+            [
+                PathChange {
+                    path,
+                    content: Some(bytes),
+                },
+            ] if head.is_some() => {
+                let blob = self.repo.blob(bytes).map_err(git("write blob"))?;
+                self.patched_tree(base_tree.id(), path, blob)?
             }
-        }
-        let tree_oid = update
-            .create_updated(&self.repo, &base_tree)
-            .map_err(git("build tree"))?;
+            _ => None,
+        };
+        let tree_oid = match fast {
+            Some(oid) => oid,
+            None => self.updated_tree(changes, &base_tree)?,
+        };
         if tree_oid == base_tree.id() && head.is_some() {
             return Ok(None);
         }
@@ -249,6 +266,117 @@ impl Repo {
         Ok(Some(oid))
     }
 
+    /// HEAD's tree plus `changes`, built with libgit2's tree updater.
+    fn updated_tree(
+        &self,
+        changes: &[PathChange<'_>],
+        base_tree: &git2::Tree<'_>,
+    ) -> Result<Oid, GitError> {
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for change in changes {
+            match change.content {
+                Some(bytes) => {
+                    let blob = self.repo.blob(bytes).map_err(git("write blob"))?;
+                    update.upsert(change.path, blob, FileMode::Blob);
+                }
+                None => {
+                    update.remove(change.path);
+                }
+            }
+        }
+        update
+            .create_updated(&self.repo, base_tree)
+            .map_err(git("build tree"))
+    }
+
+    /// The raw bytes of a tree object (cached; see [`Repo::trees`]).
+    fn raw_tree(&self, oid: Oid) -> Result<Rc<[u8]>, GitError> {
+        if let Some((_, data)) = self.trees.borrow().iter().find(|(o, _)| *o == oid) {
+            return Ok(Rc::clone(data));
+        }
+        let odb = self.repo.odb().map_err(git("read tree"))?;
+        let object = odb.read(oid).map_err(git("read tree"))?;
+        if object.kind() != ObjectType::Tree {
+            return Err(GitError::Git {
+                op: "read tree",
+                source: git2::Error::from_str("object is not a tree"),
+            });
+        }
+        let data: Rc<[u8]> = Rc::from(object.data());
+        let mut trees = self.trees.borrow_mut();
+        if trees.len() >= TREE_CACHE {
+            trees.remove(0);
+        }
+        trees.push((oid, Rc::clone(&data)));
+        Ok(data)
+    }
+
+    /// The mode and object id at `path` (`/`-separated) under tree `root`, if any.
+    fn entry_at(&self, root: Oid, path: &str) -> Result<Option<(u32, Oid)>, GitError> {
+        let mut tree = root;
+        let mut parts = path.split('/').peekable();
+        while let Some(name) = parts.next() {
+            let data = self.raw_tree(tree)?;
+            let Some((mode, at)) = find_tree_entry(&data, name.as_bytes()) else {
+                return Ok(None);
+            };
+            let oid = Oid::from_bytes(&data[at..at + OID_LEN]).map_err(git("read tree"))?;
+            if parts.peek().is_none() {
+                return Ok(Some((mode, oid)));
+            }
+            if mode != TREE_MODE {
+                return Ok(None);
+            }
+            tree = oid;
+        }
+        Ok(None)
+    }
+
+    /// Fast path for the common one-file change: when `path` is an existing regular file
+    /// under `root`, each tree on the way is the old tree with one object id replaced in
+    /// place. That writes the same trees libgit2's updater writes, without loading every
+    /// entry of a 100k-entry folder into a tree builder and sorting it again. `None` when
+    /// the path is new, not a regular file, or the repository does not use SHA-1 ids.
+    fn patched_tree(&self, root: Oid, path: &str, blob: Oid) -> Result<Option<Oid>, GitError> {
+        if blob.as_bytes().len() != OID_LEN {
+            return Ok(None);
+        }
+        let parts: Vec<&str> = path.split('/').collect();
+        if parts.iter().any(|p| p.is_empty()) {
+            return Ok(None);
+        }
+        // Walk down, remembering each tree and where its entry's id sits.
+        let mut chain: Vec<(Rc<[u8]>, usize)> = Vec::with_capacity(parts.len());
+        let mut tree = root;
+        for (depth, name) in parts.iter().enumerate() {
+            let data = self.raw_tree(tree)?;
+            let Some((mode, at)) = find_tree_entry(&data, name.as_bytes()) else {
+                return Ok(None);
+            };
+            let last = depth + 1 == parts.len();
+            if (last && mode != BLOB_MODE) || (!last && mode != TREE_MODE) {
+                return Ok(None);
+            }
+            tree = Oid::from_bytes(&data[at..at + OID_LEN]).map_err(git("read tree"))?;
+            chain.push((data, at));
+        }
+        // Write back up, innermost first.
+        let odb = self.repo.odb().map_err(git("write tree"))?;
+        let mut id = blob;
+        for (data, at) in chain.into_iter().rev() {
+            if data[at..at + OID_LEN] == *id.as_bytes() {
+                // Unchanged below: this tree and those above it stay as they are.
+                return Ok(Some(root));
+            }
+            let mut bytes = data.to_vec();
+            bytes[at..at + OID_LEN].copy_from_slice(id.as_bytes());
+            id = odb
+                .write(ObjectType::Tree, &bytes)
+                .map_err(git("write tree"))?;
+        }
+        Ok(Some(id))
+    }
+
     /// Updates the index entries of `changes` to match the work tree.
     fn refresh_index(&self, changes: &[PathChange<'_>]) -> Result<(), GitError> {
         let mut index = self.repo.index().map_err(git("read index"))?;
@@ -262,6 +390,42 @@ impl Repo {
         }
         index.write().map_err(git("write index"))
     }
+}
+
+/// Process-wide libgit2 settings, applied once before the first repository is opened.
+///
+/// Strict hash verification re-hashes every object read to check it matches its id. The
+/// git CLI does not do that on ordinary reads (that is `git fsck`'s job), and for a
+/// 100k-item folder it means hashing a 6 MB tree twice per command: 12% of `estimate`.
+fn configure_libgit2() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+}
+
+/// Length of a SHA-1 object id.
+const OID_LEN: usize = 20;
+/// Tree-entry modes as written in tree objects (octal, no leading zero).
+const TREE_MODE: u32 = 0o40000;
+const BLOB_MODE: u32 = 0o100644;
+
+/// Finds the entry `name` in raw tree bytes (`<octal mode> <name>\0<20-byte id>`…).
+/// Returns its mode and the offset of its id; `None` if absent or the bytes are malformed.
+fn find_tree_entry(data: &[u8], name: &[u8]) -> Option<(u32, usize)> {
+    let mut pos = 0;
+    while pos < data.len() {
+        let space = pos + data[pos..].iter().position(|&b| b == b' ')?;
+        let nul = space + 1 + data[space + 1..].iter().position(|&b| b == 0)?;
+        let id = nul + 1;
+        if id + OID_LEN > data.len() {
+            return None;
+        }
+        if &data[space + 1..nul] == name {
+            let mode = std::str::from_utf8(&data[pos..space]).ok()?;
+            return u32::from_str_radix(mode, 8).ok().map(|m| (m, id));
+        }
+        pos = id + OID_LEN;
+    }
+    None
 }
 
 /// Parses the `GIT_*_DATE` forms tests and scripts use: `@<secs> <+hhmm>` or
@@ -332,6 +496,140 @@ mod tests {
             parse_trailers(&msg),
             (Some("estimate".to_owned()), vec!["B-1".to_owned()])
         );
+    }
+
+    fn sigs() -> (Signature<'static>, Signature<'static>) {
+        let s = Signature::new("T", "t@example.com", &git2::Time::new(1_700_000_000, 0)).unwrap();
+        (s.clone(), s)
+    }
+
+    fn change<'a>(path: &'a str, content: &'a str) -> PathChange<'a> {
+        PathChange {
+            path,
+            content: Some(content.as_bytes()),
+        }
+    }
+
+    /// A repository with a first commit of a few files (written to the work tree too).
+    fn repo_with_files() -> (tempfile::TempDir, Repo) {
+        let tmp = tempfile::tempdir().unwrap();
+        Repository::init(tmp.path()).unwrap();
+        let repo = Repo::open(tmp.path()).unwrap();
+        let files = [
+            ("backlog/a.md", "a\n"),
+            ("backlog/sub/b.md", "b\n"),
+            ("backlog/z.md", "z\n"),
+            ("top.txt", "t\n"),
+        ];
+        for (path, text) in files {
+            let p = tmp.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let changes: Vec<_> = files.iter().map(|(p, t)| change(p, t)).collect();
+        repo.commit_paths(&changes, "init", &sigs())
+            .unwrap()
+            .unwrap();
+        (tmp, repo)
+    }
+
+    #[test]
+    fn test_patched_tree_equals_tree_updater() {
+        let (_tmp, repo) = repo_with_files();
+        let base = repo.head_commit().unwrap().unwrap().tree().unwrap();
+        for path in ["backlog/a.md", "backlog/sub/b.md", "top.txt"] {
+            let blob = repo.inner().blob(b"new content\n").unwrap();
+            let fast = repo.patched_tree(base.id(), path, blob).unwrap();
+            let slow = repo
+                .updated_tree(&[change(path, "new content\n")], &base)
+                .unwrap();
+            assert_eq!(fast, Some(slow), "{path}");
+        }
+        // Same content: the tree is HEAD's.
+        let same = repo.inner().blob(b"a\n").unwrap();
+        assert_eq!(
+            repo.patched_tree(base.id(), "backlog/a.md", same).unwrap(),
+            Some(base.id())
+        );
+    }
+
+    #[test]
+    fn test_patched_tree_declines_new_paths_and_other_modes() {
+        let (_tmp, repo) = repo_with_files();
+        let base = repo.head_commit().unwrap().unwrap().tree().unwrap();
+        let blob = repo.inner().blob(b"x").unwrap();
+        for path in [
+            "backlog/new.md",
+            "backlog/sub",
+            "backlog/a.md/x",
+            "new/dir.md",
+            "backlog//a.md",
+        ] {
+            assert_eq!(
+                repo.patched_tree(base.id(), path, blob).unwrap(),
+                None,
+                "{path}"
+            );
+        }
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        update.upsert("run.sh", blob, FileMode::BlobExecutable);
+        let tree = update.create_updated(repo.inner(), &base).unwrap();
+        assert_eq!(repo.patched_tree(tree, "run.sh", blob).unwrap(), None);
+        assert_eq!(
+            repo.entry_at(tree, "run.sh").unwrap(),
+            Some((0o100755, blob))
+        );
+        assert_eq!(repo.entry_at(tree, "backlog/sub/missing.md").unwrap(), None);
+    }
+
+    #[test]
+    fn test_commit_one_change_updates_head_and_index() {
+        let (tmp, repo) = repo_with_files();
+        std::fs::write(tmp.path().join("backlog/sub/b.md"), "b2\n").unwrap();
+        assert_eq!(
+            repo.dirty_paths(&[("backlog/sub/b.md", Some(b"b2\n"))])
+                .unwrap(),
+            ["backlog/sub/b.md"]
+        );
+        let oid = repo
+            .commit_paths(&[change("backlog/sub/b.md", "b2\n")], "edit", &sigs())
+            .unwrap()
+            .unwrap();
+        let head = repo.inner().find_commit(oid).unwrap();
+        assert_eq!(head.parent_count(), 1);
+        let entry = head
+            .tree()
+            .unwrap()
+            .get_path(Path::new("backlog/sub/b.md"))
+            .unwrap();
+        let blob = repo.inner().find_blob(entry.id()).unwrap();
+        assert_eq!(blob.content(), b"b2\n");
+        // The index follows, and the file is clean again.
+        let mut index = repo.inner().index().unwrap();
+        index.read(true).unwrap();
+        assert_eq!(
+            index.get_path(Path::new("backlog/sub/b.md"), 0).unwrap().id,
+            entry.id()
+        );
+        assert!(
+            repo.dirty_paths(&[("backlog/sub/b.md", Some(b"b2\n"))])
+                .unwrap()
+                .is_empty()
+        );
+        // Committing the same content again records nothing.
+        let again = repo.commit_paths(&[change("backlog/sub/b.md", "b2\n")], "edit", &sigs());
+        assert_eq!(again.unwrap(), None);
+    }
+
+    #[test]
+    fn test_find_tree_entry_rejects_malformed_bytes() {
+        assert_eq!(find_tree_entry(b"100644 a\0short", b"a"), None);
+        assert_eq!(find_tree_entry(b"100644 a", b"a"), None);
+        assert_eq!(find_tree_entry(b"", b"a"), None);
+        let mut ok = b"100644 a\0".to_vec();
+        ok.extend([7u8; 20]);
+        assert_eq!(find_tree_entry(&ok, b"a"), Some((0o100644, 9)));
+        assert_eq!(find_tree_entry(&ok, b"b"), None);
     }
 
     #[test]

@@ -50,6 +50,14 @@ pub enum LoadErrorKind {
 }
 
 impl LoadError {
+    /// An empty error, left behind when an error is moved out of a result list.
+    fn placeholder() -> Self {
+        Self {
+            path: String::new(),
+            kind: LoadErrorKind::SymlinkOutside,
+        }
+    }
+
     /// The 1-based line the error points at.
     pub fn line(&self) -> usize {
         match &self.kind {
@@ -149,6 +157,15 @@ impl Loaded {
     }
 }
 
+/// Every item reduced to what a caller keeps (see [`Store::load_mapped`]).
+#[derive(Debug)]
+pub struct Mapped<T> {
+    /// One value per item that loaded, in backlog order.
+    pub items: Vec<T>,
+    /// Files that did not load, by path.
+    pub errors: Vec<LoadError>,
+}
+
 /// The backlog folder inside a workspace root.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -211,6 +228,18 @@ impl Store {
 
     /// A root-relative `/` path for an absolute or root-relative path.
     pub fn relative(&self, path: &Path) -> String {
+        // Fast path for what the store hands itself: `<root>/<plain components>`.
+        if !cfg!(windows) {
+            let rest = path
+                .to_str()
+                .zip(self.root.to_str())
+                .and_then(|(p, root)| p.strip_prefix(root))
+                .and_then(|r| r.strip_prefix('/'))
+                .filter(|r| r.split('/').all(|c| !c.is_empty() && c != "." && c != ".."));
+            if let Some(rest) = rest {
+                return rest.to_owned();
+            }
+        }
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
         let parts: Vec<String> = rel
             .components()
@@ -233,36 +262,68 @@ impl Store {
         self.relative(&self.dir.join(file))
     }
 
-    /// Every item file under the folder (any depth; `README.md` excepted), with symlinks
-    /// that leave the folder reported instead of followed. Sorted by path.
+    /// Every item file under the folder (any depth; `README.md` excepted; hidden files and
+    /// folders skipped), with symlinks that leave the folder reported instead of followed.
+    /// Sorted by path (byte order).
     pub fn item_files(&self) -> (Vec<PathBuf>, Vec<LoadError>) {
+        let (mut files, mut errors) = self.scan(|_| true);
+        files.sort_unstable_by(|a, b| {
+            a.as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.as_os_str().as_encoded_bytes())
+        });
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
+        (files, errors)
+    }
+
+    /// Walks the folder (symlinks not followed, hidden entries skipped) and returns the
+    /// item files whose name passes `wanted`, unsorted. Only matching names cost more than
+    /// reading the directory: no path is built and nothing is `stat`ed for the others.
+    fn scan(&self, wanted: impl Fn(&[u8]) -> bool) -> (Vec<PathBuf>, Vec<LoadError>) {
         let mut files = Vec::new();
         let mut errors = Vec::new();
-        let canonical_dir = self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone());
-        let walker = walkdir::WalkDir::new(&self.dir)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walker {
-            let Ok(entry) = entry else { continue };
-            let name = entry.file_name().to_string_lossy();
-            if !name.ends_with(".md") || name.eq_ignore_ascii_case("README.md") {
+        let mut canonical_dir: Option<PathBuf> = None;
+        let mut stack = vec![self.dir.clone()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
-            }
-            let file_type = entry.file_type();
-            if file_type.is_symlink() {
-                match entry.path().canonicalize() {
-                    Ok(target) if target.starts_with(&canonical_dir) && target.is_file() => {
-                        files.push(entry.into_path());
-                    }
-                    _ => errors.push(LoadError {
-                        path: self.relative(entry.path()),
-                        kind: LoadErrorKind::SymlinkOutside,
-                    }),
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let bytes = name.as_encoded_bytes();
+                if bytes.starts_with(b".") {
+                    continue;
                 }
-            } else if file_type.is_file() {
-                files.push(entry.into_path());
+                let Ok(file_type) = entry.file_type() else {
+                    continue;
+                };
+                if file_type.is_dir() {
+                    stack.push(entry.path());
+                    continue;
+                }
+                if !bytes.ends_with(b".md") || bytes.eq_ignore_ascii_case(b"README.md") {
+                    continue;
+                }
+                if !wanted(bytes) {
+                    continue;
+                }
+                let path = entry.path();
+                if file_type.is_symlink() {
+                    let canonical = canonical_dir.get_or_insert_with(|| {
+                        self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone())
+                    });
+                    match path.canonicalize() {
+                        Ok(target) if target.starts_with(&*canonical) && target.is_file() => {
+                            files.push(path);
+                        }
+                        _ => errors.push(LoadError {
+                            path: self.relative(&path),
+                            kind: LoadErrorKind::SymlinkOutside,
+                        }),
+                    }
+                } else if file_type.is_file() {
+                    files.push(path);
+                }
             }
         }
         (files, errors)
@@ -284,7 +345,7 @@ impl Store {
                 },
             ))),
         })?;
-        let doc = Document::parse(&bytes).map_err(|e| fail(LoadErrorKind::Item(e.into())))?;
+        let doc = Document::parse_owned(bytes).map_err(|e| fail(LoadErrorKind::Item(e.into())))?;
         let item = Item::from_document(&doc).map_err(|e| fail(LoadErrorKind::Item(e)))?;
         Ok(Entry {
             path: rel,
@@ -295,19 +356,56 @@ impl Store {
 
     /// Loads every item in parallel, in backlog order.
     pub fn load_all(&self) -> Loaded {
-        let (files, mut errors) = self.item_files();
-        let results: Vec<Result<Entry, LoadError>> =
+        // Unsorted: the entries are sorted into backlog order below, errors by path.
+        let (files, mut errors) = self.scan(|_| true);
+        let mut results: Vec<Result<Entry, LoadError>> =
             files.par_iter().map(|p| self.load_file(p)).collect();
-        let mut entries = Vec::with_capacity(results.len());
-        for r in results {
-            match r {
-                Ok(e) => entries.push(e),
-                Err(e) => errors.push(e),
-            }
-        }
+        drop(files);
+        errors.extend(results.iter_mut().filter_map(|r| {
+            r.as_mut()
+                .err()
+                .map(|e| std::mem::replace(e, LoadError::placeholder()))
+        }));
+        // `Result<Entry, LoadError>` is as large as `Entry`, so this collect reuses the
+        // allocation instead of holding a second copy of every entry (60 MB at 100k items).
+        let mut entries: Vec<Entry> = results.into_iter().filter_map(Result::ok).collect();
         sort_entries(&mut entries);
         errors.sort_by(|a, b| a.path.cmp(&b.path));
         Loaded { entries, errors }
+    }
+
+    /// Loads every item in parallel but keeps only `map(entry)` of each, in backlog order.
+    ///
+    /// For commands that render or check each item on its own (`list`): the entry is
+    /// dropped on the worker thread as soon as it is mapped, so memory holds one `T` per
+    /// item instead of a whole [`Entry`] (about 4 KB each: text, YAML mapping, typed view).
+    pub fn load_mapped<T: Send>(&self, map: impl Fn(&Entry) -> T + Sync) -> Mapped<T> {
+        type Key = (bool, String, String, String);
+        let owned_key = |item: &Item| -> Key {
+            let (unranked, rank, created, id) = order_key(item);
+            (unranked, rank.to_owned(), created.to_owned(), id.to_owned())
+        };
+        let (files, mut errors) = self.scan(|_| true);
+        let results: Vec<Result<(Key, T), LoadError>> = files
+            .par_iter()
+            .map(|p| {
+                self.load_file(p)
+                    .map(|entry| (owned_key(&entry.item), map(&entry)))
+            })
+            .collect();
+        let mut keyed = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(k) => keyed.push(k),
+                Err(e) => errors.push(e),
+            }
+        }
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
+        Mapped {
+            items: keyed.into_iter().map(|(_, t)| t).collect(),
+            errors,
+        }
     }
 
     /// Finds one item by ID or unique prefix (case-insensitive).
@@ -317,17 +415,11 @@ impl Store {
     /// the whole folder loaded.
     pub fn find(&self, query: &str) -> Result<Entry, StoreError> {
         let q = query.trim().to_ascii_uppercase();
-        let (files, _) = self.item_files();
-        let named: Vec<&PathBuf> = files
-            .iter()
-            .filter(|p| {
-                p.file_name()
-                    .map(|n| n.to_string_lossy().to_ascii_uppercase())
-                    .is_some_and(|n| n.starts_with(&q))
-            })
-            .collect();
+        let (named, _) = self.scan(|name| {
+            name.len() >= q.len() && name[..q.len()].eq_ignore_ascii_case(q.as_bytes())
+        });
         let mut candidates = Vec::new();
-        for path in named {
+        for path in &named {
             match self.load_file(path) {
                 Ok(e) => candidates.push(e),
                 Err(e) => {
@@ -515,9 +607,24 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
 }
 
 /// Sorts entries into backlog order: ranked items by rank key (ties by ID), then unranked
-/// items by creation date, then ID.
+/// items by creation date, then ID. Stable.
+///
+/// Entries are large, so the order is computed on indices and then applied with one swap
+/// per misplaced entry, instead of moving entries around during the sort.
 pub fn sort_entries(entries: &mut [Entry]) {
-    entries.sort_by(|a, b| order_key(&a.item).cmp(&order_key(&b.item)));
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| order_key(&entries[a].item).cmp(&order_key(&entries[b].item)));
+    // `order[i]` is the entry that belongs at i; follow each cycle of the permutation.
+    for start in 0..order.len() {
+        let mut i = start;
+        while order[i] != start {
+            let next = order[i];
+            entries.swap(i, next);
+            order[i] = i;
+            i = next;
+        }
+        order[i] = i;
+    }
 }
 
 /// The sort key of an item in backlog order.
@@ -530,5 +637,212 @@ pub fn order_key(item: &Item) -> (bool, &str, &str, &str) {
             item.created.as_deref().unwrap_or("~"),
             item.id.as_str(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn item(id: &str, rank: Option<&str>, created: Option<&str>) -> String {
+        let mut text = format!("---\nid: {id}\ntitle: Item {id}\n");
+        if let Some(r) = rank {
+            text.push_str(&format!("rank: {r}\n"));
+        }
+        if let Some(c) = created {
+            text.push_str(&format!("created: {c}\n"));
+        }
+        text.push_str("---\nAs a user, I want x so that y.\n");
+        text
+    }
+
+    fn entry(id: &str, rank: Option<&str>, created: Option<&str>) -> Entry {
+        let doc = Document::parse(item(id, rank, created).as_bytes()).unwrap();
+        let item = Item::from_document(&doc).unwrap();
+        Entry {
+            path: format!("backlog/{id}.md"),
+            doc,
+            item,
+        }
+    }
+
+    fn store_with(files: &[(&str, String)]) -> (tempfile::TempDir, Store) {
+        let tmp = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let path = tmp.path().join("backlog").join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        std::fs::create_dir_all(tmp.path().join("backlog")).unwrap();
+        let store = Store::open(tmp.path(), Path::new("backlog"), false).unwrap();
+        (tmp, store)
+    }
+
+    proptest! {
+        /// Sorting through an index permutation gives what a plain stable sort gives.
+        #[test]
+        fn prop_sort_entries_matches_stable_sort(
+            specs in proptest::collection::vec((0u8..4, proptest::option::of(0u8..5), proptest::option::of(0u8..3)), 0..40),
+        ) {
+            let entries: Vec<Entry> = specs
+                .iter()
+                .enumerate()
+                .map(|(i, (id, rank, created))| {
+                    let mut e = entry(
+                        &format!("B-{id}"),
+                        rank.map(|r| format!("a{r}")).as_deref(),
+                        created.map(|c| format!("2026-01-0{}", c + 1)).as_deref(),
+                    );
+                    e.path = format!("backlog/{i}.md");
+                    e
+                })
+                .collect();
+            let mut expected = entries.clone();
+            expected.sort_by(|a, b| order_key(&a.item).cmp(&order_key(&b.item)));
+            let mut got = entries;
+            sort_entries(&mut got);
+            let paths = |v: &[Entry]| v.iter().map(|e| e.path.clone()).collect::<Vec<_>>();
+            prop_assert_eq!(paths(&got), paths(&expected));
+        }
+    }
+
+    #[test]
+    fn test_result_of_entry_is_no_larger_than_entry() {
+        // load_all relies on this to turn its results into entries in place.
+        assert_eq!(
+            std::mem::size_of::<Result<Entry, LoadError>>(),
+            std::mem::size_of::<Entry>()
+        );
+    }
+
+    #[test]
+    fn test_relative_fast_and_slow_paths_agree() {
+        let store = Store {
+            root: PathBuf::from("/work/repo"),
+            dir: PathBuf::from("/work/repo/backlog"),
+            config: Config::default(),
+        };
+        for (path, rel) in [
+            ("/work/repo/backlog/B-1-x.md", "backlog/B-1-x.md"),
+            ("/work/repo/backlog/sub/B-2.md", "backlog/sub/B-2.md"),
+            ("/work/repo/backlog//B-3.md", "backlog/B-3.md"),
+            ("/work/repo/./backlog/B-4.md", "backlog/B-4.md"),
+            ("backlog/B-5.md", "backlog/B-5.md"),
+            ("/work/repository/B-6.md", "work/repository/B-6.md"),
+        ] {
+            assert_eq!(store.relative(Path::new(path)), rel, "{path}");
+        }
+    }
+
+    #[test]
+    fn test_item_files_skips_hidden_and_readme_and_sorts() {
+        let (_tmp, store) = store_with(&[
+            ("B-2-b.md", item("B-2", None, None)),
+            ("B-1-a.md", item("B-1", None, None)),
+            ("README.md", "# readme\n".to_owned()),
+            (".B-9-hidden.md", item("B-9", None, None)),
+            (".hidden/B-8.md", item("B-8", None, None)),
+            ("sub/B-3-c.md", item("B-3", None, None)),
+            ("notes.txt", "x".to_owned()),
+        ]);
+        let (files, errors) = store.item_files();
+        let rel: Vec<String> = files.iter().map(|p| store.relative(p)).collect();
+        assert_eq!(
+            rel,
+            [
+                "backlog/B-1-a.md",
+                "backlog/B-2-b.md",
+                "backlog/sub/B-3-c.md"
+            ]
+        );
+        assert!(errors.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn test_symlink_outside_is_reported_not_followed() {
+        let (tmp, store) = store_with(&[("B-1-a.md", item("B-1", None, None))]);
+        let outside = tmp.path().join("secret.md");
+        std::fs::write(&outside, item("B-7", None, None)).unwrap();
+        std::os::unix::fs::symlink(&outside, tmp.path().join("backlog/B-7-link.md")).unwrap();
+        std::os::unix::fs::symlink(
+            tmp.path().join("backlog/B-1-a.md"),
+            tmp.path().join("backlog/B-6-inside.md"),
+        )
+        .unwrap();
+        let (files, errors) = store.item_files();
+        assert_eq!(files.len(), 2);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].path, "backlog/B-7-link.md");
+        assert!(matches!(
+            store.find("B-7"),
+            Err(StoreError::UnknownItem { .. })
+        ));
+    }
+
+    #[test]
+    fn test_find_by_id_prefix_case_and_depth() {
+        let (_tmp, store) = store_with(&[
+            ("B-7KX2-sign-in.md", item("B-7KX2", Some("a0"), None)),
+            ("B-7KQ1-other.md", item("B-7KQ1", Some("a1"), None)),
+            ("deep/er/B-Z9-nested.md", item("B-Z9", None, None)),
+            ("renamed.md", item("B-R1", None, None)),
+        ]);
+        assert_eq!(store.find("b-7kx2").unwrap().item.id, "B-7KX2");
+        assert_eq!(store.find("B-7KQ").unwrap().item.id, "B-7KQ1");
+        assert_eq!(
+            store.find("b-z9").unwrap().path,
+            "backlog/deep/er/B-Z9-nested.md"
+        );
+        // A file not named after its ID is still found, by loading everything.
+        assert_eq!(store.find("B-R1").unwrap().path, "backlog/renamed.md");
+        match store.find("B-7K") {
+            Err(StoreError::Ambiguous { matches, .. }) => {
+                assert_eq!(matches, ["B-7KQ1", "B-7KX2"]);
+            }
+            other => panic!("expected ambiguity, got {other:?}"),
+        }
+        match store.find("B-7KX3") {
+            Err(StoreError::UnknownItem { suggestions, .. }) => {
+                assert!(suggestions.contains(&"B-7KX2".to_owned()));
+            }
+            other => panic!("expected unknown, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn test_find_reports_broken_file_named_after_query() {
+        let (_tmp, store) = store_with(&[("B-1-broken.md", "---\nid: [\n---\n".to_owned())]);
+        match store.find("B-1") {
+            Err(StoreError::Load(e)) => assert_eq!(e.path, "backlog/B-1-broken.md"),
+            other => panic!("expected a load error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn test_load_all_orders_and_collects_errors() {
+        let (_tmp, store) = store_with(&[
+            ("B-1.md", item("B-1", Some("a2"), None)),
+            ("B-2.md", item("B-2", Some("a1"), None)),
+            ("B-3.md", item("B-3", None, Some("2026-01-01"))),
+            ("B-4.md", "no front matter\n".to_owned()),
+        ]);
+        let loaded = store.load_all();
+        let ids: Vec<&str> = loaded.entries.iter().map(|e| e.item.id.as_str()).collect();
+        assert_eq!(ids, ["B-2", "B-1", "B-3"]);
+        assert_eq!(loaded.errors.len(), 1);
+        assert_eq!(loaded.errors[0].path, "backlog/B-4.md");
+        let mapped = store.load_mapped(|e| (e.item.id.clone(), e.path.clone()));
+        assert_eq!(
+            mapped.items,
+            [
+                ("B-2".to_owned(), "backlog/B-2.md".to_owned()),
+                ("B-1".to_owned(), "backlog/B-1.md".to_owned()),
+                ("B-3".to_owned(), "backlog/B-3.md".to_owned()),
+            ]
+        );
+        assert_eq!(mapped.errors.len(), 1);
+        assert_eq!(mapped.errors[0].path, "backlog/B-4.md");
     }
 }

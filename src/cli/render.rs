@@ -77,35 +77,60 @@ pub(crate) fn width(s: &str) -> usize {
     s.chars().count()
 }
 
-/// One list row per item, columns aligned.
-pub(crate) fn item_rows(entries: &[&Entry]) -> Vec<String> {
-    let id_w = entries.iter().map(|e| width(&e.item.id)).max().unwrap_or(0);
-    let status_w = entries
-        .iter()
-        .map(|e| width(&sanitize(e.item.status_or_default())))
-        .max()
-        .unwrap_or(0);
-    entries
-        .iter()
-        .map(|e| {
-            let item = &e.item;
-            let estimate = item
+/// What a list row shows of an item, already sanitized.
+pub(crate) struct Row {
+    id: String,
+    status: String,
+    estimate: String,
+    rest: String,
+}
+
+impl Row {
+    /// The row data of one item.
+    pub(crate) fn of(entry: &Entry) -> Self {
+        let item = &entry.item;
+        let mut rest = sanitize(&item.title).into_owned();
+        if let Some(owner) = &item.owner {
+            rest.push_str(&format!("  @{}", sanitize(owner)));
+        }
+        if !item.labels.is_empty() {
+            rest.push_str(&format!("  [{}]", sanitize(&item.labels.join(", "))));
+        }
+        Self {
+            id: item.id.clone(),
+            status: sanitize(item.status_or_default()).into_owned(),
+            estimate: item
                 .estimate
-                .map_or_else(|| "-".to_owned(), |p| p.to_string());
-            let mut row = format!(
+                .map_or_else(|| "-".to_owned(), |p| p.to_string()),
+            rest,
+        }
+    }
+}
+
+/// Rows with their columns aligned.
+pub(crate) fn format_rows(rows: &[Row]) -> Vec<String> {
+    let id_w = rows.iter().map(|r| width(&r.id)).max().unwrap_or(0);
+    let status_w = rows.iter().map(|r| width(&r.status)).max().unwrap_or(0);
+    rows.iter()
+        .map(|r| {
+            format!(
                 "{:id_w$}  {:status_w$}  {:>3}  {}",
-                item.id,
-                sanitize(item.status_or_default()),
-                estimate,
-                sanitize(&item.title),
-            );
-            if let Some(owner) = &item.owner {
-                row.push_str(&format!("  @{}", sanitize(owner)));
-            }
-            if !item.labels.is_empty() {
-                row.push_str(&format!("  [{}]", sanitize(&item.labels.join(", "))));
-            }
-            row
+                r.id, r.status, r.estimate, r.rest
+            )
         })
         .collect()
+}
+
+/// One item as pretty JSON, indented to sit inside a pretty JSON array.
+pub(crate) fn item_json_in_array(entry: &Entry) -> String {
+    let text = serde_json::to_string_pretty(&item_json(entry, false)).unwrap_or_default();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("  ");
+        out.push_str(line);
+    }
+    out
 }

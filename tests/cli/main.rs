@@ -4,6 +4,7 @@
 mod harness;
 
 mod check;
+mod fast_paths;
 mod foundation;
 mod history;
 mod rank;
