@@ -276,54 +276,47 @@ impl Store {
         (files, errors)
     }
 
-    /// Walks the folder (symlinks not followed, hidden entries skipped) and returns the
-    /// item files whose name passes `wanted`, unsorted. Only matching names cost more than
-    /// reading the directory: no path is built and nothing is `stat`ed for the others.
+    /// Walks the folder with walkdir (symlinks not followed, hidden entries skipped, no
+    /// sorting: callers order items by rank) and returns the item files whose name passes
+    /// `wanted`. Only matching names cost more than reading the directory: nothing is
+    /// `stat`ed for the others.
     fn scan(&self, wanted: impl Fn(&[u8]) -> bool) -> (Vec<PathBuf>, Vec<LoadError>) {
         let mut files = Vec::new();
         let mut errors = Vec::new();
         let mut canonical_dir: Option<PathBuf> = None;
-        let mut stack = vec![self.dir.clone()];
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
+        let walker = walkdir::WalkDir::new(&self.dir)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0 || !e.file_name().as_encoded_bytes().starts_with(b".")
+            });
+        for entry in walker.flatten() {
+            let file_type = entry.file_type();
+            if file_type.is_dir() {
                 continue;
-            };
-            for entry in entries.flatten() {
-                let name = entry.file_name();
-                let bytes = name.as_encoded_bytes();
-                if bytes.starts_with(b".") {
-                    continue;
-                }
-                let Ok(file_type) = entry.file_type() else {
-                    continue;
-                };
-                if file_type.is_dir() {
-                    stack.push(entry.path());
-                    continue;
-                }
-                if !bytes.ends_with(b".md") || bytes.eq_ignore_ascii_case(b"README.md") {
-                    continue;
-                }
-                if !wanted(bytes) {
-                    continue;
-                }
-                let path = entry.path();
-                if file_type.is_symlink() {
-                    let canonical = canonical_dir.get_or_insert_with(|| {
-                        self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone())
-                    });
-                    match path.canonicalize() {
-                        Ok(target) if target.starts_with(&*canonical) && target.is_file() => {
-                            files.push(path);
-                        }
-                        _ => errors.push(LoadError {
-                            path: self.relative(&path),
-                            kind: LoadErrorKind::SymlinkOutside,
-                        }),
+            }
+            let bytes = entry.file_name().as_encoded_bytes();
+            if !bytes.ends_with(b".md")
+                || bytes.eq_ignore_ascii_case(b"README.md")
+                || !wanted(bytes)
+            {
+                continue;
+            }
+            if file_type.is_symlink() {
+                let canonical = canonical_dir.get_or_insert_with(|| {
+                    self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone())
+                });
+                match entry.path().canonicalize() {
+                    Ok(target) if target.starts_with(&*canonical) && target.is_file() => {
+                        files.push(entry.into_path());
                     }
-                } else if file_type.is_file() {
-                    files.push(path);
+                    _ => errors.push(LoadError {
+                        path: self.relative(entry.path()),
+                        kind: LoadErrorKind::SymlinkOutside,
+                    }),
                 }
+            } else if file_type.is_file() {
+                files.push(entry.into_path());
             }
         }
         (files, errors)
