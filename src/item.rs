@@ -84,8 +84,6 @@ pub struct Item {
     pub created: Option<String>,
     /// Last update date.
     pub updated: Option<String>,
-    /// Every front-matter key as parsed (known and unknown), in file order.
-    pub fields: Mapping,
     /// Fields that could not be used.
     pub problems: Vec<FieldProblem>,
 }
@@ -269,11 +267,11 @@ impl Item {
     /// Builds the typed view from a parsed document.
     pub fn from_document(doc: &Document) -> Result<Self, ItemError> {
         let fields = doc.front_matter()?;
-        Self::from_fields(fields, doc)
+        Self::from_fields(&fields, doc)
     }
 
     /// Builds the typed view from an already parsed front matter.
-    pub fn from_fields(fields: Mapping, doc: &Document) -> Result<Self, ItemError> {
+    pub fn from_fields(fields: &Mapping, doc: &Document) -> Result<Self, ItemError> {
         let line = |key: &str| doc.key_line(key).unwrap_or_else(|| doc.front_matter_line());
         let mut problems = Vec::new();
         let id = match fields.get("id") {
@@ -417,7 +415,6 @@ impl Item {
             sprint,
             created,
             updated,
-            fields,
             problems,
         })
     }

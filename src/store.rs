@@ -26,6 +26,17 @@ pub struct Entry {
     pub item: Item,
 }
 
+impl Entry {
+    /// Every front-matter key as parsed (known and unknown), in file order.
+    ///
+    /// Parsed on demand rather than kept: holding the full YAML mapping of every loaded
+    /// item doubled the memory of a 100k-item `check`. The document already parsed once,
+    /// so this cannot fail; an empty mapping is returned if it somehow does.
+    pub fn fields(&self) -> serde_yaml_ng::Mapping {
+        self.doc.front_matter().unwrap_or_default()
+    }
+}
+
 /// An item file that did not load, and why.
 #[derive(Debug, Clone)]
 pub struct LoadError {

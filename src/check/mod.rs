@@ -299,9 +299,10 @@ fn dor(
     }
     dependency_findings(entry, lookup, config, report_missing, None, out);
     let rf = &rules.required_fields;
-    if rf.enabled {
+    if rf.enabled && !rf.fields.is_empty() {
+        let fields = entry.fields();
         for key in &rf.fields {
-            match item.fields.get(key.as_str()) {
+            match fields.get(key.as_str()) {
                 Some(v) if !is_blank(v) => {}
                 found => out.push(finding(
                     entry,

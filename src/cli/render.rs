@@ -48,8 +48,9 @@ fn key_string(k: &Yaml) -> String {
 /// An item as JSON: every front-matter key, plus `path`; with `detail`, also `story` and
 /// `acceptance_criteria`.
 pub(crate) fn item_json(entry: &Entry, detail: bool) -> Json {
-    let mut map = Map::with_capacity(entry.item.fields.len() + 3);
-    for (k, v) in &entry.item.fields {
+    let fields = entry.fields();
+    let mut map = Map::with_capacity(fields.len() + 3);
+    for (k, v) in &fields {
         map.insert(key_string(k), yaml_to_json(v));
     }
     map.insert("path".to_owned(), Json::String(entry.path.clone()));

@@ -235,19 +235,23 @@ pub(crate) struct Version {
     pub doc: Document,
     pub item: Item,
     pub body: Body,
+    /// Every front-matter key, for comparing keys the typed view does not know.
+    pub fields: serde_yaml_ng::Mapping,
 }
 
 impl Version {
     /// Parses an item file; the error names the line.
     pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Self, (usize, String)> {
         let doc = Document::parse(bytes).map_err(|e| (e.line(), e.to_string()))?;
-        let item = Item::from_document(&doc).map_err(|e| (e.line(), e.to_string()))?;
+        let fields = doc.front_matter().map_err(|e| (e.line(), e.to_string()))?;
+        let item = Item::from_fields(&fields, &doc).map_err(|e| (e.line(), e.to_string()))?;
         let body = Body::parse(doc.body(), doc.body_line());
         Ok(Self {
             path: path.to_owned(),
             doc,
             item,
             body,
+            fields,
         })
     }
 }
@@ -700,9 +704,10 @@ pub(crate) fn compare(old: &Version, new: &Version) -> Vec<FieldChange> {
             out.push(FieldChange::DependencyRemoved { id: d.clone() });
         }
     }
-    let mut keys: Vec<&Value> = o.fields.keys().collect();
-    for k in n.fields.keys() {
-        if !o.fields.contains_key(k) {
+    let (of, nf) = (&old.fields, &new.fields);
+    let mut keys: Vec<&Value> = of.keys().collect();
+    for k in nf.keys() {
+        if !of.contains_key(k) {
             keys.push(k);
         }
     }
@@ -717,7 +722,7 @@ pub(crate) fn compare(old: &Version, new: &Version) -> Vec<FieldChange> {
         if SPECIAL_KEYS.contains(&name.as_str()) {
             continue;
         }
-        let (from, to) = (o.fields.get(k), n.fields.get(k));
+        let (from, to) = (of.get(k), nf.get(k));
         if from != to {
             out.push(FieldChange::Field {
                 key: name,

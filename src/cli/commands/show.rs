@@ -24,7 +24,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ShowArgs) -> Result<u8, Cli
     let item = &entry.item;
     ui.line(&format!("{}  {}", item.id, sanitize(&item.title)))?;
     ui.line(&format!("path: {}", sanitize(&entry.path)))?;
-    for (key, value) in &item.fields {
+    for (key, value) in &entry.fields() {
         let key = key.as_str().unwrap_or_default();
         if matches!(key, "id" | "title") {
             continue;
