@@ -22,9 +22,8 @@ pub use edit::validate_edit;
 pub use estimate::estimate;
 pub use fmt::{FmtAction, fmt};
 pub use rank::{
-    Filter, KeyProblem, LONG_KEY, Move, Placed, Position, RankIndex, RankSlot, Reorder,
-    key_problems, rank_by, rank_index, rank_move, rank_move_indexed, rebalance, rebalance_indexed,
-    resolve,
+    Filter, Move, Placed, Position, RankIndex, RankSlot, Reorder, rank_by, rank_index, rank_move,
+    rank_move_indexed, rebalance, rebalance_indexed, resolve,
 };
 pub use set::{Assignment, parse_assignment, set};
 

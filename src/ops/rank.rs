@@ -768,63 +768,6 @@ fn outside_dependencies(
     found
 }
 
-/// Rank keys longer than this are reported by [`key_problems`].
-pub const LONG_KEY: usize = 12;
-
-/// A rank key worth a warning: equal to another item's, too long, or malformed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyProblem {
-    /// The item.
-    pub id: String,
-    /// Its file, relative to the workspace root.
-    pub path: String,
-    /// 1-based line of its `rank` key.
-    pub line: usize,
-    /// What is wrong and how to fix it.
-    pub message: String,
-}
-
-/// Finds rank keys that collide (two branches inserted at the same place), have grown
-/// longer than [`LONG_KEY`], or are not valid keys. `entries` are in backlog order.
-/// `backlog rank --rebalance` fixes all three.
-pub fn key_problems(entries: &[Entry]) -> Vec<KeyProblem> {
-    const FIX: &str = "run `backlog rank --rebalance` to respread the keys";
-    let mut problems = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        let Some(key) = e.item.rank.as_deref() else {
-            continue;
-        };
-        let shown = crate::text::sanitize(key);
-        let message = if crate::rank::validate(key).is_err() {
-            format!("rank key {shown:?} is not a valid fractional index; {FIX}")
-        } else if let Some(other) = entries[..i]
-            .iter()
-            .rev()
-            .take_while(|o| o.item.rank.as_deref() == Some(key))
-            .last()
-        {
-            format!(
-                "rank key {shown:?} is the same as {}'s (ordered by ID); {FIX}",
-                other.item.id
-            )
-        } else if key.len() > LONG_KEY {
-            format!(
-                "rank key {shown:?} is {} characters long (repeated inserts at one spot); {FIX}",
-                key.len()
-            )
-        } else {
-            continue;
-        };
-        problems.push(KeyProblem {
-            id: e.item.id.clone(),
-            path: e.path.clone(),
-            line: e.slot_rank_line(),
-            message,
-        });
-    }
-    problems
-}
-
 /// Longest strictly increasing subsequence of `values`; returns the positions in
 /// `values` that belong to it.
 fn longest_increasing(values: &[usize]) -> Vec<usize> {
@@ -1133,50 +1076,6 @@ mod tests {
         assert_eq!(o.change.items, ["B"]);
         assert_eq!(after(&l, &o), ["A", "B", "C", "D"]);
         assert!(o.items[0].doc.as_str().contains("rank: a1\n"));
-    }
-
-    #[test]
-    fn test_key_problems() {
-        let l = loaded(vec![
-            entry("A", "rank: a0\n"),
-            entry("B", "rank: a0\n"),
-            entry("C", "rank: a0VVVVVVVVVVVV\n"),
-            entry("D", "rank: \"a!\"\n"),
-            entry("E", "rank: a1\n"),
-            entry("F", ""),
-        ]);
-        let found: Vec<(String, usize)> = key_problems(&l.entries)
-            .into_iter()
-            .map(|p| (p.id, p.line))
-            .collect();
-        assert_eq!(
-            found,
-            [
-                ("D".to_owned(), 4),
-                ("B".to_owned(), 4),
-                ("C".to_owned(), 4)
-            ]
-        );
-        let p = &key_problems(&l.entries)[1];
-        assert!(p.message.contains("same as A's"), "{}", p.message);
-        assert!(key_problems(&rebalance_result(&l)).is_empty());
-    }
-
-    fn rebalance_result(l: &Loaded) -> Vec<Entry> {
-        let o = rebalance(l).unwrap();
-        let mut entries: Vec<Entry> = l
-            .entries
-            .iter()
-            .map(|e| {
-                o.items
-                    .iter()
-                    .find(|c| c.item.id == e.item.id)
-                    .unwrap_or(e)
-                    .clone()
-            })
-            .collect();
-        crate::store::sort_entries(&mut entries);
-        entries
     }
 
     #[test]
