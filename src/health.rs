@@ -13,8 +13,8 @@
 //! - **Prioritized**: share of open items with a rank; items sharing a rank key with
 //!   another open item (collisions); open items ranked above an open item they depend on.
 //! - **Clutter**: drafts (status = `default_status`) created (else last touched) more than
-//!   `stale_days` ago, and suspected duplicates: open items with the same normalized title
-//!   (lower-case words of letters and digits).
+//!   `stale_days` ago, and suspected duplicates: groups of open items that `backlog dupes`
+//!   pairs at its default threshold.
 //!
 //! Score, 0–100: `100 × (D + E + M + P) / 4 − 25 × C`, rounded and clamped, where
 //! D = detailed share, E = mean of the two estimated shares, M = emergent share,
@@ -28,6 +28,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::dupes::{DupeInput, DupeOptions};
 use crate::item::Body;
 use crate::planning::{horizon, is_open};
 use crate::store::{Entry, Loaded, order_key};
@@ -124,7 +125,7 @@ pub struct Prioritized {
 pub struct Clutter {
     /// Drafts older than `stale_days`.
     pub old_drafts: Vec<String>,
-    /// Groups of open items with the same normalized title.
+    /// Groups of open items that `backlog dupes` pairs (suspected duplicates).
     pub duplicates: Vec<Vec<String>>,
 }
 
@@ -190,14 +191,40 @@ pub struct HealthOptions {
     pub committed: HashMap<String, i64>,
 }
 
-/// Normalizes a title for duplicate detection: lower-case words of letters and digits.
-pub fn normalize_title(title: &str) -> String {
-    title
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Suspected duplicates among `open` items: the pairs `backlog dupes` reports (TF-IDF
+/// cosine over title, story and criteria, at its default threshold), joined into groups
+/// of IDs in backlog order, groups sorted.
+fn duplicate_groups(open: &[&Entry]) -> Vec<Vec<String>> {
+    let inputs: Vec<DupeInput> = open.iter().map(|e| DupeInput::from_entry(e)).collect();
+    let report = crate::dupes::find(&inputs, &DupeOptions::default());
+    let index: HashMap<&str, usize> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    // Union-find over item positions.
+    let mut parent: Vec<usize> = (0..inputs.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for pair in &report.pairs {
+        if let (Some(&a), Some(&b)) = (index.get(pair.a.as_str()), index.get(pair.b.as_str())) {
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    let mut groups: HashMap<usize, Vec<String>> = HashMap::new();
+    for i in 0..inputs.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(inputs[i].id.clone());
+    }
+    let mut groups: Vec<Vec<String>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    groups.sort();
+    groups
 }
 
 /// Computes the DEEP figures (see the module docs).
@@ -311,15 +338,7 @@ pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health 
         })
         .map(|e| e.item.id.clone())
         .collect();
-    let mut by_title: HashMap<String, Vec<String>> = HashMap::new();
-    for e in &open {
-        let t = normalize_title(&e.item.title);
-        if !t.is_empty() {
-            by_title.entry(t).or_default().push(e.item.id.clone());
-        }
-    }
-    let mut duplicates: Vec<Vec<String>> = by_title.into_values().filter(|v| v.len() > 1).collect();
-    duplicates.sort();
+    let duplicates = duplicate_groups(&open);
 
     let n = open.len();
     let d = detailed.share;
@@ -694,11 +713,5 @@ mod tests {
         assert_eq!(item_date("9223372036854775807-01-01"), None);
         assert_eq!(item_date("1970-01-021"), None);
         assert_eq!(item_date("soon"), None);
-    }
-
-    #[test]
-    fn test_normalize_title() {
-        assert_eq!(normalize_title("  Log-in, NOW! "), "log in now");
-        assert_eq!(normalize_title("***"), "");
     }
 }
