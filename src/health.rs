@@ -218,9 +218,9 @@ fn duplicate_groups(open: &[&Entry]) -> Vec<Vec<String>> {
         }
     }
     let mut groups: HashMap<usize, Vec<String>> = HashMap::new();
-    for i in 0..inputs.len() {
+    for (i, input) in inputs.iter().enumerate() {
         let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(inputs[i].id.clone());
+        groups.entry(r).or_default().push(input.id.clone());
     }
     let mut groups: Vec<Vec<String>> = groups.into_values().filter(|g| g.len() > 1).collect();
     groups.sort();
