@@ -62,6 +62,10 @@ pub struct DupeOptions {
     pub common_fraction: f64,
     /// …unless they are in at most this many items.
     pub common_floor: usize,
+    /// Terms in more items than this are never indexed, however large the backlog: a
+    /// term shared by `d` items costs `d²/2` candidate pairs, so a cap that grew with the
+    /// backlog made 100k items quadratic again.
+    pub common_cap: usize,
 }
 
 impl Default for DupeOptions {
@@ -71,6 +75,7 @@ impl Default for DupeOptions {
             prefix_terms: 8,
             common_fraction: 0.02,
             common_floor: 50,
+            common_cap: 200,
         }
     }
 }
@@ -194,10 +199,11 @@ pub fn find(inputs: &[DupeInput], opts: &DupeOptions) -> Report {
         })
         .collect();
     // 3. Inverted index over each item's rarest, not-too-common terms.
-    let max_df = opts
-        .common_floor
-        .max((opts.common_fraction * nf).ceil() as usize) as u32;
+    let max_df =
+        opts.common_floor
+            .max(((opts.common_fraction * nf).ceil() as usize).min(opts.common_cap)) as u32;
     let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut indexed: Vec<Vec<u32>> = Vec::with_capacity(n);
     for (i, terms) in docs.iter().enumerate() {
         let mut rare: Vec<u32> = terms
             .iter()
@@ -206,29 +212,38 @@ pub fn find(inputs: &[DupeInput], opts: &DupeOptions) -> Report {
             .collect();
         // Ties broken by the term itself, so the result does not depend on hash order.
         rare.sort_unstable_by_key(|&t| (df[t as usize], names[t as usize]));
-        for t in rare.into_iter().take(opts.prefix_terms) {
+        rare.truncate(opts.prefix_terms);
+        for &t in &rare {
             postings.entry(t).or_default().push(i as u32);
         }
+        indexed.push(rare);
     }
-    // 4. Candidate pairs: items that share an indexed term.
-    let mut candidates: Vec<(u32, u32)> = Vec::new();
-    for list in postings.values() {
-        for (k, &a) in list.iter().enumerate() {
-            for &b in &list[k + 1..] {
-                candidates.push((a.min(b), a.max(b)));
-            }
-        }
-    }
-    candidates.par_sort_unstable();
-    candidates.dedup();
-    // 5. Score the candidates.
-    let mut pairs: Vec<(u32, u32, f64)> = candidates
-        .par_iter()
-        .filter_map(|&(a, b)| {
-            let s = cosine(&vectors[a as usize], &vectors[b as usize]);
-            (s >= opts.threshold).then_some((a, b, s))
+    // 4. Candidate pairs, item by item in parallel: the later items that share one of
+    //    its indexed terms (a pair is found from its first item only). Nothing global is
+    //    materialized, so memory stays per item.
+    let candidates = std::sync::atomic::AtomicUsize::new(0);
+    let mut pairs: Vec<(u32, u32, f64)> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|a| {
+            let mut others: Vec<u32> = indexed[a]
+                .iter()
+                .flat_map(|t| postings[t].iter().copied())
+                .filter(|&b| b as usize > a)
+                .collect();
+            others.sort_unstable();
+            others.dedup();
+            candidates.fetch_add(others.len(), std::sync::atomic::Ordering::Relaxed);
+            let va = &vectors[a];
+            others
+                .into_iter()
+                .filter_map(|b| {
+                    let s = cosine(va, &vectors[b as usize]);
+                    (s >= opts.threshold).then_some((a as u32, b, s))
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
+    let candidates = candidates.into_inner();
     pairs.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
     Report {
         pairs: pairs
@@ -240,7 +255,7 @@ pub fn find(inputs: &[DupeInput], opts: &DupeOptions) -> Report {
             })
             .collect(),
         items: n,
-        candidates: candidates.len(),
+        candidates,
     }
 }
 

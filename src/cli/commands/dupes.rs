@@ -1,6 +1,8 @@
 use clap::Args;
 
-use backlog::dupes::{DupeOptions, find, inputs};
+use std::collections::HashMap;
+
+use backlog::dupes::{DupeInput, DupeOptions, find};
 use backlog::text::sanitize;
 
 use crate::cli::{CliError, Context, Format, Ui};
@@ -24,17 +26,25 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &DupesArgs) -> Result<u8, Cl
         )));
     }
     let ws = ctx.workspace()?;
-    let loaded = ws.store.load_all();
+    // Only the comparable text of each open item is kept, not the loaded item.
+    let config = &ws.store.config;
+    let loaded = ws.store.load_mapped(|e| {
+        (!config.is_closed_status(e.item.status_or_default())).then(|| DupeInput::from_entry(e))
+    });
     for e in &loaded.errors {
         ui.warn(&sanitize(&e.to_string()));
     }
-    let docs = inputs(&loaded.entries, &ws.store.config);
+    let docs: Vec<DupeInput> = loaded.items.into_iter().flatten().collect();
     let opts = DupeOptions {
         threshold: args.threshold,
         ..DupeOptions::default()
     };
     let report = find(&docs, &opts);
-    let title = |id: &str| loaded.get(id).map_or("", |e| e.item.title.as_str());
+    let titles: HashMap<&str, &str> = docs
+        .iter()
+        .map(|d| (d.id.as_str(), d.title.as_str()))
+        .collect();
+    let title = |id: &str| titles.get(id).copied().unwrap_or("");
     if ui.is_json() {
         let pairs: Vec<serde_json::Value> = report
             .pairs
