@@ -29,6 +29,20 @@ pub enum GitError {
         /// Root-relative paths.
         paths: Vec<String>,
     },
+    /// The commit was recorded, but the index entries of its paths could not be refreshed.
+    #[error("recorded commit {commit} but could not update git's index: {source}")]
+    IndexNotUpdated {
+        /// The commit that was made.
+        commit: String,
+        /// Why the index was not updated.
+        source: git2::Error,
+    },
+    /// Git's index is locked by another process (or a left-over `index.lock`).
+    #[error("git's index is locked ({path} exists): another git command may be running")]
+    IndexLocked {
+        /// The lock file.
+        path: String,
+    },
     /// A libgit2 call failed.
     #[error("git {op} failed: {source}")]
     Git {
@@ -127,6 +141,18 @@ impl Repo {
     /// The underlying libgit2 repository, for read-only queries (history, trees).
     pub fn inner(&self) -> &Repository {
         &self.repo
+    }
+
+    /// Fails when git's index is locked: checked before anything is written, so a commit
+    /// is never made whose index entries cannot be refreshed afterwards.
+    pub fn check_index_unlocked(&self) -> Result<(), GitError> {
+        let lock = self.repo.path().join("index.lock");
+        if lock.exists() {
+            return Err(GitError::IndexLocked {
+                path: lock.display().to_string(),
+            });
+        }
+        Ok(())
     }
 
     /// The author/committer from git config (honouring `GIT_AUTHOR_*`/`GIT_COMMITTER_*`
@@ -262,7 +288,16 @@ impl Repo {
                 &parents,
             )
             .map_err(git("commit"))?;
-        self.refresh_index(changes)?;
+        if let Err(e) = self.refresh_index(changes) {
+            let source = match e {
+                GitError::Git { source, .. } => source,
+                other => git2::Error::from_str(&other.to_string()),
+            };
+            return Err(GitError::IndexNotUpdated {
+                commit: oid.to_string(),
+                source,
+            });
+        }
         Ok(Some(oid))
     }
 

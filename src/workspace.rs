@@ -70,6 +70,16 @@ pub enum WorkspaceError {
         /// Why the commit failed.
         source: GitError,
     },
+    /// The commit was made, but the index still has the old entries of its paths.
+    #[error("recorded commit {commit}, but could not update git's index for {}: {source}", .paths.join(", "))]
+    IndexNotUpdated {
+        /// The commit.
+        commit: String,
+        /// The committed paths.
+        paths: Vec<String>,
+        /// Why.
+        source: git2::Error,
+    },
     /// Another process holds the lock.
     #[error("another backlog command is running (lock file {path} exists)")]
     Locked {
@@ -231,6 +241,9 @@ impl Workspace {
             Some(r) => Some(r.signature()?),
             None => None,
         };
+        if let Some(r) = repo {
+            r.check_index_unlocked()?;
+        }
         if let Some(r) = repo.filter(|_| !self.allow_dirty) {
             self.refuse_dirty(r, change)?;
         }
@@ -259,6 +272,13 @@ impl Workspace {
         match repo.commit_paths(&paths, &message, &signatures) {
             Ok(Some(oid)) => Ok(Recorded::Committed(oid.to_string())),
             Ok(None) => Ok(Recorded::NothingChanged),
+            Err(GitError::IndexNotUpdated { commit, source }) => {
+                Err(WorkspaceError::IndexNotUpdated {
+                    commit,
+                    paths: paths.iter().map(|p| p.path.to_owned()).collect(),
+                    source,
+                })
+            }
             Err(source) => Err(WorkspaceError::CommitFailed {
                 paths: paths.iter().map(|p| p.path.to_owned()).collect(),
                 source,

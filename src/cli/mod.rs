@@ -177,6 +177,17 @@ impl From<WorkspaceError> for CliError {
                     paths.join(" ")
                 ));
             }
+            WorkspaceError::IndexNotUpdated { paths, .. } => {
+                err = err.hint(format!(
+                    "the commit is fine; refresh the index with `git reset -q -- {}`",
+                    paths.join(" ")
+                ));
+            }
+            WorkspaceError::Git(backlog::git::GitError::IndexLocked { path }) => {
+                err = err.hint(format!(
+                    "wait for the other git command, or delete {path} if none is running"
+                ));
+            }
             WorkspaceError::Locked { path } => {
                 err = err.hint(format!(
                     "if no other backlog command is running, delete {path}"

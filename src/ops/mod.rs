@@ -25,7 +25,7 @@ pub use rank::{
     Filter, Move, Placed, Position, RankIndex, RankSlot, Reorder, rank_by, rank_index, rank_move,
     rank_move_indexed, rebalance, rebalance_indexed, resolve,
 };
-pub use set::{Assignment, parse_assignment, set};
+pub use set::{Assignment, parse_assignment, parse_list, resolve_references, set};
 
 pub use merge::merge;
 pub use split::{SplitOptions, parse_give, split};

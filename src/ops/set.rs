@@ -21,17 +21,66 @@ const REF_KEYS: [&str; 2] = ["parent", "duplicate_of"];
 const DATE_KEYS: [&str; 2] = ["created", "updated"];
 
 /// Splits a list argument: `[a, b]`, `a,b` or a single value; `[]` is the empty list.
-pub fn parse_list(text: &str) -> Vec<String> {
-    let inner = text.trim();
-    let inner = inner
-        .strip_prefix('[')
-        .and_then(|s| s.strip_suffix(']'))
-        .unwrap_or(inner);
-    inner
+/// Unbalanced or nested brackets are refused.
+pub fn parse_list(text: &str) -> Result<Vec<String>, String> {
+    let trimmed = text.trim();
+    let inner = match (trimmed.strip_prefix('['), trimmed.ends_with(']')) {
+        (Some(rest), true) => &rest[..rest.len() - 1],
+        (None, false) => trimmed,
+        _ => return Err(format!("{text:?} is not a list: write [a, b]")),
+    };
+    if inner.contains(['[', ']', '{', '}']) {
+        return Err(format!("{text:?} is not a flat list: write [a, b]"));
+    }
+    Ok(inner
         .split(',')
         .map(|s| s.trim().trim_matches(['"', '\'']).to_owned())
         .filter(|s| !s.is_empty())
-        .collect()
+        .collect())
+}
+
+/// Resolves the item references of assignments (`depends_on`, `parent`, `duplicate_of`)
+/// to canonical IDs with `resolve` (case-insensitive, unique prefix), refusing unknown
+/// items and references to the item itself (`self_id`).
+pub fn resolve_references(
+    assignments: &mut [Assignment],
+    self_id: &str,
+    resolve: impl Fn(&str) -> Result<String, crate::store::StoreError>,
+) -> Result<(), OpError> {
+    for a in assignments {
+        if a.key != "depends_on" && !REF_KEYS.contains(&a.key.as_str()) {
+            continue;
+        }
+        let key = a.key.clone();
+        let fix = |id: &str| -> Result<String, OpError> {
+            let canonical = resolve(id).map_err(|e| OpError::InvalidValue {
+                key: key.clone(),
+                message: e.to_string(),
+            })?;
+            if canonical.eq_ignore_ascii_case(self_id) {
+                return Err(OpError::InvalidValue {
+                    key: key.clone(),
+                    message: format!("{self_id} cannot refer to itself"),
+                });
+            }
+            Ok(canonical)
+        };
+        match &mut a.value {
+            Some(FieldValue::List(ids)) => {
+                let mut resolved: Vec<String> = Vec::with_capacity(ids.len());
+                for id in ids.iter() {
+                    let c = fix(id)?;
+                    if !resolved.contains(&c) {
+                        resolved.push(c);
+                    }
+                }
+                *ids = resolved;
+            }
+            Some(FieldValue::Str(id)) => *id = fix(id)?,
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Parses and validates `KEY=VALUE` for the given configuration.
@@ -92,7 +141,7 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
             FieldValue::Int(i64::from(n))
         }
         k if LIST_KEYS.contains(&k) => {
-            let list = parse_list(raw);
+            let list = parse_list(raw).map_err(invalid)?;
             if k == "depends_on" {
                 if let Some(bad) = list.iter().find(|id| !crate::id::is_valid(id)) {
                     return Err(invalid(format!("{bad:?} is not an item ID")));
@@ -134,8 +183,15 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
             crate::rank::validate(raw).map_err(|e| invalid(e.to_string()))?;
             FieldValue::Str(raw.to_owned())
         }
-        "title" | "owner" | "sprint" => FieldValue::Str(raw.to_owned()),
-        _ => guess_value(raw),
+        "title" | "owner" | "sprint" => {
+            if raw.chars().any(char::is_control) {
+                return Err(invalid(
+                    "must be one line without control characters".to_owned(),
+                ));
+            }
+            FieldValue::Str(raw.to_owned())
+        }
+        _ => guess_value(raw).map_err(invalid)?,
     };
     Ok(Assignment {
         key: key.to_owned(),
@@ -143,20 +199,23 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
     })
 }
 
-/// Types a value for an unknown key: integer, boolean, `[list]`, or string.
-fn guess_value(raw: &str) -> FieldValue {
+/// Types a value for an unknown key: integer, boolean, `[list]`, or string. A number is
+/// only typed as one when it reads back exactly (`01234` and `+5` stay strings).
+fn guess_value(raw: &str) -> Result<FieldValue, String> {
     if let Ok(n) = raw.trim().parse::<i64>() {
-        return FieldValue::Int(n);
+        if n.to_string() == raw.trim() {
+            return Ok(FieldValue::Int(n));
+        }
     }
     match raw.trim() {
-        "true" => return FieldValue::Bool(true),
-        "false" => return FieldValue::Bool(false),
+        "true" => return Ok(FieldValue::Bool(true)),
+        "false" => return Ok(FieldValue::Bool(false)),
         _ => {}
     }
-    if raw.trim().starts_with('[') && raw.trim().ends_with(']') {
-        return FieldValue::List(parse_list(raw));
+    if raw.trim().starts_with('[') {
+        return parse_list(raw).map(FieldValue::List);
     }
-    FieldValue::Str(raw.to_owned())
+    Ok(FieldValue::Str(raw.to_owned()))
 }
 
 /// Applies assignments to one item.
@@ -218,5 +277,38 @@ mod tests {
             parse_assignment("x-flag=true", &c).unwrap().value,
             Some(FieldValue::Bool(true))
         );
+        assert_eq!(
+            parse_assignment("zip=01234", &c).unwrap().value,
+            Some(FieldValue::Str("01234".into()))
+        );
+        assert_eq!(
+            parse_assignment("code=+5", &c).unwrap().value,
+            Some(FieldValue::Str("+5".into()))
+        );
+        assert!(parse_assignment("labels=[a,", &c).is_err());
+        assert!(parse_assignment("labels=[a, [b]]", &c).is_err());
+        assert!(parse_assignment("title=two\nlines", &c).is_err());
+    }
+
+    #[test]
+    fn test_resolve_references_canonicalizes_and_refuses_self() {
+        let c = Config::default();
+        let resolve = |q: &str| -> Result<String, crate::store::StoreError> {
+            match q.to_ascii_uppercase().as_str() {
+                "B-7K" | "B-7KX2" => Ok("B-7KX2".to_owned()),
+                "B-1" => Ok("B-1".to_owned()),
+                _ => Err(crate::store::StoreError::UnknownItem {
+                    query: q.to_owned(),
+                    suggestions: Vec::new(),
+                }),
+            }
+        };
+        let mut a = vec![parse_assignment("depends_on=[b-7k, B-7KX2]", &c).unwrap()];
+        resolve_references(&mut a, "B-1", resolve).unwrap();
+        assert_eq!(a[0].value, Some(FieldValue::List(vec!["B-7KX2".into()])));
+        let mut a = vec![parse_assignment("parent=b-1", &c).unwrap()];
+        assert!(resolve_references(&mut a, "B-1", resolve).is_err());
+        let mut a = vec![parse_assignment("depends_on=[B-NOPE]", &c).unwrap()];
+        assert!(resolve_references(&mut a, "B-1", resolve).is_err());
     }
 }

@@ -558,3 +558,59 @@ fn test_fmt_renames_and_fixes_final_newline() {
     env.run(&["fmt", "--check"]).ok();
     env.assert_fsck();
 }
+
+#[test]
+fn test_locked_git_index_is_refused_before_writing() {
+    let (env, path) = env_with_item();
+    env.write(".git/index.lock", "");
+    let r = env.run(&["estimate", "B-7KX2", "3"]).code(2);
+    assert!(r.stderr.contains("git's index is locked"), "{}", r.stderr);
+    assert_eq!(env.read(&path), ITEM, "nothing written");
+    assert_eq!(env.commit_count(), 1, "no commit");
+}
+
+#[test]
+fn test_edit_refuses_values_the_config_does_not_allow() {
+    let (env, path) = env_with_item();
+    for (sed, message) in [
+        (
+            "s/status:\\ draft/status:\\ bogus/",
+            "unknown status \"bogus\"",
+        ),
+        (
+            "s/status:\\ draft/estimate:\\ 4/",
+            "4 is not on the estimate scale",
+        ),
+        (
+            "s/status:\\ draft/depends_on:\\ [B-7KX2]/",
+            "`depends_on` refers to the item itself",
+        ),
+    ] {
+        let r = env
+            .run_with(&["edit", "B-7KX2"], &[("EDITOR", &format!("sed -i {sed}"))])
+            .code(2);
+        assert!(r.stderr.contains(message), "{sed}: {}", r.stderr);
+        assert_eq!(env.read(&path), ITEM);
+    }
+    assert_eq!(env.commit_count(), 1);
+}
+
+#[test]
+fn test_set_resolves_references_to_canonical_ids() {
+    let (env, path) = env_with_item();
+    env.item("B-DEP1", "dependency", "", "");
+    env.commit_all("dep");
+    env.run(&["set", "B-7KX2", "depends_on=[b-dep]", "parent=b-dep1"])
+        .ok();
+    let text = env.read(&path);
+    assert!(
+        text.contains("depends_on: [B-DEP1]\n") && text.contains("parent: B-DEP1\n"),
+        "{text}"
+    );
+    let r = env.run(&["set", "B-7KX2", "depends_on=[B-NOPE]"]).code(2);
+    assert!(r.stderr.contains("unknown item B-NOPE"), "{}", r.stderr);
+    let r = env.run(&["set", "B-7KX2", "parent=B-7KX2"]).code(2);
+    assert!(r.stderr.contains("cannot refer to itself"), "{}", r.stderr);
+    let r = env.run(&["set", "B-7KX2", "labels=[a,"]).code(2);
+    assert!(r.stderr.contains("is not a list"), "{}", r.stderr);
+}

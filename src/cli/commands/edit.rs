@@ -64,7 +64,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &EditArgs) -> Result<u8, Cli
         ui.status("Nothing changed.");
         return Ok(0);
     }
-    let (doc, item) = validate_edit(&id, &edited).map_err(|e| {
+    let (doc, item) = validate_edit(&id, &edited, &ws.store.config).map_err(|e| {
         CliError::user(format!("{}: invalid edit: {e}", entry.path))
             .hint(keep_hint(&path))
             .hint(format!(

@@ -1,6 +1,6 @@
 use clap::Args;
 
-use backlog::ops::{parse_assignment, set};
+use backlog::ops::{parse_assignment, resolve_references, set};
 
 use crate::cli::{CliError, Context, Ui, finish};
 
@@ -23,6 +23,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SetArgs) -> Result<u8, CliE
         .collect::<Result<Vec<_>, _>>()?;
     let _lock = ws.lock()?;
     let entry = ws.store.find(&args.id)?;
+    let mut assignments = assignments;
+    resolve_references(&mut assignments, &entry.item.id, |q| {
+        ws.store.find(q).map(|e| e.item.id)
+    })?;
     let outcome = set(entry, &assignments)?;
     let done = format!("Updated {}.", outcome.items[0].item.id);
     finish(ui, &ws, "set", &outcome, &done)?;
