@@ -93,6 +93,9 @@ impl Default for Config {
     }
 }
 
+/// `config.yml` files larger than this are refused unread.
+pub const MAX_CONFIG_BYTES: usize = 1024 * 1024;
+
 /// Why `config.yml` could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -118,16 +121,50 @@ pub enum ConfigError {
 
 impl Config {
     /// Reads `config.yml` from `dir`; a missing file gives the defaults.
+    ///
+    /// The file is untrusted input (CI runs on strangers' pull requests): it must be a
+    /// regular file inside `dir` (a symlink leading elsewhere is refused, never read) and
+    /// at most [`MAX_CONFIG_BYTES`].
     pub fn load(dir: &Path) -> Result<Self, ConfigError> {
         let path = dir.join("config.yml");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Self::parse(&text, &path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(source) => Err(ConfigError::Io {
-                path: path.display().to_string(),
-                source,
-            }),
+        let shown = path.display().to_string();
+        let io = |source: std::io::Error| ConfigError::Io {
+            path: shown.clone(),
+            source,
+        };
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => return Err(io(e)),
+        };
+        if meta.file_type().is_symlink() {
+            let inside = match (path.canonicalize(), dir.canonicalize()) {
+                (Ok(target), Ok(dir)) => target.starts_with(dir) && target.is_file(),
+                _ => false,
+            };
+            if !inside {
+                return Err(io(std::io::Error::other(
+                    "a symlink that leads outside the backlog folder; not followed",
+                )));
+            }
+        } else if !meta.is_file() {
+            return Err(io(std::io::Error::other("not a regular file")));
         }
+        let file = std::fs::File::open(&path).map_err(io)?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, MAX_CONFIG_BYTES as u64 + 1),
+            &mut bytes,
+        )
+        .map_err(io)?;
+        if bytes.len() > MAX_CONFIG_BYTES {
+            return Err(io(std::io::Error::other(format!(
+                "larger than {MAX_CONFIG_BYTES} bytes"
+            ))));
+        }
+        let text =
+            String::from_utf8(bytes).map_err(|_| io(std::io::Error::other("not valid UTF-8")))?;
+        Self::parse(&text, &shown)
     }
 
     /// Parses config text; `path` names the file in errors.
@@ -135,7 +172,7 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Self::default());
         }
-        let config: Self = serde_yaml_ng::from_str(text).map_err(|e| ConfigError::Invalid {
+        let mut config: Self = serde_yaml_ng::from_str(text).map_err(|e| ConfigError::Invalid {
             path: path.to_owned(),
             line: e.location().map_or(1, |l| l.line()),
             message: e.to_string(),
@@ -160,6 +197,39 @@ impl Config {
             )));
         }
         config.sprints.validate().map_err(invalid)?;
+        // A team that renames its statuses or types without naming a default gets the
+        // first one; a default that is named but unknown is an error.
+        let defaults = Self::default();
+        if !config.is_known_status(&config.default_status) {
+            if config.default_status == defaults.default_status {
+                config.default_status = config.statuses[0].clone();
+            } else {
+                return Err(invalid(format!(
+                    "default_status {:?} is not one of the statuses",
+                    config.default_status
+                )));
+            }
+        }
+        if !config.types.contains(&config.default_type) {
+            if config.default_type == defaults.default_type && !config.types.is_empty() {
+                config.default_type = config.types[0].clone();
+            } else {
+                return Err(invalid(format!(
+                    "default_type {:?} is not one of the types",
+                    config.default_type
+                )));
+            }
+        }
+        for (key, list) in [
+            ("ready_statuses", &config.ready_statuses),
+            ("done_statuses", &config.done_statuses),
+        ] {
+            if let Some(bad) = list.iter().find(|s| !config.is_known_status(s)) {
+                return Err(invalid(format!(
+                    "{key} names {bad:?}, which is not one of the statuses"
+                )));
+            }
+        }
         Ok(config)
     }
 
@@ -270,6 +340,43 @@ mod tests {
         assert_eq!(c.estimation.consensus, Consensus::Adjacent);
         assert_eq!(Config::default().estimation.consensus, Consensus::Unanimous);
         assert!(Config::parse("estimation:\n  consensus: majority\n", "c").is_err());
+    }
+
+    #[test]
+    fn test_config_defaults_follow_renamed_statuses() {
+        let c = Config::parse(
+            "statuses: [todo, doing, done]\nready_statuses: [doing]\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(c.default_status, "todo");
+        assert!(
+            Config::parse(
+                "statuses: [todo]\nready_statuses: [todo]\ndefault_status: x\n",
+                "c"
+            )
+            .is_err()
+        );
+        assert!(
+            Config::parse("statuses: [todo, done]\n", "c").is_err(),
+            "ready is unknown"
+        );
+    }
+
+    #[test]
+    fn test_config_load_refuses_links_out_and_special_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(outside.path(), "SECRET=1\n").unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("config.yml")).unwrap();
+        let err = Config::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("outside the backlog folder") && !err.contains("SECRET"),
+            "{err}"
+        );
+        std::fs::remove_file(dir.path().join("config.yml")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("config.yml")).unwrap();
+        assert!(Config::load(dir.path()).is_err());
     }
 
     #[test]

@@ -125,7 +125,7 @@ impl Graph {
                         i
                     }
                 };
-                if to != from && !deps[from].contains(&to) {
+                if !deps[from].contains(&to) {
                     deps[from].push(to);
                 }
             }
@@ -584,6 +584,18 @@ mod tests {
         );
         assert_eq!(g.blockers("B-4"), ["B-3", "B-9"]);
         assert_eq!(g.state("B-9"), Some(State::Missing));
+    }
+
+    #[test]
+    fn test_graph_self_dependency_blocks() {
+        let g = Graph::new(
+            &[entry("B-1", "Loop", "ready", &["B-1"])],
+            &Config::default(),
+        );
+        assert!(g.is_blocked("B-1") && !g.is_ready("B-1"));
+        let i = g.index_of("B-1").unwrap();
+        assert_eq!(g.neighbourhood(i, None), [i]);
+        assert!(g.render_mermaid(&[i]).contains("-->"));
     }
 
     #[test]

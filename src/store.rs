@@ -105,6 +105,14 @@ pub enum StoreError {
         /// The folder looked for.
         path: String,
     },
+    /// The backlog folder resolves to a place outside the workspace root.
+    #[error("the backlog folder {path} leads outside the repository (to {target}); not followed")]
+    OutsideRoot {
+        /// The folder as given.
+        path: String,
+        /// Where it leads.
+        target: String,
+    },
     /// No item has this ID.
     #[error("unknown item {query}")]
     UnknownItem {
@@ -319,7 +327,11 @@ impl Store {
                 });
                 match entry.path().canonicalize() {
                     Ok(target) if target.starts_with(&*canonical) && target.is_file() => {
-                        files.push(entry.into_path());
+                        // A link to an item file the walk reaches anyway would load the
+                        // same item twice; only links to files the walk skips are read.
+                        if !walked(target.strip_prefix(&*canonical).unwrap_or(&target)) {
+                            files.push(entry.into_path());
+                        }
                     }
                     _ => errors.push(LoadError {
                         path: self.relative(entry.path()),
@@ -572,6 +584,20 @@ enum ReadError {
     TooLarge(u64),
 }
 
+/// Whether the walk reaches this folder-relative path on its own: an `.md` file other
+/// than `README.md` with no hidden component.
+fn walked(rel: &Path) -> bool {
+    let name = rel
+        .file_name()
+        .map(|n| n.as_encoded_bytes())
+        .unwrap_or_default();
+    name.ends_with(b".md")
+        && !name.eq_ignore_ascii_case(b"README.md")
+        && rel
+            .components()
+            .all(|c| !c.as_os_str().as_encoded_bytes().starts_with(b"."))
+}
+
 /// Reads a file but never more than the size limit (a 100 MB file costs 4 MB).
 fn read_bounded(path: &Path) -> Result<Vec<u8>, ReadError> {
     let file = std::fs::File::open(path).map_err(ReadError::Io)?;
@@ -631,16 +657,21 @@ pub fn sort_entries(entries: &mut [Entry]) {
     }
 }
 
-/// The sort key of an item in backlog order.
+/// The sort key of an item in backlog order. An invalid rank key (which `check` reports)
+/// sorts with the unranked items, so a malformed key cannot jump the queue.
 pub fn order_key(item: &Item) -> (bool, &str, &str, &str) {
-    match item.rank.as_deref() {
-        Some(rank) => (false, rank, "", item.id.as_str()),
-        None => (
-            true,
-            "",
-            item.created.as_deref().unwrap_or("~"),
-            item.id.as_str(),
-        ),
+    order_key_of(item.rank.as_deref(), item.created.as_deref(), &item.id)
+}
+
+/// [`order_key`] from the three fields it uses (for callers that hold only those).
+pub fn order_key_of<'a>(
+    rank: Option<&'a str>,
+    created: Option<&'a str>,
+    id: &'a str,
+) -> (bool, &'a str, &'a str, &'a str) {
+    match rank {
+        Some(rank) if crate::rank::validate(rank).is_ok() => (false, rank, "", id),
+        _ => (true, "", created.unwrap_or("~"), id),
     }
 }
 
@@ -776,7 +807,8 @@ mod tests {
         )
         .unwrap();
         let (files, errors) = store.item_files();
-        assert_eq!(files.len(), 2);
+        // The inside link points at a file the walk loads anyway: not loaded twice.
+        assert_eq!(files.len(), 1);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].path, "backlog/B-7-link.md");
         assert!(matches!(

@@ -162,6 +162,21 @@ impl Workspace {
                 .find(|d| d.is_dir())
                 .unwrap_or_else(|| root.join(&opts.dir))
         };
+        // Resolve links and `..` once, so every path the store hands out is a plain
+        // root-relative path. A relative backlog folder that resolves outside the root
+        // (a symlink leaving the repository) is refused, not followed.
+        let dir = match dir.canonicalize() {
+            Ok(canonical) => {
+                if !opts.dir.is_absolute() && !canonical.starts_with(&root) {
+                    return Err(StoreError::OutsideRoot {
+                        path: dir.display().to_string(),
+                        target: canonical.display().to_string(),
+                    });
+                }
+                canonical
+            }
+            Err(_) => dir,
+        };
         let store = Store::open(&root, &dir, allow_missing)?;
         // A backlog folder outside the work tree cannot be committed.
         let repo = repo.filter(|r| {

@@ -41,7 +41,10 @@ pub fn fmt(entries: &[Entry]) -> (Vec<FmtAction>, Outcome) {
         ..Change::default()
     };
     let mut items = Vec::new();
-    let taken: std::collections::HashSet<String> = entries.iter().map(|e| e.path.clone()).collect();
+    // Existing paths and the targets already planned: two items with the same ID and
+    // title must not be renamed onto one file.
+    let mut taken: std::collections::HashSet<String> =
+        entries.iter().map(|e| e.path.clone()).collect();
     for entry in entries {
         let rename_to = (!named_after(&entry.path, &entry.item.id)).then(|| {
             let folder = entry.path.rsplit_once('/').map_or("", |(f, _)| f);
@@ -57,7 +60,7 @@ pub fn fmt(entries: &[Entry]) -> (Vec<FmtAction>, Outcome) {
             }
         });
         // Never rename onto another item's file.
-        let rename_to = rename_to.filter(|p| !taken.contains(p));
+        let rename_to = rename_to.filter(|p| taken.insert(p.clone()));
         let text = entry.doc.as_str();
         let add_final_newline = !text.ends_with('\n');
         if rename_to.is_none() && !add_final_newline {

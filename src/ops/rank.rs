@@ -545,18 +545,10 @@ pub fn rank_index(store: &Store) -> RankIndex {
         }
     }
     // The same order as `store::order_key`.
-    slots.sort_by(|a, b| {
-        let key = |s: &RankSlot| match &s.rank {
-            Some(r) => (false, r.clone(), String::new(), s.id.clone()),
-            None => (
-                true,
-                String::new(),
-                s.created.clone().unwrap_or_else(|| "~".to_owned()),
-                s.id.clone(),
-            ),
-        };
-        key(a).cmp(&key(b))
-    });
+    fn key(s: &RankSlot) -> (bool, &str, &str, &str) {
+        crate::store::order_key_of(s.rank.as_deref(), s.created.as_deref(), &s.id)
+    }
+    slots.sort_by(|a, b| key(a).cmp(&key(b)));
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     RankIndex { slots, errors }
 }

@@ -614,3 +614,76 @@ fn test_set_resolves_references_to_canonical_ids() {
     let r = env.run(&["set", "B-7KX2", "labels=[a,"]).code(2);
     assert!(r.stderr.contains("is not a list"), "{}", r.stderr);
 }
+
+#[test]
+fn test_links_out_of_the_repository_are_not_followed() {
+    let env = TestEnv::new();
+    env.item("B-0001", "fine", "", "");
+    let secret = env.keep().join("secret.env");
+    std::fs::write(&secret, "GITHUB_TOKEN=ghp_secret\n").unwrap();
+    std::os::unix::fs::symlink(&secret, env.path("backlog/config.yml")).unwrap();
+    let r = env.run(&["check"]).code(2);
+    assert!(
+        r.stderr.contains("outside the backlog folder"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("ghp_secret") && !r.stdout.contains("ghp_secret"));
+    // The backlog folder itself as a link that leaves the repository.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = elsewhere.path().to_path_buf();
+    std::fs::write(
+        outside.join("B-SEC.md"),
+        "---\nid: B-SEC\ntitle: SECRET\n---\n",
+    )
+    .unwrap();
+    std::fs::remove_dir_all(env.path("backlog")).unwrap();
+    std::os::unix::fs::symlink(&outside, env.path("backlog")).unwrap();
+    let r = env.run(&["list"]).code(2);
+    assert!(
+        r.stderr.contains("leads outside the repository"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stdout.contains("SECRET"));
+}
+
+#[test]
+fn test_dir_with_dot_dot_gives_real_paths() {
+    let env = TestEnv::new();
+    env.write("plans/backlog/a.md", "---\nid: P-1\ntitle: t\n---\n");
+    let json = env
+        .run(&[
+            "--dir",
+            "backlog/../plans/backlog",
+            "list",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(json[0]["path"], "plans/backlog/a.md");
+}
+
+#[test]
+fn test_fmt_never_renames_two_items_onto_one_file() {
+    let env = TestEnv::new();
+    env.write(
+        "backlog/x.md",
+        "---\nid: B-F1\ntitle: Same\n---\nbody one\n",
+    );
+    env.write(
+        "backlog/y.md",
+        "---\nid: B-F1\ntitle: Same\n---\nbody two\n",
+    );
+    env.commit_all("seed");
+    env.run(&["fmt"]).ok();
+    let mut bodies: Vec<String> = std::fs::read_dir(env.path("backlog"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    bodies.sort();
+    assert_eq!(bodies.len(), 2, "both files still exist");
+    assert!(bodies[0].ends_with("body one\n") && bodies[1].ends_with("body two\n"));
+    env.assert_fsck();
+}
