@@ -172,12 +172,13 @@ impl Body {
                 }
                 Event::End(TagEnd::Item) => {
                     if let Some(Some(c)) = item_stack.pop() {
-                        // Only task items (marked by the NUL placeholder) are criteria.
+                        // Only task items (marked by the NUL placeholder) with some text
+                        // are criteria: an empty `- [ ]` placeholder does not count.
                         if let Some(text) = c.text.strip_prefix('\u{0}') {
-                            out.criteria.push(Criterion {
-                                text: text.split_whitespace().collect::<Vec<_>>().join(" "),
-                                ..c
-                            });
+                            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                            if !text.is_empty() {
+                                out.criteria.push(Criterion { text, ..c });
+                            }
                         }
                     }
                 }
@@ -227,18 +228,27 @@ fn bytecount_newlines(bytes: &[u8]) -> usize {
 }
 
 /// Whether `text` has the user-story form "As a/an …, I want … so that …".
+/// Each of the three parts (role, goal, benefit) must say something: `As a , I want  so
+/// that .` is a placeholder, not a story.
 pub fn is_user_story(text: &str) -> bool {
     let lower = text.to_lowercase();
     let Some(rest) = lower
-        .strip_prefix("as a")
-        .or_else(|| lower.strip_prefix("as an"))
+        .strip_prefix("as an ")
+        .or_else(|| lower.strip_prefix("as a "))
+        .or_else(|| lower.strip_prefix("as the "))
     else {
         return false;
     };
-    match rest.find("i want") {
-        Some(want) => rest[want..].contains("so that"),
-        None => false,
-    }
+    let says_something = |s: &str| s.chars().any(char::is_alphanumeric);
+    let Some(want) = rest.find("i want") else {
+        return false;
+    };
+    let Some(so) = rest[want..].find("so that").map(|i| want + i) else {
+        return false;
+    };
+    says_something(&rest[..want])
+        && says_something(&rest[want + "i want".len()..so])
+        && says_something(&rest[so + "so that".len()..])
 }
 
 fn scalar_string(v: &Value) -> Option<String> {
@@ -389,14 +399,19 @@ impl Item {
         };
         let labels = list("labels");
         let depends_on = list("depends_on");
-        let title = title.unwrap_or_else(|| {
-            problems.push(FieldProblem {
-                key: "title".to_owned(),
-                line: doc.front_matter_line(),
-                message: "missing `title`: add a one-line `title:`".to_owned(),
-            });
-            String::new()
-        });
+        let title = match title {
+            Some(t) if !t.trim().is_empty() => t,
+            other => {
+                problems.push(FieldProblem {
+                    key: "title".to_owned(),
+                    line: doc
+                        .key_line("title")
+                        .unwrap_or_else(|| doc.front_matter_line()),
+                    message: "missing `title`: add a one-line `title:`".to_owned(),
+                });
+                other.unwrap_or_default()
+            }
+        };
         Ok(Self {
             id,
             title,
@@ -481,6 +496,17 @@ so that I have one password.
     }
 
     #[test]
+    fn test_empty_placeholders_are_not_criteria_or_titles() {
+        let body = Body::parse("## Acceptance criteria\n- [ ]\n- [ ] real one\n", 1);
+        assert_eq!(body.criteria.len(), 1);
+        assert_eq!(body.criteria[0].text, "real one");
+        let doc = Document::parse(b"---\nid: X-1\ntitle: '  '\n---\n").unwrap();
+        let item = Item::from_document(&doc).unwrap();
+        assert_eq!(item.problems[0].key, "title");
+        assert_eq!(item.problems[0].line, 3);
+    }
+
+    #[test]
     fn test_missing_id_is_an_error_with_line() {
         let doc = Document::parse(b"---\ntitle: x\n---\n").unwrap();
         assert_eq!(Item::from_document(&doc).unwrap_err().line(), 1);
@@ -490,5 +516,13 @@ so that I have one password.
     fn test_story_form() {
         assert!(is_user_story("As an admin, I want X so that Y"));
         assert!(!is_user_story("Make it dark"));
+        assert!(!is_user_story("As a , I want  so that ."));
+        assert!(is_user_story(
+            "As the admin, I want logs so that I can audit."
+        ));
+        assert!(
+            !is_user_story("As any user, I want x so that y"),
+            "needs 'as a '"
+        );
     }
 }
