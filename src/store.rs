@@ -167,6 +167,36 @@ impl Loaded {
             .find(|e| e.item.id.eq_ignore_ascii_case(id))
     }
 
+    /// The entry an ID or unique ID prefix names (case-insensitive), as commands accept
+    /// them everywhere.
+    pub fn resolve(&self, query: &str) -> Result<&Entry, StoreError> {
+        if let Some(e) = self.get(query) {
+            return Ok(e);
+        }
+        let q = query.trim().to_ascii_uppercase();
+        let matching: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| !q.is_empty() && e.item.id.to_ascii_uppercase().starts_with(&q))
+            .collect();
+        match matching.as_slice() {
+            [one] => Ok(one),
+            [] => Err(StoreError::UnknownItem {
+                query: query.to_owned(),
+                suggestions: Vec::new(),
+            }),
+            many => {
+                let mut ids: Vec<String> = many.iter().map(|e| e.item.id.clone()).collect();
+                ids.sort();
+                ids.truncate(10);
+                Err(StoreError::Ambiguous {
+                    query: query.to_owned(),
+                    matches: ids,
+                })
+            }
+        }
+    }
+
     /// The upper-cased IDs of all loaded items.
     pub fn id_set(&self) -> HashSet<String> {
         self.entries

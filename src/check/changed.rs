@@ -40,7 +40,13 @@ pub struct Changes {
 /// without commits means the empty tree.
 pub fn changes_since(repo: &Repo, rev: &str, dir: &str) -> Result<Changes, ChangedError> {
     let git = repo.inner();
-    let tree = match git.revparse_single(rev).and_then(|o| o.peel_to_tree()) {
+    // A revision must name a commit (a pull request's base); a tree such as
+    // `HEAD:backlog` would compare against the wrong paths and pass silently.
+    let tree = match git
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .and_then(|c| c.tree())
+    {
         Ok(tree) => Some(tree),
         // Before the first commit (a pre-commit hook's first run), everything is new.
         Err(_)

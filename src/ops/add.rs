@@ -81,14 +81,14 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
     }
     let mut references = Vec::new();
     for dep in opts.depends_on.iter().chain(opts.parent.iter()) {
-        let entry = loaded.get(dep).ok_or_else(|| OpError::InvalidValue {
+        let entry = loaded.resolve(dep).map_err(|e| OpError::InvalidValue {
             key: if opts.depends_on.contains(dep) {
                 "depends_on"
             } else {
                 "parent"
             }
             .to_owned(),
-            message: format!("unknown item {dep}"),
+            message: e.to_string(),
         })?;
         references.push(entry.item.id.clone());
     }

@@ -687,3 +687,37 @@ fn test_fmt_never_renames_two_items_onto_one_file() {
     assert!(bodies[0].ends_with("body one\n") && bodies[1].ends_with("body two\n"));
     env.assert_fsck();
 }
+
+#[test]
+fn test_add_accepts_unique_prefixes_for_references() {
+    let (env, _) = env_with_item();
+    let json = env
+        .run(&[
+            "add",
+            "Child",
+            "--depends-on",
+            "b-7k",
+            "--parent",
+            "B-7KX",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        json["items"][0]["depends_on"],
+        serde_json::json!(["B-7KX2"])
+    );
+    assert_eq!(json["items"][0]["parent"], "B-7KX2");
+    let r = env.run(&["add", "Orphan", "--depends-on", "B-ZZ"]).code(2);
+    assert!(r.stderr.contains("unknown item B-ZZ"), "{}", r.stderr);
+}
+
+#[test]
+fn test_check_changed_since_needs_a_commit() {
+    let (env, _) = env_with_item();
+    let r = env
+        .run(&["check", "--changed-since", "HEAD:backlog"])
+        .code(2);
+    assert!(r.stderr.contains("HEAD:backlog"), "{}", r.stderr);
+}
