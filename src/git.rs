@@ -247,14 +247,19 @@ impl Repo {
         let head = self.head_commit()?;
         let base_tree = match &head {
             Some(c) => c.tree().map_err(git("read HEAD tree"))?,
-            None => {
-                let oid = self
-                    .repo
-                    .treebuilder(None)
-                    .and_then(|b| b.write())
-                    .map_err(git("build empty tree"))?;
-                self.repo.find_tree(oid).map_err(git("build empty tree"))?
-            }
+            // libgit2 knows git's empty tree without it being stored, so an unborn HEAD
+            // leaves no dangling object behind (`git fsck` stays quiet).
+            None => match Oid::from_str(EMPTY_TREE).and_then(|oid| self.repo.find_tree(oid)) {
+                Ok(tree) => tree,
+                Err(_) => {
+                    let oid = self
+                        .repo
+                        .treebuilder(None)
+                        .and_then(|b| b.write())
+                        .map_err(git("build empty tree"))?;
+                    self.repo.find_tree(oid).map_err(git("build empty tree"))?
+                }
+            },
         };
         let fast = match changes {
             [
@@ -436,6 +441,9 @@ fn configure_libgit2() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| git2::opts::strict_hash_verification(false));
 }
+
+/// The id of git's empty tree.
+const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
 /// Length of a SHA-1 object id.
 const OID_LEN: usize = 20;

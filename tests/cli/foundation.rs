@@ -80,6 +80,8 @@ fn test_add_on_unborn_head_commits_with_trailers() {
     assert_eq!(show["acceptance_criteria"][1]["done"], false);
     assert_eq!(show["labels"], serde_json::json!(["reports", "web"]));
     env.assert_fsck();
+    let fsck = env.git(&["fsck", "--no-progress", "--unreachable"]);
+    assert_eq!(fsck.stdout, "", "no dangling objects after a commit on an unborn HEAD");
 }
 
 #[test]
