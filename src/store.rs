@@ -113,6 +113,14 @@ pub enum StoreError {
         /// Where it leads.
         target: String,
     },
+    /// Several files hold the same ID: which one is meant cannot be decided.
+    #[error("{id} is the ID of {} files: {}", .paths.len(), .paths.join(", "))]
+    DuplicateId {
+        /// The ID.
+        id: String,
+        /// The files.
+        paths: Vec<String>,
+    },
     /// No item has this ID.
     #[error("unknown item {query}")]
     UnknownItem {
@@ -578,11 +586,23 @@ impl Store {
 }
 
 fn pick(q: &str, query: &str, candidates: &mut Vec<Entry>) -> Result<Option<Entry>, StoreError> {
-    if let Some(i) = candidates
+    let exact: Vec<usize> = candidates
         .iter()
-        .position(|e| e.item.id.eq_ignore_ascii_case(q))
-    {
-        return Ok(Some(candidates.swap_remove(i)));
+        .enumerate()
+        .filter(|(_, e)| e.item.id.eq_ignore_ascii_case(q))
+        .map(|(i, _)| i)
+        .collect();
+    match exact.as_slice() {
+        [i] => return Ok(Some(candidates.swap_remove(*i))),
+        [] => {}
+        many => {
+            let mut paths: Vec<String> = many.iter().map(|&i| candidates[i].path.clone()).collect();
+            paths.sort();
+            return Err(StoreError::DuplicateId {
+                id: candidates[many[0]].item.id.clone(),
+                paths,
+            });
+        }
     }
     let mut matching: Vec<usize> = candidates
         .iter()

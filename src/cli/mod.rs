@@ -141,6 +141,10 @@ impl From<StoreError> for CliError {
             StoreError::NoBacklog { .. } => {
                 err = err.hint("run `backlog init` to create one, or pass --dir");
             }
+            StoreError::DuplicateId { .. } => {
+                err =
+                    err.hint("give one of them a new `id` (`backlog check` lists every duplicate)");
+            }
             StoreError::Ambiguous { .. } => {
                 err = err.hint("type more characters of the ID");
             }

@@ -81,7 +81,10 @@ fn test_add_on_unborn_head_commits_with_trailers() {
     assert_eq!(show["labels"], serde_json::json!(["reports", "web"]));
     env.assert_fsck();
     let fsck = env.git(&["fsck", "--no-progress", "--unreachable"]);
-    assert_eq!(fsck.stdout, "", "no dangling objects after a commit on an unborn HEAD");
+    assert_eq!(
+        fsck.stdout, "",
+        "no dangling objects after a commit on an unborn HEAD"
+    );
 }
 
 #[test]
@@ -722,4 +725,21 @@ fn test_check_changed_since_needs_a_commit() {
         .run(&["check", "--changed-since", "HEAD:backlog"])
         .code(2);
     assert!(r.stderr.contains("HEAD:backlog"), "{}", r.stderr);
+}
+
+#[test]
+fn test_duplicate_ids_are_refused_not_guessed() {
+    let (env, path) = env_with_item();
+    env.write(
+        "backlog/B-7KX2-copy.md",
+        "---\nid: B-7KX2\ntitle: Copy\n---\n",
+    );
+    env.commit_all("copy");
+    let r = env.run(&["estimate", "B-7KX2", "3"]).code(2);
+    assert!(
+        r.stderr.contains("B-7KX2 is the ID of 2 files"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.read(&path), ITEM);
 }
