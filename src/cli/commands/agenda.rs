@@ -4,8 +4,9 @@ use backlog::planning::{self, Agenda, NotReady};
 use backlog::text::sanitize;
 
 use crate::cli::commands::plan::{
-    capacity, capacity_text, fit, md, sprint_count, terminal_width, today,
+    capacity, capacity_text, fit, sprint_count, terminal_width, today,
 };
+use crate::cli::render::md;
 use crate::cli::{CliError, Context, Format, Ui};
 
 /// The refinement meeting's agenda: items needed in the next sprints that are not ready

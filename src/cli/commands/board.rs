@@ -3,7 +3,8 @@ use clap::Args;
 use backlog::board::{self, Card, Column};
 use backlog::text::sanitize;
 
-use crate::cli::commands::plan::{fit, md, terminal_width};
+use crate::cli::commands::plan::{fit, terminal_width};
+use crate::cli::render::md;
 use crate::cli::{CliError, Context, Format, Ui};
 
 /// Kanban board: a column per status (workflow order), cards in rank order

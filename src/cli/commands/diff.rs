@@ -4,6 +4,7 @@ use serde_json::json;
 use backlog::history::{self, BacklogDiff, ChangeKind, FieldChange, HistoryError, ItemDiff};
 use backlog::text::sanitize;
 
+use crate::cli::render::md;
 use crate::cli::{CliError, Context, Format, Ui};
 
 /// Summarize backlog changes between two states (for reviews and pull requests)
@@ -92,34 +93,6 @@ impl Style {
             Self::Markdown => "→",
         }
     }
-}
-
-/// Escapes text from item files for markdown: no markup, links, HTML or @mentions.
-pub(crate) fn md(s: &str) -> String {
-    let flat: String = s
-        .chars()
-        .map(|c| {
-            if matches!(c, '\n' | '\r' | '\t') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    let s = sanitize(&flat);
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '@' => out.push_str("&#64;"),
-            '&' => out.push_str("&amp;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 fn opt(style: Style, v: Option<&str>) -> String {

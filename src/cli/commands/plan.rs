@@ -69,21 +69,6 @@ pub(crate) fn fit(s: &str, width: usize) -> String {
     out
 }
 
-/// Escapes text for markdown (after sanitizing it).
-pub(crate) fn md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in sanitize(s).chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '~' | '&'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// `A, B, C … and N more`.
 pub(crate) fn id_list(ids: &[String], max: usize) -> String {
     let shown: Vec<String> = ids
