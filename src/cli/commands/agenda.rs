@@ -124,7 +124,13 @@ fn markdown(ui: &mut Ui, a: &Agenda, cap: &str) -> Result<(), CliError> {
     }
     for g in &a.groups {
         ui.line("")?;
-        ui.line(&format!("### {}", md(&owner_name(g.owner.as_deref()))))?;
+        // A plain handle stays a mention, so the people who must attend are notified;
+        // anything else is escaped like all item text.
+        let heading = match g.owner.as_deref() {
+            Some(o) if is_handle(o) => format!("@{o}"),
+            other => md(&owner_name(other)),
+        };
+        ui.line(&format!("### {heading}"))?;
         ui.line("")?;
         for i in &g.items {
             let est = i
@@ -139,4 +145,14 @@ fn markdown(ui: &mut Ui, a: &Agenda, cap: &str) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// A GitHub-style user handle: letters, digits and single dashes, at most 39 characters.
+fn is_handle(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 39
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
 }
