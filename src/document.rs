@@ -690,6 +690,18 @@ impl Document {
                     return false;
                 }
                 splice(&self.raw, entry.value.clone(), &yaml)
+            } else if let Some(lines) = match value {
+                FieldValue::List(items) if current.is_empty() && !items.is_empty() => {
+                    self.block_list_lines(entry, items)
+                }
+                _ => None,
+            } {
+                // A block list stays a block list: kept elements keep their lines (and
+                // comments), so replacing one element is a one-line diff.
+                if lines == self.raw[entry.span.clone()] {
+                    return false;
+                }
+                splice(&self.raw, entry.span.clone(), &lines)
             } else {
                 // Multi-line, empty or block-scalar value: the key's lines become one line.
                 // A comment on the key's own line is kept.
@@ -715,6 +727,58 @@ impl Document {
         };
         self.replace_raw(new_raw);
         true
+    }
+
+    /// The new text of a block-list key (`key:` then `- item` lines) holding `items`, or
+    /// `None` when the key's lines are not a plain block list of scalars.
+    fn block_list_lines(&self, entry: &KeyEntry, items: &[String]) -> Option<String> {
+        let span = &self.raw[entry.span.clone()];
+        let mut lines = span.split_inclusive('\n');
+        let key_line = lines.next()?;
+        let mut old: Vec<(String, &str)> = Vec::new();
+        let mut indent: Option<&str> = None;
+        for line in lines {
+            let text = strip_eol(line);
+            let trimmed = text.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                return None;
+            }
+            let item = trimmed.strip_prefix("- ")?;
+            let this_indent = &text[..text.len() - trimmed.len()];
+            if *indent.get_or_insert(this_indent) != this_indent {
+                return None;
+            }
+            let value = &item[value_range(item, 0)];
+            let parsed = match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(value).ok()? {
+                serde_yaml_ng::Value::String(s) => s,
+                serde_yaml_ng::Value::Number(n) => n.to_string(),
+                serde_yaml_ng::Value::Bool(b) => b.to_string(),
+                _ => return None,
+            };
+            old.push((parsed, line));
+        }
+        let indent = indent?;
+        let mut out = key_line.to_owned();
+        let mut used = vec![false; old.len()];
+        for item in items {
+            match (0..old.len()).find(|&i| !used[i] && old[i].0 == *item) {
+                Some(i) => {
+                    used[i] = true;
+                    out.push_str(old[i].1);
+                    if !old[i].1.ends_with('\n') {
+                        out.push_str(self.newline);
+                    }
+                }
+                None => {
+                    out.push_str(&format!(
+                        "{indent}- {}{}",
+                        yaml_scalar(item, true),
+                        self.newline
+                    ));
+                }
+            }
+        }
+        Some(out)
     }
 
     /// Removes a top-level key and its lines. Returns whether it was present.
@@ -947,15 +1011,35 @@ mod tests {
     }
 
     #[test]
-    fn test_document_set_block_list_replaces_lines() {
+    fn test_document_set_block_list_stays_block() {
         let mut doc = Document::parse(SAMPLE.as_bytes()).unwrap();
         doc.set("labels", &FieldValue::List(vec!["a".into(), "b c".into()]));
         assert!(
             doc.as_str()
-                .contains("# a comment\nlabels: [a, \"b c\"]\nx-custom")
+                .contains("# a comment\nlabels:\n  - a\n  - \"b c\"\nx-custom"),
+            "a block list stays a block list: {}",
+            doc.as_str()
         );
         let fm = doc.front_matter().unwrap();
         assert_eq!(fm["labels"][1].as_str(), Some("b c"));
+    }
+
+    #[test]
+    fn test_document_set_block_list_keeps_style_and_comments() {
+        let text = "---\nid: X\ndepends_on:\n  - B-1   # why\n  - B-2\ntitle: t\n---\n";
+        let mut doc = Document::parse(text.as_bytes()).unwrap();
+        doc.set(
+            "depends_on",
+            &FieldValue::List(vec!["B-1".into(), "B-7".into(), "B-8".into()]),
+        );
+        assert_eq!(
+            doc.as_str(),
+            "---\nid: X\ndepends_on:\n  - B-1   # why\n  - B-7\n  - B-8\ntitle: t\n---\n"
+        );
+        assert!(!doc.set(
+            "depends_on",
+            &FieldValue::List(vec!["B-1".into(), "B-7".into(), "B-8".into()])
+        ));
     }
 
     #[test]

@@ -181,7 +181,7 @@ fn test_set_keeps_comments_unknown_keys_and_body() {
             "title: 'Sign in with SSO'  # quoted",
             "title: Log in with SSO  # quoted",
         )
-        .replace("labels:\n  - auth\n", "labels: [auth, web]\n")
+        .replace("labels:\n  - auth\n", "labels:\n  - auth\n  - web\n")
         .replace("x-jira: PROJ-12   # unknown key\n", "");
     assert_eq!(env.read(&path), expected);
     env.assert_fsck();
