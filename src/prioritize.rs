@@ -122,7 +122,7 @@ pub fn target_order(items: &[&Item], model: Model) -> TargetOrder {
     let scores: Vec<Result<f64, Vec<&'static str>>> =
         items.iter().map(|item| model.score(item)).collect();
 
-    let (component, components) = strongly_connected(&prereqs);
+    let (component, components) = crate::graph::strongly_connected(&prereqs);
     let cycles: Vec<Vec<usize>> = components
         .iter()
         .filter(|members| members.len() > 1 || prereqs[members[0]].contains(&members[0]))
@@ -251,67 +251,6 @@ impl PartialOrd for Candidate {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
-}
-
-/// Tarjan's strongly connected components, iteratively (dependency chains can be long).
-/// Returns each node's component and the components' members (ascending), with every
-/// component listed after the components it has edges to.
-fn strongly_connected(edges: &[Vec<usize>]) -> (Vec<usize>, Vec<Vec<usize>>) {
-    const UNSEEN: usize = usize::MAX;
-    let n = edges.len();
-    let mut index = vec![UNSEEN; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut component = vec![UNSEEN; n];
-    let mut components: Vec<Vec<usize>> = Vec::new();
-    let mut next = 0;
-    for root in 0..n {
-        if index[root] != UNSEEN {
-            continue;
-        }
-        // Call stack of (node, next edge to look at).
-        let mut calls = vec![(root, 0usize)];
-        index[root] = next;
-        low[root] = next;
-        next += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&mut (v, ref mut edge)) = calls.last_mut() {
-            if let Some(&w) = edges[v].get(*edge) {
-                *edge += 1;
-                if index[w] == UNSEEN {
-                    index[w] = next;
-                    low[w] = next;
-                    next += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    calls.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            calls.pop();
-            if let Some(&(parent, _)) = calls.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                let mut members = Vec::new();
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    component[w] = components.len();
-                    members.push(w);
-                    if w == v {
-                        break;
-                    }
-                }
-                members.sort_unstable();
-                components.push(members);
-            }
-        }
-    }
-    (component, components)
 }
 
 /// A quadrant of the priority matrix.

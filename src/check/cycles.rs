@@ -1,5 +1,6 @@
-//! Dependency cycles: strongly connected components of the `depends_on` graph (iterative
-//! Tarjan, so a 10,000-item chain cannot overflow the stack), and one concrete shortest
+//! Dependency cycles: strongly connected components of the `depends_on` graph
+//! ([`crate::graph::strongly_connected`], iterative, so a long chain cannot overflow the
+//! stack), and one concrete shortest
 //! cycle for each item of a component that no reported cycle has covered yet.
 
 use std::collections::VecDeque;
@@ -38,7 +39,7 @@ pub(super) fn find(loaded: &Loaded, lookup: &Lookup<'_>) -> Vec<Vec<usize>> {
         })
         .collect();
     let mut cycles = Vec::new();
-    for comp in components(&edges) {
+    for comp in crate::graph::strongly_connected(&edges).1 {
         let is_cycle = comp.len() > 1 || edges[comp[0]].contains(&comp[0]);
         if !is_cycle {
             continue;
@@ -97,63 +98,6 @@ fn shortest_cycle(start: usize, edges: &[Vec<usize>], in_comp: &[bool]) -> Optio
     None
 }
 
-/// Strongly connected components, iterative Tarjan.
-fn components(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
-    const UNSEEN: usize = usize::MAX;
-    let n = edges.len();
-    let mut index = vec![UNSEEN; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut next = 0;
-    let mut out = Vec::new();
-    // (node, position in its edge list)
-    let mut call: Vec<(usize, usize)> = Vec::new();
-    for root in 0..n {
-        if index[root] != UNSEEN {
-            continue;
-        }
-        call.push((root, 0));
-        index[root] = next;
-        low[root] = next;
-        next += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&mut (v, ref mut pos)) = call.last_mut() {
-            if let Some(&w) = edges[v].get(*pos) {
-                *pos += 1;
-                if index[w] == UNSEEN {
-                    index[w] = next;
-                    low[w] = next;
-                    next += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    call.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-            } else {
-                call.pop();
-                if let Some(&(parent, _)) = call.last() {
-                    low[parent] = low[parent].min(low[v]);
-                }
-                if low[v] == index[v] {
-                    let mut comp = Vec::new();
-                    while let Some(w) = stack.pop() {
-                        on_stack[w] = false;
-                        comp.push(w);
-                        if w == v {
-                            break;
-                        }
-                    }
-                    out.push(comp);
-                }
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,7 +106,8 @@ mod tests {
     fn test_components_find_cycles_and_singletons() {
         // 0 -> 1 -> 2 -> 0, 3 -> 3, 4 -> 0
         let edges = vec![vec![1], vec![2], vec![0], vec![3], vec![0]];
-        let mut comps: Vec<Vec<usize>> = components(&edges)
+        let mut comps: Vec<Vec<usize>> = crate::graph::strongly_connected(&edges)
+            .1
             .into_iter()
             .map(|mut c| {
                 c.sort();
@@ -179,7 +124,7 @@ mod tests {
         let edges: Vec<Vec<usize>> = (0..n)
             .map(|i| if i + 1 < n { vec![i + 1] } else { vec![0] })
             .collect();
-        let comps = components(&edges);
+        let comps = crate::graph::strongly_connected(&edges).1;
         assert_eq!(comps.len(), 1);
         let in_comp = vec![true; n];
         let cycle = shortest_cycle(0, &edges, &in_comp).unwrap();
