@@ -74,19 +74,11 @@ pub fn columns(loaded: &Loaded, config: &Config, include_closed: bool) -> Vec<Co
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Document;
-    use crate::item::Item;
     use crate::store::Entry;
 
     fn entry(id: &str, rank: &str, status: &str) -> Entry {
         let text = format!("---\nid: {id}\ntitle: T {id}\nrank: {rank}\nstatus: {status}\n---\n");
-        let doc = Document::parse(text.as_bytes()).unwrap();
-        let item = Item::from_document(&doc).unwrap();
-        Entry {
-            path: format!("backlog/{id}.md"),
-            doc,
-            item,
-        }
+        Entry::from_text(format!("backlog/{id}.md"), &text).unwrap()
     }
 
     #[test]

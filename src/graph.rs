@@ -594,8 +594,6 @@ pub fn strongly_connected(edges: &[Vec<usize>]) -> (Vec<usize>, Vec<Vec<usize>>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Document;
-    use crate::item::Item;
 
     fn entry(id: &str, title: &str, status: &str, deps: &[&str]) -> Entry {
         let mut text = format!(
@@ -606,13 +604,7 @@ mod tests {
             text.push_str(&format!("depends_on: [{}]\n", deps.join(", ")));
         }
         text.push_str("---\n");
-        let doc = Document::parse(text.as_bytes()).unwrap();
-        let item = Item::from_document(&doc).unwrap();
-        Entry {
-            path: format!("backlog/{id}.md"),
-            doc,
-            item,
-        }
+        Entry::from_text(format!("backlog/{id}.md"), &text).unwrap()
     }
 
     fn yaml_quote(s: &str) -> String {

@@ -556,21 +556,13 @@ fn changed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Document;
-    use crate::item::Item;
 
     const STORY: &str =
         "As a user, I want it so that it helps.\n\n## Acceptance criteria\n- [ ] works\n";
 
     fn entry(id: &str, title: &str, extra: &str, body: &str) -> Entry {
         let text = format!("---\nid: {id}\ntitle: {title}\n{extra}---\n{body}");
-        let doc = Document::parse(text.as_bytes()).unwrap();
-        let item = Item::from_document(&doc).unwrap();
-        Entry {
-            path: format!("backlog/{id}.md"),
-            doc,
-            item,
-        }
+        Entry::from_text(format!("backlog/{id}.md"), &text).unwrap()
     }
 
     #[test]

@@ -763,8 +763,6 @@ pub fn agenda(loaded: &Loaded, config: &Config, sprints: &[Sprint], capacity: u3
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Document;
-    use crate::item::Item;
     use crate::sprint::SprintConfig;
 
     const STORY: &str =
@@ -772,13 +770,7 @@ mod tests {
 
     fn entry(id: &str, rank: &str, extra: &str, body: &str) -> Entry {
         let text = format!("---\nid: {id}\ntitle: Item {id}\nrank: {rank}\n{extra}---\n{body}");
-        let doc = Document::parse(text.as_bytes()).unwrap();
-        let item = Item::from_document(&doc).unwrap();
-        Entry {
-            path: format!("backlog/{id}.md"),
-            doc,
-            item,
-        }
+        Entry::from_text(format!("backlog/{id}.md"), &text).unwrap()
     }
 
     fn loaded(entries: Vec<Entry>) -> Loaded {

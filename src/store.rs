@@ -27,6 +27,17 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Parses an item from its path (root-relative) and text, as the store would load it.
+    pub fn from_text(path: impl Into<String>, text: &str) -> Result<Self, ItemError> {
+        let doc = Document::parse(text.as_bytes())?;
+        let item = Item::from_document(&doc)?;
+        Ok(Self {
+            path: path.into(),
+            doc,
+            item,
+        })
+    }
+
     /// Every front-matter key as parsed (known and unknown), in file order.
     ///
     /// Parsed on demand rather than kept: holding the full YAML mapping of every loaded

@@ -1,16 +1,8 @@
 use super::*;
-use crate::document::Document;
-use crate::item::Item;
 use crate::store::sort_entries;
 
 fn entry(path: &str, text: &str) -> Entry {
-    let doc = Document::parse(text.as_bytes()).unwrap();
-    let item = Item::from_document(&doc).unwrap();
-    Entry {
-        path: path.to_owned(),
-        doc,
-        item,
-    }
+    Entry::from_text(path.to_owned(), &text).unwrap()
 }
 
 fn loaded(items: &[(&str, &str)]) -> Loaded {

@@ -950,18 +950,11 @@ pub fn rank_by(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Document;
     use proptest::prelude::*;
 
     fn entry(id: &str, extra: &str) -> Entry {
         let text = format!("---\nid: {id}\ntitle: {id}\n{extra}---\nBody.\n");
-        let doc = Document::parse(text.as_bytes()).unwrap();
-        let item = Item::from_document(&doc).unwrap();
-        Entry {
-            path: format!("backlog/{id}.md"),
-            doc,
-            item,
-        }
+        Entry::from_text(format!("backlog/{id}.md"), &text).unwrap()
     }
 
     fn loaded(mut entries: Vec<Entry>) -> Loaded {
