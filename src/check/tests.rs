@@ -2,7 +2,7 @@ use super::*;
 use crate::store::sort_entries;
 
 fn entry(path: &str, text: &str) -> Entry {
-    Entry::from_text(path.to_owned(), &text).unwrap()
+    Entry::from_text(path.to_owned(), text).unwrap()
 }
 
 fn loaded(items: &[(&str, &str)]) -> Loaded {
