@@ -57,6 +57,20 @@ pub struct Node {
     pub state: State,
 }
 
+impl Node {
+    /// The second line of a diagram label: the status, plus the dependency state when it
+    /// adds something (`draft, blocked`), or `missing item`.
+    fn status_label(&self) -> String {
+        if self.state == State::Missing {
+            "missing item".to_owned()
+        } else if self.state.name() == self.status || self.state == State::Ready {
+            self.status.clone()
+        } else {
+            format!("{}, {}", self.status, self.state.name())
+        }
+    }
+}
+
 /// The dependency graph of a set of items, in backlog order.
 #[derive(Debug, Clone)]
 pub struct Graph {
@@ -301,13 +315,7 @@ impl Graph {
         let mut out = String::from("flowchart TD\n");
         for (&n, name) in selection.iter().zip(&names) {
             let node = &self.nodes[n];
-            let second = if node.state == State::Missing {
-                "missing item".to_owned()
-            } else if node.state.name() == node.status || node.state == State::Ready {
-                node.status.clone()
-            } else {
-                format!("{}, {}", node.status, node.state.name())
-            };
+            let second = node.status_label();
             let label = if node.title.is_empty() {
                 mermaid_text(&node.id)
             } else {
@@ -357,13 +365,7 @@ impl Graph {
                 State::Ready => ("#e7f5ff", ""),
                 State::Missing => ("#fff9db", ", style=\"rounded,filled,dashed\""),
             };
-            let second = if node.state == State::Missing {
-                "missing item".to_owned()
-            } else if node.state.name() == node.status || node.state == State::Ready {
-                node.status.clone()
-            } else {
-                format!("{}, {}", node.status, node.state.name())
-            };
+            let second = node.status_label();
             let first = if node.title.is_empty() {
                 sanitize(&node.id).into_owned()
             } else {

@@ -11,28 +11,23 @@ use super::Finding;
 
 /// Escapes message data: `%` → `%25`, CR → `%0D`, LF → `%0A`.
 pub fn escape_data(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c => push_visible(&mut out, c),
-        }
-    }
-    out
+    escape(s, false)
 }
 
 /// Escapes a property value: like [`escape_data`], plus `:` → `%3A` and `,` → `%2C`.
 pub fn escape_property(s: &str) -> String {
+    escape(s, true)
+}
+
+fn escape(s: &str, property: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
-            ':' => out.push_str("%3A"),
-            ',' => out.push_str("%2C"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
             c => push_visible(&mut out, c),
         }
     }

@@ -83,6 +83,13 @@ impl Ui {
         let _ = writeln!(io::stderr(), "warning: {text}");
     }
 
+    /// One warning per item file that did not load (`path:line: message`).
+    pub(crate) fn warn_load_errors(&mut self, errors: &[backlog::store::LoadError]) {
+        for e in errors {
+            self.warn(&backlog::text::sanitize(&e.to_string()));
+        }
+    }
+
     pub(crate) fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }

@@ -472,22 +472,34 @@ fn apply_indexed(
 
 /// [`rebalance`] on a [`RankIndex`]: only the files whose key changes are parsed.
 pub fn rebalance_indexed(store: &Store, index: &RankIndex) -> Result<Outcome, OpError> {
-    let ranked: Vec<usize> = (0..index.slots.len())
-        .filter(|&i| index.slots[i].rank.is_some())
+    let keys = respread(index.slots.iter().map(|s| s.rank.is_some()))?;
+    let total = keys.len();
+    let (changed, moves) = apply_indexed(store, index, keys)?;
+    Ok(rebalanced(changed, &moves, total))
+}
+
+/// Fresh, evenly spread keys for the ranked positions (in order) of a backlog.
+fn respread(ranked: impl Iterator<Item = bool>) -> Result<Vec<(usize, String)>, OpError> {
+    let ranked: Vec<usize> = ranked
+        .enumerate()
+        .filter_map(|(i, r)| r.then_some(i))
         .collect();
     let fresh = crate::rank::n_keys_between(None, None, ranked.len())
         .map_err(|e| OpError::Invalid(format!("cannot compute rank keys: {e}")))?;
-    let keys: Vec<(usize, String)> = ranked.iter().copied().zip(fresh).collect();
-    let (changed, moves) = apply_indexed(store, index, keys)?;
+    Ok(ranked.into_iter().zip(fresh).collect())
+}
+
+/// The outcome of a rebalance that rewrote `changed` out of `total` ranked items.
+fn rebalanced(changed: Vec<Entry>, moves: &[Move], total: usize) -> Outcome {
     let summary = format!(
         "rank --rebalance: respread {} of {} keys",
         moves.len(),
-        ranked.len()
+        total
     );
-    Ok(Outcome {
-        change: change_for(summary, &changed, &moves, Vec::new()),
+    Outcome {
+        change: change_for(summary, &changed, moves, Vec::new()),
         items: changed,
-    })
+    }
 }
 
 /// One item as the rank index sees it.
@@ -706,22 +718,10 @@ fn plain_value(rest: &str, date: bool) -> Option<Option<String>> {
 /// shortening keys that grew long and separating equal ones. Only files whose key changes
 /// are written; unranked items stay unranked.
 pub fn rebalance(loaded: &Loaded) -> Result<Outcome, OpError> {
-    let ranked: Vec<usize> = (0..loaded.entries.len())
-        .filter(|&i| loaded.entries[i].item.rank.is_some())
-        .collect();
-    let fresh = crate::rank::n_keys_between(None, None, ranked.len())
-        .map_err(|e| OpError::Invalid(format!("cannot compute rank keys: {e}")))?;
-    let keys: Vec<(usize, String)> = ranked.iter().copied().zip(fresh).collect();
+    let keys = respread(loaded.entries.iter().map(|e| e.item.rank.is_some()))?;
+    let total = keys.len();
     let (changed, moves) = apply_keys(&loaded.entries, keys)?;
-    let summary = format!(
-        "rank --rebalance: respread {} of {} keys",
-        moves.len(),
-        ranked.len()
-    );
-    Ok(Outcome {
-        change: change_for(summary, &changed, &moves, Vec::new()),
-        items: changed,
-    })
+    Ok(rebalanced(changed, &moves, total))
 }
 
 /// Selected items ranked above an open dependency outside the selection, given the final

@@ -31,9 +31,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &BoardArgs) -> Result<u8, Cl
     }
     let ws = ctx.workspace()?;
     let loaded = ws.store.load_all();
-    for e in &loaded.errors {
-        ui.warn(&sanitize(&e.to_string()));
-    }
+    ui.warn_load_errors(&loaded.errors);
     let cols = board::columns(&loaded, &ws.store.config, args.all);
     match ui.format {
         Format::Json => ui.json(&serde_json::json!({"schema": 1, "columns": cols}))?,

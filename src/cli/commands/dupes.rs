@@ -31,9 +31,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &DupesArgs) -> Result<u8, Cl
     let loaded = ws.store.load_mapped(|e| {
         (!config.is_closed_status(e.item.status_or_default())).then(|| DupeInput::from_entry(e))
     });
-    for e in &loaded.errors {
-        ui.warn(&sanitize(&e.to_string()));
-    }
+    ui.warn_load_errors(&loaded.errors);
     let docs: Vec<DupeInput> = loaded.items.into_iter().flatten().collect();
     let opts = DupeOptions {
         threshold: args.threshold,

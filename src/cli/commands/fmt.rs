@@ -14,9 +14,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &FmtArgs) -> Result<u8, CliE
     let ws = ctx.workspace()?;
     let _lock = ws.lock()?;
     let loaded = ws.store.load_all();
-    for e in &loaded.errors {
-        ui.warn(&backlog::text::sanitize(&e.to_string()));
-    }
+    ui.warn_load_errors(&loaded.errors);
     let (actions, outcome) = backlog::ops::fmt(&loaded.entries);
     let describe = |a: &backlog::ops::FmtAction| {
         let mut what = Vec::new();

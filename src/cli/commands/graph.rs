@@ -1,7 +1,6 @@
 use clap::Args;
 
 use backlog::graph::Graph;
-use backlog::text::sanitize;
 
 use crate::cli::{CliError, Context, Format, Ui};
 
@@ -34,9 +33,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &GraphArgs) -> Result<u8, Cl
         None => None,
     };
     let loaded = ws.store.load_all();
-    for e in &loaded.errors {
-        ui.warn(&sanitize(&e.to_string()));
-    }
+    ui.warn_load_errors(&loaded.errors);
     let graph = Graph::new(&loaded.entries, &ws.store.config);
     let selection = match &id {
         Some(id) => {

@@ -32,9 +32,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> Result<u8, C
     }
     let ws = ctx.workspace()?;
     let loaded = ws.store.load_all();
-    for e in &loaded.errors {
-        ui.warn(&sanitize(&e.to_string()));
-    }
+    ui.warn_load_errors(&loaded.errors);
     let config = &ws.store.config;
     let capacity = match resolve_capacity(args.capacity, &loaded, config) {
         Ok(c) => Some(c.points),

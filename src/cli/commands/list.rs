@@ -59,7 +59,7 @@ fn select<T: Send>(
     let filter = args.filter.filter();
     if args.ready || args.blocked {
         let loaded = ws.store.load_all();
-        warn_errors(ui, &loaded.errors);
+        ui.warn_load_errors(&loaded.errors);
         let graph = Graph::new(&loaded.entries, &ws.store.config);
         loaded
             .entries
@@ -75,13 +75,7 @@ fn select<T: Send>(
         let loaded = ws
             .store
             .load_mapped(|e| filter.matches(&e.item).then(|| render_one(e)));
-        warn_errors(ui, &loaded.errors);
+        ui.warn_load_errors(&loaded.errors);
         loaded.items.into_iter().flatten().collect()
-    }
-}
-
-fn warn_errors(ui: &mut Ui, errors: &[backlog::store::LoadError]) {
-    for e in errors {
-        ui.warn(&backlog::text::sanitize(&e.to_string()));
     }
 }

@@ -134,9 +134,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &PlanArgs) -> Result<u8, Cli
     let ws = ctx.workspace()?;
     let _lock = if args.apply { Some(ws.lock()?) } else { None };
     let loaded = ws.store.load_all();
-    for e in &loaded.errors {
-        ui.warn(&sanitize(&e.to_string()));
-    }
+    ui.warn_load_errors(&loaded.errors);
     let config = &ws.store.config;
     let n = sprint_count(args.sprints, config)?;
     let cap = capacity(args.capacity, &loaded, config)?;

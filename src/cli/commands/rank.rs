@@ -82,9 +82,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &RankArgs) -> Result<u8, Cli
     // Moves and rebalancing only need every item's key: read those lines, and parse only
     // the files that change.
     let index = rank_index(&ws.store);
-    for e in &index.errors {
-        ui.warn(&sanitize(&e.to_string()));
-    }
+    ui.warn_load_errors(&index.errors);
     if args.rebalance {
         let outcome = rebalance_indexed(&ws.store, &index)?;
         let files = outcome.change.writes.len();
@@ -149,9 +147,7 @@ fn placed_json(p: &Placed) -> Json {
 fn run_by(ui: &mut Ui, ws: &Workspace, args: &RankArgs, model: Model) -> Result<u8, CliError> {
     let _lock = if args.dry_run { None } else { Some(ws.lock()?) };
     let loaded = ws.store.load_all();
-    for e in &loaded.errors {
-        ui.warn(&sanitize(&e.to_string()));
-    }
+    ui.warn_load_errors(&loaded.errors);
     let filter = Filter {
         status: args.status.clone(),
         label: args.label.clone(),

@@ -27,9 +27,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &VelocityArgs) -> Result<u8,
     }
     let ws = ctx.workspace()?;
     let loaded = ws.store.load_all();
-    for e in &loaded.errors {
-        ui.warn(&sanitize(&e.to_string()));
-    }
+    ui.warn_load_errors(&loaded.errors);
     let v = planning::velocity(&loaded, &ws.store.config, Some(args.last));
     if ui.is_json() {
         let mut json = serde_json::to_value(&v).map_err(std::io::Error::other)?;
