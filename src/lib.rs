@@ -24,6 +24,7 @@ pub mod rank;
 pub mod sprint;
 pub mod store;
 pub mod text;
+pub mod view;
 pub mod workspace;
 pub mod yaml_budget;
 

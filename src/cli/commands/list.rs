@@ -1,8 +1,8 @@
 use clap::Args;
 
 use backlog::Workspace;
-use backlog::graph::Graph;
 use backlog::store::Entry;
+use backlog::view::ListQuery;
 
 use crate::cli::filter::FilterArgs;
 use crate::cli::{CliError, Context, Format, Ui, render};
@@ -45,37 +45,22 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
     Ok(0)
 }
 
-/// The selected items in backlog order, each rendered by `render_one`.
-///
-/// Each item is rendered on the worker thread that loaded it, and only the rendered form
-/// is kept: a 100k-item list never holds 100k parsed items. `--ready` and `--blocked`
-/// depend on other items' statuses, so they load the whole backlog first.
+/// The selected items in backlog order, each rendered by `render_one` (see
+/// [`backlog::view::select`]); files that did not load are warned about.
 fn select<T: Send>(
     ui: &mut Ui,
     ws: &Workspace,
     args: &ListArgs,
     render_one: impl Fn(&Entry) -> T + Sync,
 ) -> Vec<T> {
-    let filter = args.filter.filter();
-    if args.ready || args.blocked {
-        let loaded = ws.store.load_all();
-        ui.warn_load_errors(&loaded.errors);
-        let graph = Graph::new(&loaded.entries, &ws.store.config);
-        loaded
-            .entries
-            .iter()
-            .filter(|e| {
-                filter.matches(&e.item)
-                    && (!args.ready || graph.is_ready(&e.item.id))
-                    && (!args.blocked || graph.is_blocked(&e.item.id))
-            })
-            .map(render_one)
-            .collect()
-    } else {
-        let loaded = ws
-            .store
-            .load_mapped(|e| filter.matches(&e.item).then(|| render_one(e)));
-        ui.warn_load_errors(&loaded.errors);
-        loaded.items.into_iter().flatten().collect()
-    }
+    let query = ListQuery {
+        filter: args.filter.filter(),
+        unblocked: args.ready,
+        blocked: args.blocked,
+        search: None,
+        open_only: false,
+    };
+    let (items, errors) = backlog::view::select(&ws.store, &query, render_one);
+    ui.warn_load_errors(&errors);
+    items
 }
