@@ -79,6 +79,7 @@ enum Command {
     Fmt(commands::fmt::FmtArgs),
     Completions(commands::completions::CompletionsArgs),
     Man(commands::completions::ManArgs),
+    Mcp(commands::mcp::McpArgs),
 }
 
 /// An error on its way to the user: a message, hints, and the exit code.

@@ -7,6 +7,7 @@ mod check;
 mod fast_paths;
 mod foundation;
 mod history;
+mod mcp;
 mod rank;
 mod refine;
 mod sprint;
