@@ -337,7 +337,7 @@ impl Backlog {
             Some(only)
         };
         let report = check::check(&loaded, &ws.store.config, &CheckOptions { only });
-        Ok(view::check_json(&report, None, args.strict))
+        Ok(view::check_json(&report, None, None, args.strict))
     }
 
     fn planning_input(

@@ -15,8 +15,13 @@ use crate::planning::{self, Agenda, Plan, ResolvedCapacity};
 use crate::store::{LoadError, Loaded, Store};
 use crate::workspace::Recorded;
 
-/// `check --format json`.
-pub fn check_json(report: &Report, changed_since: Option<&str>, strict: bool) -> Json {
+/// `check --format json`; `merge_base` is the commit `changed_since` was compared from.
+pub fn check_json(
+    report: &Report,
+    changed_since: Option<&str>,
+    merge_base: Option<&str>,
+    strict: bool,
+) -> Json {
     json!({
         "schema": 1,
         "findings": report.findings,
@@ -28,6 +33,7 @@ pub fn check_json(report: &Report, changed_since: Option<&str>, strict: bool) ->
             "warnings": report.warnings(),
             "files_with_findings": report.files_with_findings(),
             "changed_since": changed_since,
+            "merge_base": merge_base,
             "strict": strict,
             "passed": !report.fails(strict),
         },

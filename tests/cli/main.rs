@@ -11,3 +11,4 @@ mod mcp;
 mod rank;
 mod refine;
 mod sprint;
+mod words;
