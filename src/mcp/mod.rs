@@ -20,7 +20,7 @@ mod tools;
 pub use instructions::instructions;
 pub use server::{BacklogServer, serve_stdio};
 pub use tools::{
-    AddArgs, Backlog, CheckArgs, ClaimArgs, DiffArgs, DupesArgs, EstimateArgs, IdArgs, ListArgs,
-    MergeArgs, NextArgs, PlanArgs, Points, RankArgs, SplitArgs, UpdateArgs,
-    first_in_progress_status,
+    AddArgs, Backlog, CheckArgs, ClaimArgs, CriteriaArgs, CriterionMove, CriterionText, DiffArgs,
+    DupesArgs, EstimateArgs, IdArgs, ListArgs, MergeArgs, NextArgs, PlanArgs, Points, RankArgs,
+    SplitArgs, UpdateArgs, first_in_progress_status,
 };

@@ -15,8 +15,8 @@ use rmcp::{ErrorData, ServerHandler, ServiceExt, tool, tool_handler, tool_router
 use serde_json::{Value as Json, json};
 
 use super::tools::{
-    AddArgs, Backlog, CheckArgs, ClaimArgs, DiffArgs, DupesArgs, EstimateArgs, IdArgs, ListArgs,
-    MergeArgs, NextArgs, PlanArgs, RankArgs, SplitArgs, UpdateArgs,
+    AddArgs, Backlog, CheckArgs, ClaimArgs, CriteriaArgs, DiffArgs, DupesArgs, EstimateArgs,
+    IdArgs, ListArgs, MergeArgs, NextArgs, PlanArgs, RankArgs, SplitArgs, UpdateArgs,
 };
 use crate::view::Error;
 
@@ -199,6 +199,17 @@ impl BacklogServer {
         Parameters(args): Parameters<EstimateArgs>,
     ) -> Result<CallToolResult, ErrorData> {
         run(|| self.backlog.estimate(&args))
+    }
+
+    #[tool(
+        description = "List an item's acceptance criteria numbered, or make one change: add (appends; creates the section), check, uncheck, remove (by numbers), edit {number, text}, or move {from, to}. A change is one commit with a minimal diff.",
+        annotations(read_only_hint = false, destructive_hint = true)
+    )]
+    async fn criteria(
+        &self,
+        Parameters(args): Parameters<CriteriaArgs>,
+    ) -> Result<CallToolResult, ErrorData> {
+        run(|| self.backlog.criteria(&args))
     }
 
     #[tool(

@@ -10,18 +10,18 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 
-use crate::FieldValue;
 use crate::check::{self, CheckOptions, Severity};
 use crate::graph::Graph;
 use crate::item::Body;
 use crate::ops::{
-    self, AddOptions, Assignment, Filter, Outcome, Position, SplitOptions, parse_assignment,
-    parse_give, resolve_references,
+    self, AddOptions, Assignment, ChecklistEdit, Filter, Outcome, Position, SplitOptions,
+    parse_assignment, parse_give, resolve_references,
 };
 use crate::planning;
 use crate::store::{LoadError, StoreError};
 use crate::view::{self, Error, ListQuery};
 use crate::workspace::{Workspace, WorkspaceOptions};
+use crate::{Checklist, FieldValue};
 
 /// Where the tools find the backlog, and the date they plan from.
 #[derive(Debug, Clone)]
@@ -193,6 +193,89 @@ pub struct EstimateArgs {
     pub id: String,
     /// Story points on the configured scale.
     pub points: Points,
+}
+
+/// `criteria`: one entry number with its new text.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionText {
+    /// The criterion's number (from 1, as listed).
+    pub number: usize,
+    /// Its new text (one line).
+    pub text: String,
+}
+
+/// `criteria`: a criterion and the place it moves to.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionMove {
+    /// The criterion to move.
+    pub from: usize,
+    /// The number it gets.
+    pub to: usize,
+}
+
+/// `criteria`: lists the acceptance criteria, or makes one kind of change (one commit).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CriteriaArgs {
+    /// Item ID (case-insensitive; a unique prefix is enough).
+    pub id: String,
+    /// Append unchecked criteria (creates the "Acceptance criteria" section when missing).
+    #[serde(default)]
+    pub add: Vec<String>,
+    /// Check criteria by number.
+    #[serde(default)]
+    pub check: Vec<usize>,
+    /// Uncheck criteria by number.
+    #[serde(default)]
+    pub uncheck: Vec<usize>,
+    /// Remove criteria by number.
+    #[serde(default)]
+    pub remove: Vec<usize>,
+    /// Replace the text of one criterion, keeping its checkbox.
+    pub edit: Option<CriterionText>,
+    /// Move one criterion to another position.
+    #[serde(rename = "move")]
+    pub move_to: Option<CriterionMove>,
+}
+
+impl CriteriaArgs {
+    /// The one requested change, or `None` to list.
+    fn edit(&self) -> Result<Option<ChecklistEdit>, Error> {
+        let mut edits = Vec::new();
+        if !self.add.is_empty() {
+            edits.push(ChecklistEdit::Add(self.add.clone()));
+        }
+        if !self.check.is_empty() {
+            edits.push(ChecklistEdit::Check(self.check.clone()));
+        }
+        if !self.uncheck.is_empty() {
+            edits.push(ChecklistEdit::Uncheck(self.uncheck.clone()));
+        }
+        if !self.remove.is_empty() {
+            edits.push(ChecklistEdit::Remove(self.remove.clone()));
+        }
+        if let Some(e) = &self.edit {
+            edits.push(ChecklistEdit::Edit {
+                number: e.number,
+                text: e.text.clone(),
+            });
+        }
+        if let Some(m) = &self.move_to {
+            edits.push(ChecklistEdit::Move {
+                from: m.from,
+                to: m.to,
+            });
+        }
+        if edits.len() > 1 {
+            return Err(Error::new(
+                "give one of `add`, `check`, `uncheck`, `remove`, `edit` or `move` per call",
+            )
+            .hint("each kind of change is its own commit: call `criteria` once for each"));
+        }
+        Ok(edits.pop())
+    }
 }
 
 /// `split_item`.
@@ -498,8 +581,9 @@ impl Backlog {
         self.apply(&ws, "claim", &outcome)
     }
 
-    /// `finish_item`: sets the first done status; the result lists the acceptance criteria
-    /// still unchecked (`unchecked_criteria`, numbered from 1).
+    /// `finish_item`: sets the first done status; the result lists what the done gate
+    /// finds: acceptance criteria (`unchecked_criteria`) and definition-of-done entries
+    /// (`unchecked_done`) still unchecked, numbered as `criteria` lists them.
     pub fn finish_item(&self, args: &IdArgs) -> Result<Json, Error> {
         let ws = self.workspace()?;
         let config = &ws.store.config;
@@ -509,32 +593,26 @@ impl Backlog {
         };
         let _lock = ws.lock()?;
         let entry = ws.store.find(&args.id)?;
-        let body = Body::parse(entry.doc.body(), entry.doc.body_line());
-        let unchecked: Vec<Json> = body
-            .criteria
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.done)
-            .map(|(i, c)| json!({"number": i + 1, "text": c.text}))
-            .collect();
         let assignments = [Assignment {
             key: "status".to_owned(),
             value: Some(FieldValue::Str(done)),
         }];
         let outcome = relabel(ops::set(entry, &assignments)?, "finish");
-        let mut result = self.apply(&ws, "finish", &outcome)?;
-        let warning = (!unchecked.is_empty()).then(|| {
-            format!(
-                "{} of {} acceptance criteria are not checked",
-                unchecked.len(),
-                body.criteria.len()
-            )
-        });
+        let result = self.apply(&ws, "finish", &outcome)?;
+        // The done gate, as `set status=done` and `check` apply it: allowed, but said.
+        let finished = &outcome.items[0];
+        let gaps = ops::entry_done_gaps(finished, &config.definition_of_done);
+        let mut result = with_warnings(
+            result,
+            if gaps.is_empty() {
+                Vec::new()
+            } else {
+                vec![gaps.describe(&finished.item.id)]
+            },
+        );
         if let Some(map) = result.as_object_mut() {
-            map.insert("unchecked_criteria".to_owned(), Json::Array(unchecked));
-            if let Some(w) = warning {
-                map.insert("warnings".to_owned(), json!([w]));
-            }
+            map.insert("unchecked_criteria".to_owned(), json!(gaps.criteria));
+            map.insert("unchecked_done".to_owned(), json!(gaps.done));
         }
         Ok(result)
     }
@@ -580,8 +658,41 @@ impl Backlog {
         resolve_references(&mut assignments, &entry.item.id, |q| {
             ws.store.find(q).map(|e| e.item.id)
         })?;
+        let config = &ws.store.config;
+        let was_done = config.is_done_status(entry.item.status_or_default());
         let outcome = ops::set(entry, &assignments)?;
-        self.apply(&ws, "set", &outcome)
+        let result = self.apply(&ws, "set", &outcome)?;
+        // The done gate, as `backlog set` applies it.
+        let changed = &outcome.items[0];
+        let mut warnings = Vec::new();
+        if !was_done && config.is_done_status(changed.item.status_or_default()) {
+            let gaps = ops::entry_done_gaps(changed, &config.definition_of_done);
+            if !gaps.is_empty() {
+                warnings.push(gaps.describe(&changed.item.id));
+            }
+        }
+        Ok(with_warnings(result, warnings))
+    }
+
+    /// `criteria`: the acceptance criteria numbered (`{schema, id, path,
+    /// acceptance_criteria: [{number, text, done}]}`), or one change in one commit.
+    pub fn criteria(&self, args: &CriteriaArgs) -> Result<Json, Error> {
+        let edit = args.edit()?;
+        let ws = self.workspace()?;
+        let Some(edit) = edit else {
+            let entry = ws.store.find(&args.id)?;
+            let entries = ops::checklist(entry.doc.body(), Checklist::Criteria, &[]);
+            return Ok(json!({
+                "schema": 1,
+                "id": entry.item.id,
+                "path": entry.path,
+                "acceptance_criteria": entries,
+            }));
+        };
+        let _lock = ws.lock()?;
+        let entry = ws.store.find(&args.id)?;
+        let outcome = ops::edit_checklist(entry, Checklist::Criteria, &[], &edit)?;
+        self.apply(&ws, "criteria", &outcome)
     }
 
     /// `estimate`: story points on the scale.

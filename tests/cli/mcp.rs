@@ -167,6 +167,7 @@ async fn test_mcp_serves_every_tool_and_commits_like_the_cli() {
         "split_item",
         "merge_items",
         "rank_item",
+        "criteria",
     ]
     .iter()
     .map(|s| (*s).to_owned())
@@ -298,6 +299,38 @@ async fn test_mcp_serves_every_tool_and_commits_like_the_cli() {
         "{b4}"
     );
 
+    let listed = call(&client, "criteria", json!({"id": "b-2"})).await;
+    assert_eq!(
+        listed["acceptance_criteria"][0]["text"],
+        "A CSV file downloads."
+    );
+    assert_eq!(listed["acceptance_criteria"][0]["number"], 1);
+    call(&client, "criteria", json!({"id": "B-2", "check": [1]})).await;
+    let one_char = env.last_diff();
+    assert!(
+        one_char.contains("-- [ ] A CSV file downloads.\n+- [x] A CSV file downloads."),
+        "{one_char}"
+    );
+    call(
+        &client,
+        "criteria",
+        json!({"id": "B-2", "add": ["Columns have headers."]}),
+    )
+    .await;
+    assert!(
+        env.read("backlog/B-2-item.md")
+            .ends_with("- [x] A CSV file downloads.\n- [ ] Columns have headers.\n")
+    );
+    let two = refused(
+        &client,
+        "criteria",
+        json!({"id": "B-2", "check": [2], "remove": [1]}),
+    )
+    .await;
+    assert!(two.contains("give one of"), "{two}");
+    let missing = refused(&client, "criteria", json!({"id": "B-2", "check": [7]})).await;
+    assert!(missing.starts_with("error: "), "{missing}");
+
     let added = call(&client, "add_item", json!({"title": "Remember the last IdP", "criteria": ["The IdP is preselected."], "labels": ["auth"]})).await;
     let new_path = added["items"][0]["path"].as_str().unwrap().to_owned();
     assert!(
@@ -344,7 +377,8 @@ async fn test_mcp_serves_every_tool_and_commits_like_the_cli() {
     assert_eq!(
         ops,
         [
-            "claim", "finish", "estimate", "set", "add", "split", "merge", "rank"
+            "claim", "finish", "estimate", "set", "criteria", "criteria", "add", "split", "merge",
+            "rank"
         ],
         "{log}"
     );
@@ -356,7 +390,7 @@ async fn test_mcp_serves_every_tool_and_commits_like_the_cli() {
         ])
         .ok()
         .stdout;
-    assert_eq!(vias.lines().filter(|l| *l == "mcp").count(), 8, "{vias}");
+    assert_eq!(vias.lines().filter(|l| *l == "mcp").count(), 10, "{vias}");
     assert_eq!(env.status(), "");
     env.assert_fsck();
 
