@@ -76,6 +76,7 @@ enum Command {
     Board(commands::board::BoardArgs),
     Diff(commands::diff::DiffArgs),
     Log(commands::log::LogArgs),
+    Site(commands::site::SiteArgs),
     Fmt(commands::fmt::FmtArgs),
     Completions(commands::completions::CompletionsArgs),
     Man(commands::completions::ManArgs),

@@ -9,4 +9,5 @@ mod foundation;
 mod history;
 mod rank;
 mod refine;
+mod site;
 mod sprint;
