@@ -10,3 +10,4 @@ mod history;
 mod rank;
 mod refine;
 mod sprint;
+mod words;
