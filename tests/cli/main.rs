@@ -11,3 +11,4 @@ mod rank;
 mod refine;
 mod site;
 mod sprint;
+mod words;
