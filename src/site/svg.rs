@@ -505,7 +505,7 @@ mod tests {
         assert!(!svg.contains("<img"), "{svg}");
         assert!(svg.contains("&lt;img"), "{svg}");
         assert!(svg.contains("href=\"items/B-2.html\""));
-        assert_eq!(svg.matches("class=\"edge").count(), 1);
+        assert_eq!(svg.matches("<path class=\"edge").count(), 1);
     }
 
     #[test]
