@@ -9,4 +9,5 @@ mod foundation;
 mod history;
 mod rank;
 mod refine;
+mod snapshots;
 mod sprint;
