@@ -11,3 +11,4 @@ mod rank;
 mod refine;
 mod snapshots;
 mod sprint;
+mod words;
