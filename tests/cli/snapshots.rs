@@ -220,8 +220,13 @@ fn mutating(name: &str, setup: fn() -> TestEnv, args: &[&str], extra: &[(&str, &
         if let Some(f) = format {
             run_args.extend(["--format", f]);
         }
+        let head_before = head(&env);
         let (out, redact) = transcript(&env, &run_args, extra);
-        let commit = last_commit(&env, &redact);
+        let commit = if head(&env) == head_before {
+            format!("(none)\n--- git status --porcelain\n{}", env.status())
+        } else {
+            last_commit(&env, &redact)
+        };
         insta::assert_snapshot!(
             format!("{name}_{suffix}"),
             format!("{out}=== commit\n{commit}")
@@ -247,6 +252,7 @@ fn test_snapshot_demo_read_only_commands() {
             ("show", &["show", "B-7KX2"]),
             ("show_prefix", &["show", "b-2a"]),
             ("show_unknown", &["show", "B-NOPE"]),
+            ("criteria", &["criteria", "B-7KX2"]),
             ("check", &["check"]),
             ("check_strict", &["check", "--strict"]),
             ("graph", &["graph"]),
@@ -393,6 +399,38 @@ fn test_snapshot_set_edit_estimate() {
         "estimate_votes_agreed",
         demo,
         &["estimate", "B-GQ7Y", "--vote", "ana=5", "--vote", "ben=5"],
+        &[],
+    );
+}
+
+#[test]
+fn test_snapshot_criteria_story() {
+    mutating(
+        "criteria_add",
+        demo,
+        &["criteria", "B-6CWF", "--add", "Rejections need a reason"],
+        &[],
+    );
+    mutating(
+        "criteria_check",
+        demo,
+        &["criteria", "B-6CWF", "--check", "1", "2"],
+        &[],
+    );
+    mutating(
+        "criteria_move",
+        demo,
+        &["criteria", "B-6CWF", "--move", "1", "--to", "3"],
+        &[],
+    );
+    mutating(
+        "story",
+        demo,
+        &[
+            "story",
+            "B-SZ3K",
+            "As a night-shift approver, I want a dark theme so that the screen does not glare.",
+        ],
         &[],
     );
 }
