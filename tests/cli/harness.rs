@@ -121,7 +121,9 @@ impl TestEnv {
     pub fn git_with_backlog(&self, args: &[&str]) -> Run {
         let bin = Path::new(env!("CARGO_BIN_EXE_backlog")).parent().unwrap();
         let mut paths = vec![bin.to_path_buf()];
-        paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+        paths.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
         let mut cmd = Command::new("git");
         self.pin(&mut cmd);
         cmd.env("PATH", std::env::join_paths(paths).unwrap());

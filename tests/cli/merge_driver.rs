@@ -31,7 +31,12 @@ fn seeded() -> TestEnv {
     let env = TestEnv::new();
     env.run(&["init"]).ok();
     env.write(X, X_TEXT);
-    env.item("B-Y", "Identity provider setup", "status: ready\nrank: a1\nestimate: 8\n", "");
+    env.item(
+        "B-Y",
+        "Identity provider setup",
+        "status: ready\nrank: a1\nestimate: 8\n",
+        "",
+    );
     env.item("B-Z", "Audit log", "rank: a3\n", "");
     env.item("B-W", "Password reset", "rank: a4\n", "");
     env.commit_all("seed");
@@ -113,7 +118,10 @@ fn apply(env: &TestEnv, cmd: Cmd, side: usize) -> Vec<Fact> {
         Cmd::Estimate => {
             let points = pick("5", "8");
             env.run(&["estimate", "B-X", points]).ok();
-            vec![Fact::Field("estimate", points.parse::<u64>().unwrap().into())]
+            vec![Fact::Field(
+                "estimate",
+                points.parse::<u64>().unwrap().into(),
+            )]
         }
         Cmd::Owner | Cmd::Value | Cmd::Status => {
             let (key, value) = match cmd {
@@ -153,7 +161,12 @@ fn apply(env: &TestEnv, cmd: Cmd, side: usize) -> Vec<Fact> {
             } else {
                 (0, "I reach my IdP.")
             };
-            edit_x(env, &format!("- [ ] {text}"), &format!("- [x] {text}"), "check");
+            edit_x(
+                env,
+                &format!("- [ ] {text}"),
+                &format!("- [x] {text}"),
+                "check",
+            );
             vec![Fact::Done(n)]
         }
         Cmd::AddCriterion => {
@@ -189,10 +202,17 @@ fn apply(env: &TestEnv, cmd: Cmd, side: usize) -> Vec<Fact> {
         }
         Cmd::Add => {
             let out = env
-                .run(&["add", pick("Remember me", "Sign out everywhere"), "--format", "json"])
+                .run(&[
+                    "add",
+                    pick("Remember me", "Sign out everywhere"),
+                    "--format",
+                    "json",
+                ])
                 .ok()
                 .json();
-            vec![Fact::Exists(out["items"][0]["id"].as_str().unwrap().to_owned())]
+            vec![Fact::Exists(
+                out["items"][0]["id"].as_str().unwrap().to_owned(),
+            )]
         }
     }
 }
@@ -223,14 +243,16 @@ fn assert_facts(env: &TestEnv, facts: &[Fact], what: &str) {
             Fact::Field(key, value) => assert_eq!(&x[*key], value, "{what}: {key}"),
             Fact::Label(l) => assert!(strings("labels").contains(&l.to_string()), "{what}: {x}"),
             Fact::DependsOn(id) => {
-                assert!(strings("depends_on").contains(&id.to_string()), "{what}: {x}")
+                assert!(
+                    strings("depends_on").contains(&id.to_string()),
+                    "{what}: {x}"
+                )
             }
             Fact::Rank(_) => {}
             Fact::Done(n) => assert_eq!(criteria[*n]["done"], true, "{what}: {x}"),
-            Fact::Criterion(text) => assert!(
-                criteria.iter().any(|c| c["text"] == *text),
-                "{what}: {x}"
-            ),
+            Fact::Criterion(text) => {
+                assert!(criteria.iter().any(|c| c["text"] == *text), "{what}: {x}")
+            }
             Fact::Split(children) => {
                 let deps = strings("depends_on");
                 assert!(!deps.contains(&"B-Y".to_owned()), "{what}: {x}");
@@ -261,7 +283,8 @@ fn merge_pair(env: &TestEnv, a: Cmd, b: Cmd) {
     match (a == b).then(|| a.scalar_key()).flatten() {
         None => {
             assert_eq!(
-                merge.code, 0,
+                merge.code,
+                0,
                 "{what}: expected a clean merge\n{}{}\n{}",
                 merge.stdout,
                 merge.stderr,
@@ -271,7 +294,12 @@ fn merge_pair(env: &TestEnv, a: Cmd, b: Cmd) {
             assert_eq!(env.status(), "", "{what}");
         }
         Some(key) => {
-            assert_ne!(merge.code, 0, "{what}: expected a conflict\n{}", env.read(X));
+            assert_ne!(
+                merge.code,
+                0,
+                "{what}: expected a conflict\n{}",
+                env.read(X)
+            );
             let text = env.read(X);
             let starts = text.lines().filter(|l| l.starts_with("<<<<<<<")).count();
             assert_eq!(starts, 1, "{what}: one conflict\n{text}");
@@ -349,4 +377,296 @@ fn test_pairs_of_refinement_commands_merge_by_key_part_3() {
 fn test_pairs_cover_every_combination() {
     let n: usize = (0..3).map(|s| pairs(s, 3).len()).sum();
     assert_eq!(n, 11 * 12 / 2);
+}
+
+#[test]
+fn test_without_the_driver_neighbouring_keys_conflict() {
+    // The control for the tests above: git's own line merge conflicts on this pair. A
+    // fresh clone is like this: the attribute is committed, the config is not cloned.
+    let env = seeded();
+    env.git(&["config", "--remove-section", "merge.backlog"])
+        .ok();
+    env.git(&["checkout", "-q", "-b", "a", "main"]).ok();
+    env.run(&["estimate", "B-X", "5"]).ok();
+    env.git(&["checkout", "-q", "-b", "b", "main"]).ok();
+    env.run(&["set", "B-X", "value=8"]).ok();
+    env.git(&["checkout", "-q", "a"]).ok();
+    let merge = env.git_with_backlog(&["merge", "-q", "--no-edit", "b"]);
+    assert_ne!(merge.code, 0, "{}", env.read(X));
+    env.git(&["merge", "--abort"]).ok();
+    // `git-setup` in this clone brings the driver back: no commit, the attribute is there.
+    let before = env.commit_count();
+    let out = env.run(&["git-setup", "--format", "json"]).ok().json();
+    assert_eq!(out["schema"], 1);
+    assert_eq!(out["attributes"]["changed"], false);
+    assert_eq!(
+        out["configured"],
+        serde_json::json!(["merge.backlog.name", "merge.backlog.driver"])
+    );
+    assert_eq!(env.commit_count(), before);
+    env.git_with_backlog(&["merge", "-q", "--no-edit", "b"])
+        .ok();
+    let text = env.read(X);
+    assert!(text.contains("estimate: 5\nvalue: 8\n"), "{text}");
+}
+
+#[test]
+fn test_git_setup_commits_the_attribute_once_and_is_idempotent() {
+    let env = TestEnv::new();
+    env.item("B-1", "One", "", "");
+    env.commit_all("seed");
+    let run = env.run(&["git-setup"]).ok();
+    assert!(
+        run.stderr
+            .contains("Added `*.md merge=backlog` to backlog/.gitattributes."),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.commit_count(), 2);
+    let show = env
+        .git(&["show", "--name-only", "--format=%B", "HEAD"])
+        .ok()
+        .stdout;
+    assert!(
+        show.starts_with("backlog: git-setup backlog/.gitattributes: "),
+        "{show}"
+    );
+    assert!(show.contains("Backlog-Op: git-setup\n"), "{show}");
+    assert!(
+        show.trim_end().ends_with("backlog/.gitattributes"),
+        "{show}"
+    );
+    let attr = env
+        .git(&[
+            "check-attr",
+            "merge",
+            "--",
+            "backlog/B-1-item.md",
+            "backlog/config.yml",
+        ])
+        .ok()
+        .stdout;
+    assert_eq!(
+        attr,
+        "backlog/B-1-item.md: merge: backlog\nbacklog/config.yml: merge: unspecified\n"
+    );
+    let driver = env
+        .git(&["config", "--local", "merge.backlog.driver"])
+        .ok()
+        .stdout;
+    assert!(
+        driver.starts_with("backlog merge-file %O %A %B --path %P"),
+        "{driver}"
+    );
+    // Again: nothing to do, nothing committed.
+    let run = env.run(&["git-setup"]).ok();
+    assert!(run.stderr.contains("already"), "{}", run.stderr);
+    assert_eq!(env.commit_count(), 2);
+    assert_eq!(env.status(), "");
+}
+
+#[test]
+fn test_git_setup_outside_a_repository_is_a_clear_error() {
+    let env = TestEnv::bare_dir();
+    std::fs::create_dir_all(env.path("backlog")).unwrap();
+    let run = env.run(&["git-setup"]).code(2);
+    assert!(
+        run.stderr.contains("not in a git repository"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn test_rename_on_one_side_and_edit_on_the_other_merge() {
+    // `fmt` renames the file on one branch (and the estimate changes there too, so git
+    // must merge contents across the rename); the other branch edits the neighbouring key.
+    let env = TestEnv::new();
+    env.run(&["init"]).ok();
+    env.write("backlog/sso.md", X_TEXT);
+    env.item("B-Y", "Identity provider setup", "rank: a1\n", "");
+    env.commit_all("seed");
+    env.git(&["checkout", "-q", "-b", "tidy"]).ok();
+    env.run(&["fmt"]).ok();
+    assert!(env.path("backlog/B-X-sign-in-with-sso.md").exists());
+    env.run(&["estimate", "B-X", "5"]).ok();
+    env.git(&["checkout", "-q", "-b", "refine", "main"]).ok();
+    env.run(&["set", "B-X", "value=8"]).ok();
+    env.git(&["checkout", "-q", "tidy"]).ok();
+    env.git_with_backlog(&["merge", "-q", "--no-edit", "refine"])
+        .ok();
+    assert!(!env.path("backlog/sso.md").exists());
+    let text = env.read("backlog/B-X-sign-in-with-sso.md");
+    assert_eq!(
+        text,
+        X_TEXT
+            .replace("estimate: 3", "estimate: 5")
+            .replace("value: 5", "value: 8")
+    );
+    assert_eq!(env.status(), "");
+}
+
+#[test]
+fn test_conflicted_item_is_refused_by_commands_that_rewrite_it() {
+    let env = seeded();
+    env.git(&["checkout", "-q", "-b", "a", "main"]).ok();
+    env.run(&["estimate", "B-X", "5"]).ok();
+    env.git(&["checkout", "-q", "-b", "b", "main"]).ok();
+    env.run(&["estimate", "B-X", "8"]).ok();
+    env.git(&["checkout", "-q", "a"]).ok();
+    assert_ne!(env.git_with_backlog(&["merge", "-q", "b"]).code, 0);
+    let before = env.read(X);
+    for args in [
+        &["estimate", "B-X", "3"][..],
+        &["set", "B-X", "owner=cy"],
+        &["rank", "B-X", "--top"],
+    ] {
+        let run = env.run(args).code(2);
+        assert!(
+            run.stderr.contains("B-X-sign-in.md") || run.stderr.contains("B-X"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(env.read(X), before, "{args:?} rewrote the conflicted file");
+    }
+    let run = env.run(&["estimate", "B-X", "3"]).code(2);
+    assert!(
+        run.stderr.contains("unresolved merge conflict"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("hint: finish the merge first"),
+        "{}",
+        run.stderr
+    );
+    // Text output names the rule and the line of the first marker.
+    let check = env.run(&["check"]).code(1);
+    assert!(
+        check
+            .stdout
+            .contains(&format!("{X}:7: error[merge-conflict]")),
+        "{}",
+        check.stdout
+    );
+    assert!(!check.stdout.contains("YAML"), "{}", check.stdout);
+}
+
+#[test]
+fn test_merge_file_cli_exit_codes_and_outputs() {
+    let env = TestEnv::bare_dir();
+    let base = "---\nid: B-1\nestimate: 3\nvalue: 5\n---\nbody\n";
+    env.write("base.md", base);
+    env.write("ours.md", &base.replace("estimate: 3", "estimate: 5"));
+    env.write("theirs.md", &base.replace("value: 5", "value: 8"));
+    // Clean: the result replaces OURS, exit 0, nothing on stdout.
+    let run = env
+        .run(&["merge-file", "base.md", "ours.md", "theirs.md"])
+        .ok();
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        env.read("ours.md"),
+        "---\nid: B-1\nestimate: 5\nvalue: 8\n---\nbody\n"
+    );
+    // Conflict: exit 1, markers in OURS, a status line naming --path.
+    env.write("theirs.md", &base.replace("estimate: 3", "estimate: 8"));
+    env.write("ours.md", &base.replace("estimate: 3", "estimate: 5"));
+    let run = env
+        .run(&[
+            "merge-file",
+            "base.md",
+            "ours.md",
+            "theirs.md",
+            "--path",
+            "backlog/B-1.md",
+        ])
+        .code(1);
+    assert!(
+        run.stderr.contains("backlog/B-1.md: 1 conflict left"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        env.read("ours.md"),
+        "---\nid: B-1\n<<<<<<< ours\nestimate: 5\n=======\nestimate: 8\n>>>>>>> theirs\nvalue: 5\n---\nbody\n"
+    );
+    // --stdout leaves OURS alone; JSON reports the outcome.
+    env.write("ours.md", &base.replace("estimate: 3", "estimate: 5"));
+    let run = env
+        .run(&[
+            "merge-file",
+            "-p",
+            "base.md",
+            "ours.md",
+            "theirs.md",
+            "--ours-label",
+            "main",
+        ])
+        .code(1);
+    assert!(run.stdout.contains("<<<<<<< main\n"), "{}", run.stdout);
+    assert_eq!(
+        env.read("ours.md"),
+        base.replace("estimate: 3", "estimate: 5")
+    );
+    let json = env
+        .run(&[
+            "merge-file",
+            "base.md",
+            "ours.md",
+            "theirs.md",
+            "--format",
+            "json",
+        ])
+        .code(1)
+        .json();
+    assert_eq!(json["schema"], 1);
+    assert_eq!(json["clean"], false);
+    assert_eq!(json["conflicts"], 1);
+    assert_eq!(json["strategy"], "keys");
+    // Unusable input: exit 2, the file named, OURS untouched.
+    env.write("ours.md", "kept\n");
+    let run = env
+        .run(&["merge-file", "base.md", "ours.md", "missing.md"])
+        .code(2);
+    assert!(run.stderr.contains("missing.md"), "{}", run.stderr);
+    std::fs::write(env.path("bin.md"), b"\0\x01").unwrap();
+    env.run(&["merge-file", "base.md", "ours.md", "bin.md"])
+        .code(2);
+    assert_eq!(env.read("ours.md"), "kept\n");
+}
+
+#[test]
+fn test_merge_file_without_front_matter_and_with_crlf() {
+    let env = TestEnv::bare_dir();
+    env.write("base.md", "# Notes\none\ntwo\nthree\n");
+    env.write("ours.md", "# Notes\nONE\ntwo\nthree\n");
+    env.write("theirs.md", "# Notes\none\ntwo\nTHREE\n");
+    let json = env
+        .run(&[
+            "merge-file",
+            "base.md",
+            "ours.md",
+            "theirs.md",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(json["strategy"], "lines");
+    assert_eq!(env.read("ours.md"), "# Notes\nONE\ntwo\nTHREE\n");
+    let base = "---\r\nid: B-1\r\nestimate: 3\r\nvalue: 5\r\n---\r\n- [ ] a\r\n";
+    env.write("base.md", base);
+    env.write("ours.md", &base.replace("estimate: 3", "estimate: 5"));
+    env.write(
+        "theirs.md",
+        &base
+            .replace("value: 5", "value: 8")
+            .replace("- [ ] a", "- [x] a"),
+    );
+    env.run(&["merge-file", "base.md", "ours.md", "theirs.md"])
+        .ok();
+    assert_eq!(
+        env.read("ours.md"),
+        "---\r\nid: B-1\r\nestimate: 5\r\nvalue: 8\r\n---\r\n- [x] a\r\n"
+    );
 }
