@@ -11,3 +11,4 @@ mod merge_driver;
 mod rank;
 mod refine;
 mod sprint;
+mod words;
