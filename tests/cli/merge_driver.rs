@@ -156,24 +156,14 @@ fn apply(env: &TestEnv, cmd: Cmd, side: usize) -> Vec<Fact> {
         }
         Cmd::CheckCriterion => {
             // Side 0 checks the last criterion (next to where side 1 would append one).
-            let (n, text) = if side == 0 {
-                (1, "A failed sign-in shows the IdP's error.")
-            } else {
-                (0, "I reach my IdP.")
-            };
-            edit_x(
-                env,
-                &format!("- [ ] {text}"),
-                &format!("- [x] {text}"),
-                "check",
-            );
-            vec![Fact::Done(n)]
+            let n = if side == 0 { 2 } else { 1 };
+            env.run(&["criteria", "B-X", "--check", &n.to_string()])
+                .ok();
+            vec![Fact::Done(n - 1)]
         }
         Cmd::AddCriterion => {
             let text = pick("Works on mobile.", "The sign-in is logged.");
-            let current = env.read(X);
-            env.write(X, &format!("{current}- [ ] {text}\n"));
-            env.git(&["commit", "-q", "-am", "criterion"]).ok();
+            env.run(&["criteria", "B-X", "--add", text]).ok();
             vec![Fact::Criterion(text)]
         }
         Cmd::SplitOther => {
