@@ -104,13 +104,6 @@ fn show(env: &TestEnv, id: &str) -> Value {
     env.run(&["show", id, "--format", "json"]).ok().json()
 }
 
-fn edit_x(env: &TestEnv, from: &str, to: &str, message: &str) {
-    let text = env.read(X);
-    assert!(text.contains(from), "{from:?} not in\n{text}");
-    env.write(X, &text.replacen(from, to, 1));
-    env.git(&["commit", "-q", "-am", message]).ok();
-}
-
 /// Runs `cmd` (variant `side`, 0 or 1) on the current branch and returns its facts.
 fn apply(env: &TestEnv, cmd: Cmd, side: usize) -> Vec<Fact> {
     let pick = |a: &'static str, b: &'static str| if side == 0 { a } else { b };
