@@ -7,6 +7,7 @@ mod check;
 mod fast_paths;
 mod foundation;
 mod history;
+mod merge_driver;
 mod rank;
 mod refine;
 mod snapshots;
