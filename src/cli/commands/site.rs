@@ -9,9 +9,10 @@ use backlog::text::sanitize;
 
 use crate::cli::{CliError, Context, Format, Ui};
 
-/// Build the backlog as a static website: backlog, board, item pages with their history,
-/// next sprints, health, priority matrix and dependencies
+/// Build the backlog as a static website, for the people who never open a terminal
 ///
+/// Pages: the ranked backlog with filters and search, the board, a page per item with its
+/// history, the next sprints, health, the priority matrix and the dependency graph.
 /// The site is self-contained (no request leaves the page), uses relative links (it works
 /// opened from disk and served from any path), and is the same bytes for the same input:
 /// figures are as of HEAD's commit date (or `BACKLOG_TODAY`). OUT must not exist, be
