@@ -62,6 +62,11 @@ impl From<StoreError> for Error {
             StoreError::DuplicateId { .. } => {
                 err.hint("give one of them a new `id` (`backlog check` lists every duplicate)")
             }
+            StoreError::Load(load) if load.message().contains("unresolved merge conflict") => err
+                .hint(
+                    "finish the merge first: resolve the conflict markers, `git add` the file \
+                     (`backlog check` lists every conflicted item)",
+                ),
             StoreError::Ambiguous { .. } => err.hint("type more characters of the ID"),
             _ => err,
         }
