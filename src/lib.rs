@@ -18,6 +18,7 @@ pub mod history;
 pub mod id;
 pub mod item;
 pub mod ops;
+pub mod outline;
 pub mod planning;
 pub mod prioritize;
 pub mod rank;

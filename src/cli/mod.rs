@@ -3,6 +3,7 @@
 
 mod commands;
 mod filter;
+mod outline;
 mod render;
 mod ui;
 
