@@ -9,6 +9,7 @@ pub(crate) mod dod;
 pub(crate) mod edit;
 pub(crate) mod estimate;
 pub(crate) mod fmt;
+pub(crate) mod git_setup;
 pub(crate) mod init;
 pub(crate) mod list;
 pub(crate) mod log;
@@ -23,6 +24,7 @@ pub(crate) mod dupes;
 pub(crate) mod graph;
 pub(crate) mod health;
 pub(crate) mod merge;
+pub(crate) mod merge_file;
 pub(crate) mod plan;
 pub(crate) mod split;
 pub(crate) mod story;
@@ -60,5 +62,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Agenda(args) => agenda::run(ui, ctx, args),
         Command::Health(args) => health::run(ui, ctx, args),
         Command::Board(args) => board::run(ui, ctx, args),
+        Command::MergeFile(args) => merge_file::run(ui, ctx, args),
+        Command::GitSetup(args) => git_setup::run(ui, ctx, args),
     }
 }
