@@ -11,6 +11,7 @@ mod merge_driver;
 mod outline;
 mod rank;
 mod refine;
+mod site;
 mod snapshots;
 mod sprint;
 mod words;
