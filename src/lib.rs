@@ -20,6 +20,7 @@
 //!   [`analysis::health`], [`analysis::board`].
 //! - [`history`]: the backlog at past commits: `diff` and `log`.
 //! - [`merge`]: the item-file merge driver (`merge-file`, `git-setup`).
+//! - [`site`]: the static website (`site OUT`).
 //! - [`ops`]: every mutation; each returns a [`Change`] that the workspace applies.
 //!
 //! The flat names of earlier versions (`backlog::item`, `backlog::check`, …) are kept as
@@ -33,6 +34,7 @@ pub mod history;
 pub mod merge;
 pub mod model;
 pub mod ops;
+pub mod site;
 pub mod store;
 pub mod text;
 pub mod workspace;
