@@ -3,7 +3,6 @@
 
 mod commands;
 mod filter;
-mod outline;
 mod render;
 mod ui;
 

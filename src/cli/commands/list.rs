@@ -1,12 +1,13 @@
 use clap::Args;
 
 use backlog::Workspace;
+use backlog::analysis::outline::{GroupKey, Query, Tree, group_by};
 use backlog::graph::Graph;
-use backlog::outline::{GroupKey, Query, Tree, group_by};
 use backlog::store::Entry;
 
 use crate::cli::filter::FilterArgs;
-use crate::cli::{CliError, Context, Format, Ui, outline, render};
+use crate::cli::render::outline;
+use crate::cli::{CliError, Context, Format, Ui, render};
 
 /// List items in rank order
 #[derive(Debug, Args)]

@@ -1,9 +1,10 @@
 use clap::Args;
 
-use backlog::outline::{Tree, descendants};
+use backlog::analysis::outline::{Tree, descendants};
 use backlog::text::sanitize;
 
-use crate::cli::{CliError, Context, Format, Ui, outline, render};
+use crate::cli::render::outline;
+use crate::cli::{CliError, Context, Format, Ui, render};
 
 /// Show one item: fields, story and acceptance criteria
 #[derive(Debug, Args)]

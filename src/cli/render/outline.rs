@@ -3,11 +3,11 @@
 
 use serde_json::Value as Json;
 
-use backlog::outline::{Group, GroupKey, Node, Rollup};
+use backlog::analysis::outline::{Group, GroupKey, Node, Rollup};
 use backlog::store::Entry;
 use backlog::text::sanitize;
 
-use crate::cli::render::{item_json, width};
+use super::{item_json, width};
 
 /// `13 of 21 pts done (62%), 2 of 5 items` (and how many have no estimate).
 pub(crate) fn rollup_text(r: &Rollup) -> String {

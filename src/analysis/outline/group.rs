@@ -10,8 +10,8 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use crate::analysis::outline::Tree;
 use crate::config::{CLOSED_STATUSES, Config};
-use crate::outline::Tree;
 use crate::store::Entry;
 
 /// What to group by.
