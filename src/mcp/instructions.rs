@@ -64,6 +64,20 @@ pub fn instructions(config: &Config) -> String {
     } else {
         "Split items that do not fit in one sprint with `split_item`.".to_owned()
     };
+    let done_list = if config.definition_of_done.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n\nThe team's definition of done (check off what you did with `dod`; `finish_item` \
+             reports what is left):\n{}",
+            config
+                .definition_of_done
+                .iter()
+                .map(|d| format!("- {d}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    };
     format!(
         "This server works on a git-native backlog: one markdown file per item, and every \
 change you make is one git commit (with a `Backlog-Via: mcp` trailer) that people review \
@@ -78,7 +92,7 @@ ready.
 and the in-progress status in one commit. If it says another owner holds the item, pick \
 another one; do not pass `force` unless a person told you to.
 3. When the work is done, call `finish_item`: it sets the status to {done} and lists the \
-acceptance criteria still unchecked. Check the ones you delivered (`criteria`) first.
+acceptance criteria still unchecked. Check the ones you delivered (`criteria`) first.{done_list}
 
 The definition of ready of this backlog (an item is ready when):
 {ready_text}
@@ -112,5 +126,9 @@ mod tests {
         let text = instructions(&c);
         assert!(text.contains("at most 13 points"), "{text}");
         assert!(!text.contains("acceptance criterion"), "{text}");
+        assert!(!text.contains("definition of done"), "{text}");
+        c.definition_of_done = vec!["Docs updated".to_owned()];
+        assert!(instructions(&c).contains("definition of done"));
+        assert!(instructions(&c).contains("- Docs updated"));
     }
 }

@@ -213,6 +213,17 @@ impl BacklogServer {
     }
 
     #[tool(
+        description = "List the item's definition of done numbered (the team's list from config.yml, then the item's own \"Definition of done\" section), or make one change as `criteria` does: check, uncheck, add, remove, edit, move. A change is one commit.",
+        annotations(read_only_hint = false, destructive_hint = true)
+    )]
+    async fn dod(
+        &self,
+        Parameters(args): Parameters<CriteriaArgs>,
+    ) -> Result<CallToolResult, ErrorData> {
+        run(|| self.backlog.dod(&args))
+    }
+
+    #[tool(
         description = "Split an item into children that take its place in the ranking (each child gets parent: ID, and the criteria given to it); the item is closed as split. One commit.",
         annotations(read_only_hint = false, destructive_hint = false)
     )]

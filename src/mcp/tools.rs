@@ -10,14 +10,15 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 
-use crate::check::{self, CheckOptions, Severity};
-use crate::graph::Graph;
-use crate::item::Body;
+use crate::analysis::check::{self, CheckOptions, Severity};
+use crate::analysis::graph::Graph;
+use crate::analysis::outline::Query;
+use crate::analysis::planning;
+use crate::model::item::Body;
 use crate::ops::{
     self, AddOptions, Assignment, ChecklistEdit, Filter, Outcome, Position, SplitOptions,
     parse_assignment, parse_give, resolve_references,
 };
-use crate::planning;
 use crate::store::{LoadError, StoreError};
 use crate::view::{self, Error, ListQuery};
 use crate::workspace::{Workspace, WorkspaceOptions};
@@ -353,7 +354,7 @@ impl Backlog {
     fn today(&self) -> Result<i64, Error> {
         let text = self.today.clone().unwrap_or_else(crate::text::today);
         let date = if text.len() == 10 {
-            crate::health::item_date(&text)
+            crate::analysis::health::item_date(&text)
         } else {
             None
         };
@@ -377,7 +378,7 @@ impl Backlog {
             },
             unblocked: args.unblocked,
             blocked: args.blocked,
-            search: args.search.clone(),
+            search: args.search.as_deref().and_then(Query::parse),
             open_only: !args.all,
         };
         let (items, errors) = view::select(&ws.store, &query, |e| view::item_json(e, false));
@@ -414,7 +415,7 @@ impl Backlog {
                     }
                     Err(e) => return Err(e.into()),
                 };
-                only.insert(crate::id::key(&e.item.id));
+                only.insert(crate::model::id::key(&e.item.id));
                 only.insert(e.path.clone());
             }
             Some(only)
@@ -430,7 +431,7 @@ impl Backlog {
         (
             crate::store::Loaded,
             crate::config::Config,
-            Vec<crate::sprint::Sprint>,
+            Vec<crate::config::sprints::Sprint>,
             planning::ResolvedCapacity,
         ),
         Error,
@@ -601,7 +602,7 @@ impl Backlog {
         let result = self.apply(&ws, "finish", &outcome)?;
         // The done gate, as `set status=done` and `check` apply it: allowed, but said.
         let finished = &outcome.items[0];
-        let gaps = ops::entry_done_gaps(finished, &config.definition_of_done);
+        let gaps = crate::analysis::done::entry_done_gaps(finished, &config.definition_of_done);
         let mut result = with_warnings(
             result,
             if gaps.is_empty() {
@@ -666,7 +667,7 @@ impl Backlog {
         let changed = &outcome.items[0];
         let mut warnings = Vec::new();
         if !was_done && config.is_done_status(changed.item.status_or_default()) {
-            let gaps = ops::entry_done_gaps(changed, &config.definition_of_done);
+            let gaps = crate::analysis::done::entry_done_gaps(changed, &config.definition_of_done);
             if !gaps.is_empty() {
                 warnings.push(gaps.describe(&changed.item.id));
             }
@@ -677,22 +678,40 @@ impl Backlog {
     /// `criteria`: the acceptance criteria numbered (`{schema, id, path,
     /// acceptance_criteria: [{number, text, done}]}`), or one change in one commit.
     pub fn criteria(&self, args: &CriteriaArgs) -> Result<Json, Error> {
+        self.checklist(args, Checklist::Criteria)
+    }
+
+    /// `dod`: the definition of done (the team's list plus the item's own), as `criteria`.
+    pub fn dod(&self, args: &CriteriaArgs) -> Result<Json, Error> {
+        self.checklist(args, Checklist::Done)
+    }
+
+    /// `criteria` and `dod`, as `backlog criteria` and `backlog dod` do them.
+    fn checklist(&self, args: &CriteriaArgs, list: Checklist) -> Result<Json, Error> {
+        let (command, key) = match list {
+            Checklist::Criteria => ("criteria", "acceptance_criteria"),
+            Checklist::Done => ("dod", "definition_of_done"),
+        };
         let edit = args.edit()?;
         let ws = self.workspace()?;
+        let team: &[String] = match list {
+            Checklist::Criteria => &[],
+            Checklist::Done => &ws.store.config.definition_of_done,
+        };
         let Some(edit) = edit else {
             let entry = ws.store.find(&args.id)?;
-            let entries = ops::checklist(entry.doc.body(), Checklist::Criteria, &[]);
+            let entries = ops::checklist(entry.doc.body(), list, team);
             return Ok(json!({
                 "schema": 1,
                 "id": entry.item.id,
                 "path": entry.path,
-                "acceptance_criteria": entries,
+                key: entries,
             }));
         };
         let _lock = ws.lock()?;
         let entry = ws.store.find(&args.id)?;
-        let outcome = ops::edit_checklist(entry, Checklist::Criteria, &[], &edit)?;
-        self.apply(&ws, "criteria", &outcome)
+        let outcome = ops::edit_checklist(entry, list, team, &edit)?;
+        self.apply(&ws, command, &outcome)
     }
 
     /// `estimate`: story points on the scale.

@@ -1,6 +1,7 @@
 //! Which items `list` (and the MCP server's `list_items`) shows, in backlog order.
 
-use crate::graph::Graph;
+use crate::analysis::graph::Graph;
+use crate::analysis::outline::Query;
 use crate::ops::Filter;
 use crate::store::{Entry, LoadError, Store};
 
@@ -14,20 +15,9 @@ pub struct ListQuery {
     /// Only open items waiting for a dependency that is not done.
     pub blocked: bool,
     /// Words that must all occur (case-insensitive) in the title or the body.
-    pub search: Option<String>,
+    pub search: Option<Query>,
     /// Leave out closed items (done, split, duplicate).
     pub open_only: bool,
-}
-
-/// Whether every word of `query` occurs, case-insensitively, in the item's title or body
-/// (story, acceptance criteria, notes).
-pub fn matches_search(entry: &Entry, query: &str) -> bool {
-    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-    if words.is_empty() {
-        return true;
-    }
-    let text = format!("{}\n{}", entry.item.title, entry.doc.body()).to_lowercase();
-    words.iter().all(|w| text.contains(w.as_str()))
 }
 
 /// The selected items in backlog order, each rendered by `render_one`, and the files that
@@ -45,7 +35,7 @@ pub fn select<T: Send>(
     let keep = |e: &Entry| {
         query.filter.matches(&e.item)
             && (!query.open_only || !config.is_closed_status(e.item.status_or_default()))
-            && query.search.as_deref().is_none_or(|q| matches_search(e, q))
+            && query.search.as_ref().is_none_or(|q| q.matches(e))
     };
     if query.unblocked || query.blocked {
         let loaded = store.load_all();
@@ -64,23 +54,5 @@ pub fn select<T: Send>(
     } else {
         let loaded = store.load_mapped(|e| keep(e).then(|| render_one(e)));
         (loaded.items.into_iter().flatten().collect(), loaded.errors)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn test_search_needs_every_word_in_title_or_body() {
-        let e = Entry::from_text(
-            "backlog/B-1-a.md",
-            "---\nid: B-1\ntitle: Sign in with SSO\n---\n## Acceptance criteria\n- [ ] Shows the IdP error\n",
-        )
-        .unwrap();
-        assert!(matches_search(&e, "sso"));
-        assert!(matches_search(&e, "SIGN idp"));
-        assert!(!matches_search(&e, "sso password"));
-        assert!(matches_search(&e, "  "));
     }
 }

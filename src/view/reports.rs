@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use serde_json::{Value as Json, json};
 
 use super::{Error, item_json};
-use crate::check::Report;
+use crate::analysis::check::Report;
+use crate::analysis::dupes::{DupeInput, DupeOptions};
+use crate::analysis::planning::{self, Agenda, Plan, ResolvedCapacity};
 use crate::config::Config;
-use crate::dupes::{DupeInput, DupeOptions};
 use crate::history::BacklogDiff;
 use crate::ops::Outcome;
-use crate::planning::{self, Agenda, Plan, ResolvedCapacity};
 use crate::store::{LoadError, Loaded, Store};
 use crate::workspace::Recorded;
 
@@ -79,7 +79,7 @@ pub struct Dupes {
     /// The threshold asked for.
     pub threshold: f64,
     /// The scored pairs.
-    pub report: crate::dupes::Report,
+    pub report: crate::analysis::dupes::Report,
     /// Titles of the compared items, by ID.
     pub titles: HashMap<String, String>,
     /// Files that did not load.
@@ -104,7 +104,7 @@ impl Dupes {
             threshold,
             ..DupeOptions::default()
         };
-        let report = crate::dupes::find(&docs, &opts);
+        let report = crate::analysis::dupes::find(&docs, &opts);
         let titles = docs.into_iter().map(|d| (d.id, d.title)).collect();
         Ok(Self {
             threshold,

@@ -168,6 +168,7 @@ async fn test_mcp_serves_every_tool_and_commits_like_the_cli() {
         "merge_items",
         "rank_item",
         "criteria",
+        "dod",
     ]
     .iter()
     .map(|s| (*s).to_owned())
@@ -328,6 +329,18 @@ async fn test_mcp_serves_every_tool_and_commits_like_the_cli() {
     )
     .await;
     assert!(two.contains("give one of"), "{two}");
+    call(
+        &client,
+        "dod",
+        json!({"id": "B-2", "add": ["Docs updated"]}),
+    )
+    .await;
+    let dod = call(&client, "dod", json!({"id": "B-2"})).await;
+    assert_eq!(
+        dod["definition_of_done"][0]["text"], "Docs updated",
+        "{dod}"
+    );
+    assert_eq!(dod["definition_of_done"][0]["done"], false, "{dod}");
     let missing = refused(&client, "criteria", json!({"id": "B-2", "check": [7]})).await;
     assert!(missing.starts_with("error: "), "{missing}");
 
@@ -377,8 +390,8 @@ async fn test_mcp_serves_every_tool_and_commits_like_the_cli() {
     assert_eq!(
         ops,
         [
-            "claim", "finish", "estimate", "set", "criteria", "criteria", "add", "split", "merge",
-            "rank"
+            "claim", "finish", "estimate", "set", "criteria", "criteria", "dod", "add", "split",
+            "merge", "rank"
         ],
         "{log}"
     );
@@ -390,7 +403,7 @@ async fn test_mcp_serves_every_tool_and_commits_like_the_cli() {
         ])
         .ok()
         .stdout;
-    assert_eq!(vias.lines().filter(|l| *l == "mcp").count(), 10, "{vias}");
+    assert_eq!(vias.lines().filter(|l| *l == "mcp").count(), 11, "{vias}");
     assert_eq!(env.status(), "");
     env.assert_fsck();
 

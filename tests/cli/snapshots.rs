@@ -294,6 +294,7 @@ fn test_snapshot_demo_read_only_commands() {
         ("graph_dot", &["graph", "--format", "dot"]),
         ("diff_markdown", &["diff", "HEAD", "--format", "markdown"]),
         ("help", &["--help"]),
+        ("mcp_instructions", &["mcp", "--instructions"]),
         ("version", &["--version"]),
         ("no_command", &[]),
     ] {
