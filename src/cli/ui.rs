@@ -18,6 +18,8 @@ pub(crate) enum Format {
     Mermaid,
     /// Graphviz DOT (`graph`).
     Dot,
+    /// CSV (`export`).
+    Csv,
 }
 
 impl Format {
@@ -29,6 +31,7 @@ impl Format {
             Self::Markdown => "markdown",
             Self::Mermaid => "mermaid",
             Self::Dot => "dot",
+            Self::Csv => "csv",
         }
     }
 }
@@ -88,6 +91,20 @@ impl Ui {
         for e in errors {
             self.warn(&backlog::text::sanitize(&e.to_string()));
         }
+    }
+
+    /// A progress bar on stderr for work that takes seconds (`len` steps): drawn only on a
+    /// terminal, never with `--quiet` or JSON output.
+    pub(crate) fn progress(&self, len: u64, what: &str) -> indicatif::ProgressBar {
+        use std::io::IsTerminal;
+        if self.quiet || self.is_json() || !io::stderr().is_terminal() {
+            return indicatif::ProgressBar::hidden();
+        }
+        let style = indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        indicatif::ProgressBar::new(len)
+            .with_style(style)
+            .with_message(what.to_owned())
     }
 
     pub(crate) fn flush(&mut self) -> io::Result<()> {

@@ -6,7 +6,9 @@ pub(crate) mod completions;
 pub(crate) mod diff;
 pub(crate) mod edit;
 pub(crate) mod estimate;
+pub(crate) mod export;
 pub(crate) mod fmt;
+pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod list;
 pub(crate) mod log;
@@ -54,5 +56,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Agenda(args) => agenda::run(ui, ctx, args),
         Command::Health(args) => health::run(ui, ctx, args),
         Command::Board(args) => board::run(ui, ctx, args),
+        Command::Import(args) => import::run(ui, ctx, args),
+        Command::Export(args) => export::run(ui, ctx, args),
     }
 }
