@@ -11,3 +11,4 @@ mod import;
 mod rank;
 mod refine;
 mod sprint;
+mod words;
