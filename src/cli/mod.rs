@@ -63,6 +63,7 @@ enum Command {
     Edit(commands::edit::EditArgs),
     Story(commands::story::StoryArgs),
     Criteria(commands::criteria::CriteriaArgs),
+    Dod(commands::dod::DodArgs),
     Estimate(commands::estimate::EstimateArgs),
     Split(commands::split::SplitArgs),
     Merge(commands::merge::MergeArgs),

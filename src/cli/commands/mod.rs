@@ -5,6 +5,7 @@ pub(crate) mod check;
 pub(crate) mod completions;
 pub(crate) mod criteria;
 pub(crate) mod diff;
+pub(crate) mod dod;
 pub(crate) mod edit;
 pub(crate) mod estimate;
 pub(crate) mod export;
@@ -52,6 +53,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Split(args) => split::run(ui, ctx, args),
         Command::Criteria(args) => criteria::run(ui, ctx, args),
         Command::Story(args) => story::run(ui, ctx, args),
+        Command::Dod(args) => dod::run(ui, ctx, args),
         Command::Merge(args) => merge::run(ui, ctx, args),
         Command::Dupes(args) => dupes::run(ui, ctx, args),
         Command::Graph(args) => graph::run(ui, ctx, args),
