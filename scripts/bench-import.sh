@@ -4,7 +4,7 @@
 # Usage: scripts/bench-import.sh [N]
 set -eu
 N=${1:-10000}
-cargo build --release --quiet --bin backlog
+[ "${SKIP_BUILD:-}" = 1 ] || cargo build --release --quiet --bin backlog
 BIN=$(pwd)/${CARGO_TARGET_DIR:-target}/release/backlog
 SRC=$(mktemp -d)
 python3 scripts/gen_backlog_md.py "$SRC" "$N"

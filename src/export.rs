@@ -57,7 +57,8 @@ const TYPED: &[&str] = &[
 const DERIVED: &[&str] = &["path", "story", "acceptance_criteria", "body"];
 
 /// The JSON export: `{"schema": 1, "items": [...]}`, each item with every front-matter
-/// key, `path`, `story`, `acceptance_criteria` (`[{text, done}]`) and `body`.
+/// key, `path`, `story`, `acceptance_criteria` and `definition_of_done` (`[{text, done}]`)
+/// and `body`.
 pub fn to_json(entries: &[Entry]) -> Json {
     let items: Vec<Json> = entries
         .iter()
@@ -76,6 +77,15 @@ pub fn to_json(entries: &[Entry]) -> Json {
                 "acceptance_criteria".to_owned(),
                 Json::Array(
                     body.criteria
+                        .iter()
+                        .map(|c| serde_json::json!({"text": c.text, "done": c.done}))
+                        .collect(),
+                ),
+            );
+            map.insert(
+                "definition_of_done".to_owned(),
+                Json::Array(
+                    body.done
                         .iter()
                         .map(|c| serde_json::json!({"text": c.text, "done": c.done}))
                         .collect(),

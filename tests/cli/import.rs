@@ -142,6 +142,10 @@ fn test_import_backlog_md_gives_exact_items_order_and_one_commit() {
         ]
     );
     assert_eq!(
+        t1["definition_of_done"],
+        json!([{"text": "Tests pass", "done": true}, {"text": "Docs updated", "done": false}])
+    );
+    assert_eq!(
         t1["body"],
         "As a developer, I want a working build so that I can ship features.\n\n\
          ## Acceptance criteria\n- [x] The build runs in CI\n- [ ] The README explains the setup\n\n\
@@ -616,4 +620,68 @@ fn test_export_refuses_other_formats() {
         "{}",
         run.stderr
     );
+}
+
+/// Writes `n` Backlog.md tasks under `old/backlog/tasks`.
+fn many_tasks(env: &TestEnv, n: usize) {
+    for i in 1..=n {
+        env.write(
+            &format!("old/backlog/tasks/task-{i} - Task-{i}.md"),
+            &format!(
+                "---\nid: TASK-{i}\ntitle: Task {i}\nstatus: In Progress\nassignee: []\n\
+                 labels: []\ndependencies: []\nordinal: {i}\n---\n\n## Description\n\n\
+                 <!-- SECTION:DESCRIPTION:BEGIN -->\nNumber {i}.\n<!-- SECTION:DESCRIPTION:END -->\n"
+            ),
+        );
+    }
+}
+
+#[test]
+fn test_import_of_many_files_is_one_packed_commit_that_git_accepts() {
+    // Unborn HEAD, then a second import on top (300 paths each: the packed commit path).
+    let env = TestEnv::new();
+    many_tasks(&env, 300);
+    env.run(&["import", "backlog-md", "old"]).ok();
+    assert_eq!(env.commit_count(), 1);
+    env.assert_fsck();
+    let files = env.git(&["ls-files", "backlog"]).ok().stdout;
+    assert_eq!(files.lines().count(), 300);
+    // The index entries are fresh: nothing shows as changed.
+    assert_eq!(env.status(), "?? old/\n");
+    assert_eq!(env.git(&["diff", "--stat"]).ok().stdout, "");
+    let packs = std::fs::read_dir(env.path(".git/objects/pack"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".pack")
+        })
+        .count();
+    assert_eq!(packs, 1);
+
+    for i in 1..=300 {
+        let p = env.path(&format!("old/backlog/tasks/task-{i} - Task-{i}.md"));
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(p, text.replace("In Progress", "Done")).unwrap();
+    }
+    env.run(&["import", "backlog-md", "old"]).ok();
+    assert_eq!(env.commit_count(), 2);
+    env.assert_fsck();
+    assert_eq!(env.status(), "?? old/\n");
+    let reflog = env.git(&["reflog", "-2", "--format=%gs"]).ok().stdout;
+    assert!(
+        reflog.starts_with("commit: backlog: import TASK-1"),
+        "{reflog}"
+    );
+    assert!(
+        reflog.contains("commit (initial): backlog: import"),
+        "{reflog}"
+    );
+    let shown = env
+        .git(&["show", "HEAD:backlog/TASK-7-task-7.md"])
+        .ok()
+        .stdout;
+    assert!(shown.contains("status: done\n"), "{shown}");
 }
