@@ -450,6 +450,13 @@ fn load_error_finding(e: &LoadError) -> Finding {
                      not read; move large content out of the backlog folder"
                 ),
             ),
+            DocumentError::MergeConflict { .. } => (
+                "merge-conflict",
+                "unresolved merge conflict: keep the lines you want between `<<<<<<<` and \
+                 `>>>>>>>`, delete the marker lines, then `git add` the file and finish the \
+                 merge with `git commit`"
+                    .to_owned(),
+            ),
             DocumentError::Yaml {
                 column, message, ..
             } => (

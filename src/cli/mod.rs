@@ -81,7 +81,10 @@ enum Command {
     Export(commands::export::ExportArgs),
     Diff(commands::diff::DiffArgs),
     Log(commands::log::LogArgs),
+    Site(commands::site::SiteArgs),
     Fmt(commands::fmt::FmtArgs),
+    GitSetup(commands::git_setup::GitSetupArgs),
+    MergeFile(commands::merge_file::MergeFileArgs),
     Completions(commands::completions::CompletionsArgs),
     Man(commands::completions::ManArgs),
 }
@@ -149,6 +152,12 @@ impl From<StoreError> for CliError {
             StoreError::DuplicateId { .. } => {
                 err =
                     err.hint("give one of them a new `id` (`backlog check` lists every duplicate)");
+            }
+            StoreError::Load(load) if load.message().contains("unresolved merge conflict") => {
+                err = err.hint(
+                    "finish the merge first: resolve the conflict markers, `git add` the file \
+                     (`backlog check` lists every conflicted item)",
+                );
             }
             StoreError::Ambiguous { .. } => {
                 err = err.hint("type more characters of the ID");

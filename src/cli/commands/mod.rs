@@ -11,6 +11,7 @@ pub(crate) mod estimate;
 pub(crate) mod export;
 pub(crate) mod fmt;
 pub(crate) mod import;
+pub(crate) mod git_setup;
 pub(crate) mod init;
 pub(crate) mod list;
 pub(crate) mod log;
@@ -18,6 +19,7 @@ pub(crate) mod matrix;
 pub(crate) mod rank;
 pub(crate) mod set;
 pub(crate) mod show;
+pub(crate) mod site;
 
 pub(crate) mod agenda;
 pub(crate) mod board;
@@ -25,6 +27,7 @@ pub(crate) mod dupes;
 pub(crate) mod graph;
 pub(crate) mod health;
 pub(crate) mod merge;
+pub(crate) mod merge_file;
 pub(crate) mod plan;
 pub(crate) mod split;
 pub(crate) mod story;
@@ -64,5 +67,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Board(args) => board::run(ui, ctx, args),
         Command::Import(args) => import::run(ui, ctx, args),
         Command::Export(args) => export::run(ui, ctx, args),
+        Command::Site(args) => site::run(ui, ctx, args),
+        Command::MergeFile(args) => merge_file::run(ui, ctx, args),
+        Command::GitSetup(args) => git_setup::run(ui, ctx, args),
     }
 }
