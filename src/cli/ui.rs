@@ -98,20 +98,6 @@ impl Ui {
         }
     }
 
-    /// A progress bar on stderr for work that takes seconds (`len` steps): drawn only on a
-    /// terminal, never with `--quiet` or JSON output.
-    pub(crate) fn progress(&self, len: u64, what: &str) -> indicatif::ProgressBar {
-        use std::io::IsTerminal;
-        if self.quiet || self.is_json() || !io::stderr().is_terminal() {
-            return indicatif::ProgressBar::hidden();
-        }
-        let style = indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-        indicatif::ProgressBar::new(len)
-            .with_style(style)
-            .with_message(what.to_owned())
-    }
-
     pub(crate) fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }

@@ -83,7 +83,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ImportArgs) -> Result<u8, C
     let (batch, common): (Batch, &Common) = match &args.source {
         Source::BacklogMd { path, common } => {
             let files = import::backlog_md::scan(path).map_err(import_error)?;
-            let bar = ui.progress(files.len() as u64, "Reading Backlog.md tasks");
+            let bar = ui.progress(Some(files.len() as u64), "import");
             let batch = import::backlog_md::read(&files, &|| bar.inc(1));
             bar.finish_and_clear();
             (batch, common)
