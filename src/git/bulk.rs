@@ -92,7 +92,6 @@ impl Repo {
             source: git2::Error::from_str(&e.to_string()),
         })?;
         writer.commit().map_err(git("write pack"))?;
-        drop(mempack);
 
         let summary = message.lines().next().unwrap_or("");
         match head {
