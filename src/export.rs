@@ -7,7 +7,7 @@ use serde_json::{Map, Value as Json};
 use serde_yaml_ng::Value;
 
 use crate::import::values::{self, cell_text, scalar_text};
-use crate::item::Body;
+use crate::model::item::Body;
 use crate::store::Entry;
 
 /// Keys written first, in this order; `labels` and `depends_on` as repeated columns.

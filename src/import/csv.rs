@@ -391,12 +391,12 @@ pub fn read(path: &str, bytes: &[u8], map: &[(String, String)]) -> Result<Batch,
     let index: HashMap<String, usize> = items
         .iter()
         .enumerate()
-        .filter_map(|(i, inc)| inc.id.as_ref().map(|id| (crate::id::key(id), i)))
+        .filter_map(|(i, inc)| inc.id.as_ref().map(|id| (crate::model::id::key(id), i)))
         .collect();
     for (a, targets) in blocks.into_iter().enumerate() {
         let mut outside = Vec::new();
         for b in targets {
-            match (index.get(&crate::id::key(&b)), items[a].id.clone()) {
+            match (index.get(&crate::model::id::key(&b)), items[a].id.clone()) {
                 (Some(&bi), Some(aid)) => {
                     if !items[bi]
                         .depends_on
@@ -424,7 +424,7 @@ pub fn read(path: &str, bytes: &[u8], map: &[(String, String)]) -> Result<Batch,
     let foreign_ranks = items.iter().any(|i| {
         i.rank
             .as_deref()
-            .is_some_and(|r| crate::rank::validate(r).is_err())
+            .is_some_and(|r| crate::model::rank_key::validate(r).is_err())
     });
     if foreign_ranks {
         items.sort_by(|a, b| match (&a.rank, &b.rank) {

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::values::{self, yaml_list, yaml_str};
 use super::{Batch, ImportError, Incoming, Skipped, StatusHint};
 use crate::document::{Document, FieldValue};
-use crate::item::Item;
+use crate::model::item::Item;
 use crate::store::{Entry, Loaded, Store};
 use crate::workspace::Change;
 
@@ -85,7 +85,7 @@ pub fn plan(
     let mut by_source: HashMap<String, usize> = HashMap::new();
     let mut by_title: HashMap<String, usize> = HashMap::new();
     for (i, e) in loaded.entries.iter().enumerate() {
-        by_id.insert(crate::id::key(&e.item.id), i);
+        by_id.insert(crate::model::id::key(&e.item.id), i);
         by_title.entry(e.item.title.clone()).or_insert(i);
         if e.doc.key("source").is_some() {
             if let Some(s) = e.fields().get("source").and_then(values::scalar_text) {
@@ -101,7 +101,7 @@ pub fn plan(
     let mut kept: Vec<(Incoming, Option<usize>)> = Vec::with_capacity(batch.items.len());
     for inc in batch.items {
         if let Some(id) = &inc.id {
-            if !crate::id::is_valid(id) {
+            if !crate::model::id::is_valid(id) {
                 skipped.push(skip(
                     &inc,
                     format!(
@@ -111,7 +111,7 @@ pub fn plan(
                 ));
                 continue;
             }
-            if !seen_ids.insert(crate::id::key(id)) {
+            if !seen_ids.insert(crate::model::id::key(id)) {
                 skipped.push(skip(
                     &inc,
                     format!("a second item with ID {id} (the first one is imported)"),
@@ -136,7 +136,7 @@ pub fn plan(
             .or_else(|| {
                 inc.id
                     .as_ref()
-                    .and_then(|id| by_id.get(&crate::id::key(id)))
+                    .and_then(|id| by_id.get(&crate::model::id::key(id)))
             })
             .or_else(|| {
                 (inc.id.is_none() && inc.source.is_none())
@@ -145,7 +145,7 @@ pub fn plan(
             })
             .copied();
         if let (Some(id), None) = (&inc.id, existing) {
-            taken.insert(crate::id::key(id));
+            taken.insert(crate::model::id::key(id));
         }
         kept.push((inc, existing));
     }
@@ -157,8 +157,8 @@ pub fn plan(
             (Some(i), _) => loaded.entries[*i].item.id.clone(),
             (None, Some(id)) => id.clone(),
             (None, None) => {
-                let id = crate::id::mint(&config.id_prefix, &taken);
-                taken.insert(crate::id::key(&id));
+                let id = crate::model::id::mint(&config.id_prefix, &taken);
+                taken.insert(crate::model::id::key(&id));
                 id
             }
         })
@@ -167,17 +167,17 @@ pub fn plan(
     let mut canonical: HashMap<String, String> = loaded
         .entries
         .iter()
-        .map(|e| (crate::id::key(&e.item.id), e.item.id.clone()))
+        .map(|e| (crate::model::id::key(&e.item.id), e.item.id.clone()))
         .collect();
     for ((inc, _), id) in kept.iter().zip(&ids) {
         if let Some(foreign) = &inc.id {
-            canonical.insert(crate::id::key(foreign), id.clone());
+            canonical.insert(crate::model::id::key(foreign), id.clone());
         }
-        canonical.insert(crate::id::key(id), id.clone());
+        canonical.insert(crate::model::id::key(id), id.clone());
     }
     let reference = |r: &str| {
         canonical
-            .get(&crate::id::key(r.trim()))
+            .get(&crate::model::id::key(r.trim()))
             .cloned()
             .unwrap_or_else(|| r.trim().to_owned())
     };
@@ -189,7 +189,7 @@ pub fn plan(
     let source_ranks = kept.iter().filter(|(_, e)| e.is_none()).all(|(inc, _)| {
         inc.rank
             .as_deref()
-            .is_some_and(|r| crate::rank::validate(r).is_ok())
+            .is_some_and(|r| crate::model::rank_key::validate(r).is_ok())
     });
     let mut fresh_ranks = if source_ranks {
         Vec::new()
@@ -198,9 +198,9 @@ pub fn plan(
             .entries
             .iter()
             .filter_map(|e| e.item.rank.as_deref())
-            .filter(|r| crate::rank::validate(r).is_ok())
+            .filter(|r| crate::model::rank_key::validate(r).is_ok())
             .max();
-        crate::rank::n_keys_between(bottom, None, new_count)
+        crate::model::rank_key::n_keys_between(bottom, None, new_count)
             .map_err(|e| ImportError::Usage(format!("cannot rank the imported items: {e}")))?
     }
     .into_iter();

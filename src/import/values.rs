@@ -92,8 +92,8 @@ pub fn infer(text: &str) -> String {
         return yaml_str(text);
     }
     // Untrusted cells: no alias expansion beyond the budget the item reader allows.
-    let limit = crate::yaml_budget::limit_for(text.len());
-    if text.contains('&') && text.contains('*') && crate::yaml_budget::exceeds(text, limit) {
+    let limit = crate::document::budget::limit_for(text.len());
+    if text.contains('&') && text.contains('*') && crate::document::budget::exceeds(text, limit) {
         return yaml_str(text);
     }
     match serde_yaml_ng::from_str::<Value>(text) {
