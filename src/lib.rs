@@ -24,6 +24,8 @@
 //! - [`merge`]: the item-file merge driver (`merge-file`, `git-setup`).
 //! - [`site`]: the static website (`site OUT`).
 //! - [`ops`]: every mutation; each returns a [`Change`] that the workspace applies.
+//! - [`import`]: Backlog.md, GitHub issues and CSV brought in as one [`Change`];
+//!   [`export`]: every item out as JSON or CSV (which `import csv` reads back).
 //! - [`view`]: what every front end shows: the `--format json` shapes, the `list`
 //!   selection, errors with their hints (shared by the CLI and the MCP server).
 //! - [`mcp`]: the Model Context Protocol server (`backlog mcp`): tools over the same
@@ -35,8 +37,10 @@
 pub mod analysis;
 pub mod config;
 pub mod document;
+pub mod export;
 pub mod git;
 pub mod history;
+pub mod import;
 pub mod mcp;
 pub mod merge;
 pub mod model;

@@ -623,6 +623,12 @@ impl Backlog {
         let ws = self.workspace()?;
         let _lock = ws.lock()?;
         let loaded = ws.store.load_all();
+        // The type's template (`templates/<type>.md`), as `backlog add` uses it.
+        let kind = args
+            .kind
+            .clone()
+            .unwrap_or_else(|| ws.store.config.default_type.clone());
+        let template = ops::load_template(&ws.store, &kind)?;
         let opts = AddOptions {
             title: args.title.clone(),
             kind: args.kind.clone(),
@@ -636,6 +642,7 @@ impl Backlog {
             story: args.story.clone(),
             criteria: args.criteria.clone(),
             created: crate::text::today(),
+            template,
         };
         let outcome = ops::add(&ws.store, &loaded, &opts)?;
         self.apply(&ws, "add", &outcome)
