@@ -14,6 +14,9 @@ pub mod body;
 pub mod front;
 pub mod setup;
 
+#[cfg(test)]
+mod prop;
+
 use crate::document::{Document, MAX_FILE_BYTES};
 
 pub use body::{LineMerge, merge_lines};
