@@ -3,7 +3,8 @@
 //! The library holds everything except the terminal: the lossless item [`document`], the
 //! typed [`item`] view, the [`config`], the [`store`] (finding and loading item files),
 //! [`rank`] keys and [`id`] minting, the refinement operations in [`ops`], and the commit
-//! engine in [`git`] and [`workspace`]. The `backlog` binary (`src/cli`) is a thin layer
+//! engine in [`git`] and [`workspace`]; [`merge`] is the key-level merge driver for item
+//! files that git runs on merges. The `backlog` binary (`src/cli`) is a thin layer
 //! that parses arguments, calls these functions and renders their results.
 
 pub mod board;

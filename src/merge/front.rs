@@ -9,7 +9,7 @@
 //!
 //! | case                                   | result                                    |
 //! |----------------------------------------|-------------------------------------------|
-//! | changed on one side only               | that side's lines                         |
+//! | changed on one side only (a side that only re-quoted a value counts as unchanged) | that side's lines |
 //! | same lines, or same value, on both     | OURS' lines                               |
 //! | added on one side / removed on one side (other side unchanged) | added / removed   |
 //! | both sides changed a YAML sequence     | set merge: OURS' elements minus THEIRS' removals, then THEIRS' new elements |

@@ -219,6 +219,20 @@ mod tests {
     }
 
     #[test]
+    fn test_documents_with_markers_are_refused() {
+        let text = "---\nid: X\n<<<<<<< HEAD\nestimate: 5\n=======\nestimate: 8\n>>>>>>> b\n---\n";
+        assert_eq!(
+            Document::parse(text.as_bytes()).unwrap_err(),
+            crate::document::DocumentError::MergeConflict { line: 3 }
+        );
+        // A body conflict is refused too: the item is half-merged.
+        let text = "---\nid: X\n---\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> b\n";
+        assert!(Document::parse(text.as_bytes()).is_err());
+        // A setext heading is not a marker.
+        assert!(Document::parse(b"---\nid: X\n---\nTitle\n=======\n").is_ok());
+    }
+
+    #[test]
     fn test_labels_sanitized() {
         let labels = Labels {
             ours: "%X".into(),
