@@ -10,5 +10,7 @@ mod history;
 mod merge_driver;
 mod rank;
 mod refine;
+mod site;
+mod snapshots;
 mod sprint;
 mod words;
