@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod document;
 pub mod dupes;
+pub mod forecast;
 pub mod git;
 pub mod graph;
 pub mod health;
