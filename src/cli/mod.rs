@@ -74,6 +74,8 @@ enum Command {
     Agenda(commands::agenda::AgendaArgs),
     Health(commands::health::HealthArgs),
     Board(commands::board::BoardArgs),
+    Forecast(commands::forecast::ForecastArgs),
+    Burnup(commands::burnup::BurnupArgs),
     Diff(commands::diff::DiffArgs),
     Log(commands::log::LogArgs),
     Fmt(commands::fmt::FmtArgs),

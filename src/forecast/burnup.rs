@@ -20,7 +20,8 @@ use git2::{Oid, Repository};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::history::{HistoryError, git_err, read_blob, tree_item_files};
+use crate::document::{Document, MAX_FILE_BYTES};
+use crate::history::{HistoryError, git_err, tree_item_files};
 use crate::item::Item;
 use crate::sprint::Calendar;
 
@@ -187,9 +188,9 @@ pub fn burnup(
         let rev = commit.to_string()[..10].to_owned();
         let mut items: Vec<Item> = Vec::new();
         for (path, blob) in tree_item_files(repo, &tree, prefix)? {
-            let item = cache.entry(blob).or_insert_with(|| {
-                read_blob(repo, blob, &path, &rev, &mut out.warnings).map(|v| v.item)
-            });
+            let item = cache
+                .entry(blob)
+                .or_insert_with(|| read_item(repo, blob, &path, &rev, &mut out.warnings));
             if let Some(item) = item {
                 items.push(item.clone());
             }
@@ -209,6 +210,41 @@ pub fn burnup(
         prev = Some(points);
     }
     Ok(out)
+}
+
+/// The front matter of one item blob (the body is not parsed: only fields are needed); a
+/// problem becomes a warning naming the file, the line and the revision.
+fn read_item(
+    repo: &Repository,
+    oid: Oid,
+    path: &str,
+    rev: &str,
+    warnings: &mut Vec<String>,
+) -> Option<Item> {
+    let blob = match repo.find_blob(oid) {
+        Ok(b) => b,
+        Err(e) => {
+            warnings.push(format!("{path} at {rev}: cannot read: {}", e.message()));
+            return None;
+        }
+    };
+    if blob.size() > MAX_FILE_BYTES {
+        warnings.push(format!(
+            "{path}:1 at {rev}: file is {} bytes, over the {MAX_FILE_BYTES}-byte limit; skipped",
+            blob.size()
+        ));
+        return None;
+    }
+    let parsed = Document::parse(blob.content())
+        .map_err(|e| (e.line(), e.to_string()))
+        .and_then(|doc| Item::from_document(&doc).map_err(|e| (e.line(), e.to_string())));
+    match parsed {
+        Ok(item) => Some(item),
+        Err((line, message)) => {
+            warnings.push(format!("{path}:{line} at {rev}: {message}"));
+            None
+        }
+    }
 }
 
 #[cfg(test)]

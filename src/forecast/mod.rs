@@ -582,10 +582,11 @@ pub fn samples(
         Throughput::History { last } => *last,
         _ => DEFAULT_LAST,
     };
-    if last == 0 {
-        return Err(ForecastError::Invalid(
-            "--last must be at least 1".to_owned(),
-        ));
+    if last < MIN_HISTORY {
+        return Err(ForecastError::Invalid(format!(
+            "--last must be at least {MIN_HISTORY}: fewer sprints is too little history to \
+             forecast from"
+        )));
     }
     let sprints = history(loaded, config, today, last);
     let history_sprints = sprints.len();

@@ -199,9 +199,10 @@ fn loaded(entries: Vec<Entry>) -> Loaded {
 }
 
 fn config() -> Config {
-    let mut c = Config::default();
-    c.sprints = serde_yaml_ng::from_str("start: 2026-01-05").unwrap();
-    c
+    Config {
+        sprints: serde_yaml_ng::from_str("start: 2026-01-05").unwrap(),
+        ..Config::default()
+    }
 }
 
 fn day(s: &str) -> i64 {
@@ -284,7 +285,7 @@ fn test_forecast_constant_velocity_dates() {
     for (i, p) in [5, 5, 8, 2, 10].iter().enumerate() {
         e.push(entry(
             &format!("B-O{i}"),
-            &format!("c{i}"),
+            &format!("b{i:02}"),
             &format!("status: ready\nestimate: {p}\n"),
         ));
     }
@@ -368,7 +369,7 @@ fn test_forecast_too_little_history_and_stand_ins() {
     let l = loaded(vec![
         done("B-D1", "2026-S1", 3),
         done("B-D2", "2026-S2", 5),
-        entry("B-1", "b1", "estimate: 8\n"),
+        entry("B-1", "a1", "estimate: 8\n"),
     ]);
     let o = opts("2026-03-02");
     let err = forecast(&l, &config(), &o).unwrap_err();
@@ -444,11 +445,11 @@ fn test_forecast_horizon_and_unestimated_uncertainty() {
         done("B-D2", "2026-S3", 6),
         done("B-D3", "2026-S4", 6),
         done("B-D4", "2026-S5", 4),
-        entry("B-1", "b1", "estimate: 5\n"),
-        entry("B-2", "b2", ""),
-        entry("B-3", "b3", "estimate: 5\n"),
-        entry("B-4", "b4", "estimate: 3\n"),
-        entry("B-5", "b5", "estimate: 1\n"),
+        entry("B-1", "a1", "estimate: 5\n"),
+        entry("B-2", "a2", ""),
+        entry("B-3", "a3", "estimate: 5\n"),
+        entry("B-4", "a4", "estimate: 3\n"),
+        entry("B-5", "a5", "estimate: 1\n"),
     ]);
     let mut o = opts("2026-03-04");
     o.horizon = 2;
