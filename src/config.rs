@@ -37,6 +37,9 @@ pub struct Config {
     pub estimation: Estimation,
     /// The sprint calendar and capacity (`plan`, `agenda`, `health`, `velocity`).
     pub sprints: crate::sprint::SprintConfig,
+    /// The team's definition of done: what every done item must have checked (`dod`,
+    /// and the `done-incomplete` rule of `check`).
+    pub definition_of_done: Vec<String>,
 }
 
 /// `matrix:` in `config.yml`: where high value and high effort start. An unset threshold
@@ -89,6 +92,7 @@ impl Default for Config {
             matrix: MatrixConfig::default(),
             estimation: Estimation::default(),
             sprints: crate::sprint::SprintConfig::default(),
+            definition_of_done: Vec::new(),
         }
     }
 }
@@ -197,6 +201,23 @@ impl Config {
             )));
         }
         config.sprints.validate().map_err(invalid)?;
+        let mut seen = std::collections::HashSet::new();
+        for entry in &config.definition_of_done {
+            if entry.trim().is_empty() || entry.chars().any(char::is_control) {
+                return Err(invalid(format!(
+                    "definition_of_done entry {entry:?} must be one line of text"
+                )));
+            }
+            if !seen.insert(
+                entry
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase(),
+            ) {
+                return Err(invalid(format!("definition_of_done lists {entry:?} twice")));
+            }
+        }
         // A team that renames its statuses or types without naming a default gets the
         // first one; a default that is named but unknown is an error.
         let defaults = Self::default();
@@ -293,6 +314,11 @@ rules:
   required_fields: {enabled: true, severity: error, fields: []} # e.g. [owner]
   rank_collision: {enabled: true, severity: warning}    # two items with one rank key
   long_rank: {enabled: true, severity: warning, max_length: 12}
+  done_incomplete: {enabled: true, severity: warning}   # done with unchecked boxes
+# The definition of done: every done item checks these off (`backlog dod ID`), on top of
+# its acceptance criteria and its own `## Definition of done` checklist.
+definition_of_done: []
+# definition_of_done: [Code reviewed, Docs updated, Deployed to production]
 # Priority matrix (`backlog matrix`): above a threshold is high value / high effort.
 # Unset thresholds are the medians of the open items.
 # matrix:
@@ -318,6 +344,23 @@ sprints:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_definition_of_done_is_read_and_checked() {
+        let c = Config::parse(
+            "definition_of_done: [Code reviewed, Docs updated]\n",
+            "c.yml",
+        )
+        .unwrap();
+        assert_eq!(c.definition_of_done, ["Code reviewed", "Docs updated"]);
+        assert!(Config::parse("definition_of_done: [a, ' A ']\n", "c.yml").is_err());
+        assert!(Config::parse("definition_of_done: ['']\n", "c.yml").is_err());
+        let c = Config::parse("rules:\n  done_incomplete: {severity: error}\n", "c.yml").unwrap();
+        assert_eq!(
+            c.rules.done_incomplete.severity,
+            crate::check::Severity::Error
+        );
+    }
 
     #[test]
     fn test_config_defaults_and_parse() {

@@ -18,6 +18,7 @@ pub mod health;
 pub mod history;
 pub mod id;
 pub mod item;
+pub mod merge;
 pub mod ops;
 pub mod planning;
 pub mod prioritize;
@@ -30,6 +31,6 @@ pub mod yaml_budget;
 
 pub use config::Config;
 pub use document::{Document, DocumentError, FieldValue};
-pub use item::{Body, Criterion, Item};
+pub use item::{Body, Checklist, Criterion, Item};
 pub use store::{Entry, Store, StoreError};
 pub use workspace::{Change, Workspace};

@@ -1,7 +1,11 @@
-//! `--changed-since REV`: the item files added or changed between a revision and the
-//! working tree (staged or not, and untracked files), as libgit2 sees them, and the IDs
-//! the changed or deleted files had at the revision (so that references to an item that
-//! a change removed or renamed can be found).
+//! `--changed-since REV`: the item files added or changed between the merge base of a
+//! revision and HEAD (what `git diff REV...HEAD` compares) and the working tree (staged or
+//! not, and untracked files), as libgit2 sees them, and the IDs the changed or deleted
+//! files had at the merge base (so that references to an item that a change removed or
+//! renamed can be found).
+//!
+//! The merge base matters on a branch that is behind its base: diffing against the tip of
+//! `main` would report everything `main` did since the fork as this branch's change.
 
 use std::collections::HashSet;
 
@@ -20,6 +24,14 @@ pub enum ChangedError {
         /// libgit2's message.
         message: String,
     },
+    /// The revision and HEAD share no history (unrelated, or a shallow clone).
+    #[error(
+        "{rev:?} and HEAD have no common ancestor in this clone (a shallow clone needs its full history)"
+    )]
+    NoMergeBase {
+        /// What was given.
+        rev: String,
+    },
     /// The diff failed.
     #[error("git diff failed: {0}")]
     Git(#[from] git2::Error),
@@ -31,25 +43,50 @@ pub struct Changes {
     /// Work-tree-relative (`/`-separated) paths that were added, modified, renamed,
     /// copied, type-changed or are untracked. Deleted files are not listed.
     pub paths: HashSet<String>,
-    /// Upper-cased IDs that modified or deleted files had at the revision.
+    /// Upper-cased IDs that modified or deleted files had at the base.
     pub old_ids: HashSet<String>,
+    /// The commit compared with: the merge base of the revision and HEAD (`None` before the
+    /// first commit).
+    pub base: Option<git2::Oid>,
+    /// Whether `base` differs from the commit the revision names (the branch is behind it).
+    pub behind: bool,
+}
+
+/// The merge base of the commit `rev` names and HEAD (`rev` itself when HEAD is unborn).
+/// A revision must name a commit (a pull request's base); a tree such as `HEAD:backlog`
+/// would compare against the wrong paths and pass silently.
+pub fn since_base(git: &git2::Repository, rev: &str) -> Result<git2::Oid, ChangedError> {
+    let unknown = |e: git2::Error| ChangedError::UnknownRevision {
+        rev: rev.to_owned(),
+        message: e.message().to_owned(),
+    };
+    let commit = git
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(unknown)?;
+    let head = match git.head().and_then(|h| h.peel_to_commit()) {
+        Ok(head) => head.id(),
+        Err(_) => return Ok(commit.id()),
+    };
+    match git.merge_base(commit.id(), head) {
+        Ok(base) => Ok(base),
+        Err(e) if e.code() == ErrorCode::NotFound => Err(ChangedError::NoMergeBase {
+            rev: rev.to_owned(),
+        }),
+        Err(e) => Err(ChangedError::Git(e)),
+    }
 }
 
 /// The changes under `dir` (a work-tree-relative folder; empty for the whole tree)
-/// between `rev`'s tree and the working tree, index included. `HEAD` in a repository
-/// without commits means the empty tree.
+/// between the merge base of `rev` and HEAD and the working tree, index included: what
+/// the current branch and the uncommitted work changed since it left `rev`, not what
+/// `rev` did meanwhile. `HEAD` in a repository without commits means the empty tree.
 pub fn changes_since(repo: &Repo, rev: &str, dir: &str) -> Result<Changes, ChangedError> {
     let git = repo.inner();
-    // A revision must name a commit (a pull request's base); a tree such as
-    // `HEAD:backlog` would compare against the wrong paths and pass silently.
-    let tree = match git
-        .revparse_single(rev)
-        .and_then(|o| o.peel_to_commit())
-        .and_then(|c| c.tree())
-    {
-        Ok(tree) => Some(tree),
+    let base = match since_base(git, rev) {
+        Ok(base) => Some(base),
         // Before the first commit (a pre-commit hook's first run), everything is new.
-        Err(_)
+        Err(ChangedError::UnknownRevision { .. })
             if rev == "HEAD"
                 && git
                     .head()
@@ -57,12 +94,12 @@ pub fn changes_since(repo: &Repo, rev: &str, dir: &str) -> Result<Changes, Chang
         {
             None
         }
-        Err(e) => {
-            return Err(ChangedError::UnknownRevision {
-                rev: rev.to_owned(),
-                message: e.message().to_owned(),
-            });
-        }
+        Err(e) => return Err(e),
+    };
+    let tree = match base.map(|b| git.find_commit(b).and_then(|c| c.tree())) {
+        Some(Ok(tree)) => Some(tree),
+        None => None,
+        Some(Err(e)) => return Err(ChangedError::Git(e)),
     };
     let mut opts = DiffOptions::new();
     opts.include_untracked(true)
@@ -72,7 +109,16 @@ pub fn changes_since(repo: &Repo, rev: &str, dir: &str) -> Result<Changes, Chang
         opts.pathspec(format!("{}/", dir.trim_end_matches('/')));
     }
     let diff = git.diff_tree_to_workdir_with_index(tree.as_ref(), Some(&mut opts))?;
-    let mut out = Changes::default();
+    let behind = base.is_some_and(|b| {
+        git.revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .is_ok_and(|c| c.id() != b)
+    });
+    let mut out = Changes {
+        base,
+        behind,
+        ..Changes::default()
+    };
     for delta in diff.deltas() {
         if matches!(delta.status(), Delta::Unmodified | Delta::Ignored) {
             continue;

@@ -116,7 +116,7 @@ impl Endpoint {
 
 /// Resolves a `diff` range: `None` (merge base of HEAD with the default branch, up to the
 /// working tree), `A..B`, `A..` (up to HEAD), `A...B` (merge base of A and B, up to B) or
-/// `A` (up to the working tree).
+/// `A` (merge base of A and HEAD, up to the working tree).
 pub fn resolve_range(
     repo: &Repo,
     spec: Option<&str>,
@@ -168,8 +168,17 @@ pub fn resolve_range(
         let (b, b_oid) = rev(b)?;
         Ok((Endpoint::commit(&a, a_oid), Endpoint::commit(&b, b_oid)))
     } else {
+        // Since A: what this branch changed after it left A (`git diff A...HEAD`), plus
+        // the working tree, not what A did meanwhile.
         let (a, a_oid) = rev(spec)?;
-        Ok((Endpoint::commit(&a, a_oid), Endpoint::worktree()))
+        let head = repo_head(r)?.ok_or(HistoryError::NoCommits)?;
+        let base = r.merge_base(a_oid, head).map_err(git_err("merge-base"))?;
+        let from = if base == a_oid {
+            Endpoint::commit(&a, a_oid)
+        } else {
+            Endpoint::commit(&format!("merge-base({a}, HEAD)"), base)
+        };
+        Ok((from, Endpoint::worktree()))
     }
 }
 

@@ -287,7 +287,7 @@ fn test_check_clean_backlog_is_silent() {
 }
 
 #[test]
-fn test_check_demo_reports_exactly_the_four_unready_items() {
+fn test_check_demo_reports_the_four_unready_items_and_the_done_gate() {
     let env = TestEnv::new();
     let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo/backlog");
     for entry in std::fs::read_dir(&demo).unwrap() {
@@ -304,13 +304,19 @@ fn test_check_demo_reports_exactly_the_four_unready_items() {
         ("B-F8TJ", "too-big", 7),
         ("B-SZ3K", "story-form", 13),
         ("B-XN62", "estimate-missing", 1),
+        ("B-T2WD", "done-incomplete", 20),
     ]
     .into_iter()
     .map(|(i, r, l)| (i.to_owned(), r.to_owned(), l))
     .collect();
     assert_eq!(got, expected);
     assert_eq!(json["summary"]["items_checked"], 34);
-    assert_eq!(json["summary"]["warnings"], 0);
+    assert_eq!(json["summary"]["warnings"], 1);
+    let gate = findings(&json)
+        .into_iter()
+        .find(|f| f.3 == "done-incomplete")
+        .unwrap();
+    assert_eq!(gate.2, "warning");
 }
 
 #[test]
@@ -588,4 +594,90 @@ fn test_check_hostile_input_is_bounded() {
     );
     assert!(message("parse-error").contains("recursion limit exceeded"));
     assert!(message("file-too-large").contains("52428800 bytes"));
+}
+
+#[test]
+fn test_check_changed_since_on_a_branch_behind_its_base_uses_the_merge_base() {
+    let env = TestEnv::new();
+    env.item("B-MINE", "Mine", "status: draft\nrank: a0\n", "");
+    // An old problem on the base that main fixes later: not the branch's business.
+    env.item("B-THEIRS", "Theirs", "status: wrong\nrank: a1\n", "");
+    env.item("B-OTHER", "Other", "status: draft\nrank: a2\n", "");
+    env.commit_all("base");
+    env.git(&["checkout", "-q", "-b", "feature"]).ok();
+    // The branch breaks its one item.
+    env.item("B-MINE", "Mine", "status: bogus\nrank: a0\n", "");
+    env.commit_all("feature: B-MINE");
+    // Meanwhile main moves on: it fixes one item, changes another and adds a third.
+    env.git(&["checkout", "-q", "main"]).ok();
+    env.item("B-THEIRS", "Theirs", "status: draft\nrank: a1\n", "");
+    env.item("B-OTHER", "Other", "status: draft\nrank: a3\n", "");
+    env.item("B-ADDED", "Added on main", "status: draft\nrank: a4\n", "");
+    env.commit_all("main moves on");
+    env.git(&["checkout", "-q", "feature"]).ok();
+    // What git says the branch changed.
+    let git_says = env
+        .git(&["diff", "--name-only", "main...HEAD", "--", "backlog/"])
+        .ok()
+        .stdout;
+    assert_eq!(git_says, "backlog/B-MINE-item.md\n");
+    let json = env
+        .run(&["check", "--changed-since", "main", "--format", "json"])
+        .code(1)
+        .json();
+    let got: Vec<(String, String)> = findings(&json)
+        .into_iter()
+        .map(|(path, _, _, rule, _)| (path, rule))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(
+            "backlog/B-MINE-item.md".to_owned(),
+            "unknown-status".to_owned()
+        )]
+    );
+    assert_eq!(json["summary"]["items_checked"], 1);
+    let base = env.git(&["merge-base", "main", "HEAD"]).ok().stdout;
+    assert_eq!(json["summary"]["merge_base"], base.trim());
+    let text = env
+        .run(&["check", "--changed-since", "main"])
+        .code(1)
+        .stdout;
+    assert!(
+        text.contains(&format!(
+            "checked 1 item changed since main (merge base {})",
+            &base.trim()[..10]
+        )),
+        "{text}"
+    );
+    // Uncommitted work on top of the branch counts too.
+    env.item("B-NEW", "New here", "status: odd\nrank: a5\n", "");
+    let json = env
+        .run(&["check", "--changed-since", "main", "--format", "json"])
+        .code(1)
+        .json();
+    let mut paths: Vec<String> = findings(&json).into_iter().map(|f| f.0).collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        vec!["backlog/B-MINE-item.md", "backlog/B-NEW-item.md"]
+    );
+    // `diff main` (since main) compares from the same merge base.
+    let diff = env.run(&["diff", "main", "--format", "json"]).ok().json();
+    let mut ids: Vec<&str> = diff["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, vec!["B-MINE", "B-NEW"]);
+    // Unrelated histories have no merge base: a clear usage error.
+    env.git(&["checkout", "-q", "--orphan", "lonely"]).ok();
+    env.commit_all("unrelated root");
+    let err = env
+        .run(&["check", "--changed-since", "main"])
+        .code(2)
+        .stderr;
+    assert!(err.contains("no common ancestor"), "{err}");
 }

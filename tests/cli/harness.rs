@@ -108,10 +108,44 @@ impl TestEnv {
         run_output(cmd.output().unwrap())
     }
 
+    /// Runs `backlog ARGS` with `input` on standard input.
+    pub fn run_stdin(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_backlog"));
+        self.pin(&mut cmd);
+        cmd.args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        run_output(child.wait_with_output().unwrap())
+    }
+
     /// Runs `git ARGS` in the repository root.
     pub fn git(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new("git");
         self.pin(&mut cmd);
+        cmd.args(args);
+        run_output(cmd.output().unwrap())
+    }
+
+    /// Runs `git ARGS` with the `backlog` binary under test first on `PATH`, as git needs
+    /// it for the merge driver `git-setup` installs.
+    pub fn git_with_backlog(&self, args: &[&str]) -> Run {
+        let bin = Path::new(env!("CARGO_BIN_EXE_backlog")).parent().unwrap();
+        let mut paths = vec![bin.to_path_buf()];
+        paths.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
+        let mut cmd = Command::new("git");
+        self.pin(&mut cmd);
+        cmd.env("PATH", std::env::join_paths(paths).unwrap());
         cmd.args(args);
         run_output(cmd.output().unwrap())
     }

@@ -13,9 +13,10 @@ use crate::cli::{CliError, Context, Format, Ui};
 /// findings, 2 on usage or I/O errors.
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// Report only on items added or changed since REV (a pull request's base), and on
-    /// what the change did to other items' references; references resolve against the
-    /// whole backlog
+    /// Report only on items added or changed since the branch left REV (a pull request's
+    /// base): from the merge base of REV and HEAD, like `git diff REV...HEAD`, to the
+    /// working tree; and on what the change did to other items' references, which
+    /// resolve against the whole backlog
     #[arg(long, value_name = "REV")]
     changed_since: Option<String>,
     /// Fail on warnings too
@@ -32,6 +33,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &CheckArgs) -> Result<u8, Cl
         ));
     }
     let ws = ctx.workspace()?;
+    // The merge base, when it is not the revision itself (the branch is behind it).
+    let mut base = None;
     let changes = match &args.changed_since {
         Some(rev) => {
             let repo = ws.repo.as_ref().ok_or_else(|| {
@@ -42,6 +45,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &CheckArgs) -> Result<u8, Cl
                 CliError::user(e.to_string())
                     .hint("pass a branch, tag or commit, e.g. --changed-since origin/main")
             })?;
+            base = changes
+                .base
+                .filter(|_| changes.behind)
+                .map(|b| b.to_string());
             // A changed config.yml changes the rules for every item: check everything.
             (!changes.paths.contains(&format!("{dir}/config.yml"))).then_some(changes)
         }
@@ -55,7 +62,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &CheckArgs) -> Result<u8, Cl
     };
     let failed = report.fails(args.strict);
     match ui.format {
-        Format::Json => ui.json(&json(&report, args, failed))?,
+        Format::Json => ui.json(&json(&report, args, base.as_deref(), failed))?,
         Format::Github => {
             let titles: HashMap<&str, &str> = loaded
                 .entries
@@ -69,7 +76,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &CheckArgs) -> Result<u8, Cl
                 };
                 ui.line(&check::github::annotation(f, title.trim_end()))?;
             }
-            ui.line(&summary(&report, args))?;
+            ui.line(&summary(&report, args, base.as_deref()))?;
         }
         _ => {
             let mut last: Option<&str> = None;
@@ -83,7 +90,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &CheckArgs) -> Result<u8, Cl
             if last.is_some() {
                 ui.line("")?;
             }
-            ui.line(&summary(&report, args))?;
+            ui.line(&summary(&report, args, base.as_deref()))?;
         }
     }
     Ok(u8::from(failed))
@@ -104,10 +111,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn summary(report: &Report, args: &CheckArgs) -> String {
-    let scope = match &args.changed_since {
-        Some(rev) => format!(" changed since {}", sanitize(rev)),
-        None => String::new(),
+fn summary(report: &Report, args: &CheckArgs, base: Option<&str>) -> String {
+    let scope = match (&args.changed_since, base) {
+        (Some(rev), Some(base)) => format!(
+            " changed since {} (merge base {})",
+            sanitize(rev),
+            &base[..base.len().min(10)]
+        ),
+        (Some(rev), None) => format!(" changed since {}", sanitize(rev)),
+        (None, _) => String::new(),
     };
     let dependents = match report.dependents_checked {
         0 => String::new(),
@@ -136,7 +148,7 @@ fn summary(report: &Report, args: &CheckArgs) -> String {
     text
 }
 
-fn json(report: &Report, args: &CheckArgs, failed: bool) -> serde_json::Value {
+fn json(report: &Report, args: &CheckArgs, base: Option<&str>, failed: bool) -> serde_json::Value {
     serde_json::json!({
         "schema": 1,
         "findings": report.findings,
@@ -148,6 +160,7 @@ fn json(report: &Report, args: &CheckArgs, failed: bool) -> serde_json::Value {
             "warnings": report.warnings(),
             "files_with_findings": report.files_with_findings(),
             "changed_since": args.changed_since,
+            "merge_base": base,
             "strict": args.strict,
             "passed": !failed,
         },

@@ -3,10 +3,13 @@
 pub(crate) mod add;
 pub(crate) mod check;
 pub(crate) mod completions;
+pub(crate) mod criteria;
 pub(crate) mod diff;
+pub(crate) mod dod;
 pub(crate) mod edit;
 pub(crate) mod estimate;
 pub(crate) mod fmt;
+pub(crate) mod git_setup;
 pub(crate) mod init;
 pub(crate) mod list;
 pub(crate) mod log;
@@ -23,8 +26,10 @@ pub(crate) mod forecast;
 pub(crate) mod graph;
 pub(crate) mod health;
 pub(crate) mod merge;
+pub(crate) mod merge_file;
 pub(crate) mod plan;
 pub(crate) mod split;
+pub(crate) mod story;
 pub(crate) mod velocity;
 
 use super::{CliError, Command, Context, Ui};
@@ -48,6 +53,9 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Completions(args) => completions::run(ui, args),
         Command::Man(args) => completions::run_man(ui, args),
         Command::Split(args) => split::run(ui, ctx, args),
+        Command::Criteria(args) => criteria::run(ui, ctx, args),
+        Command::Story(args) => story::run(ui, ctx, args),
+        Command::Dod(args) => dod::run(ui, ctx, args),
         Command::Merge(args) => merge::run(ui, ctx, args),
         Command::Dupes(args) => dupes::run(ui, ctx, args),
         Command::Graph(args) => graph::run(ui, ctx, args),
@@ -58,5 +66,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Board(args) => board::run(ui, ctx, args),
         Command::Forecast(args) => forecast::run(ui, ctx, args),
         Command::Burnup(args) => burnup::run(ui, ctx, args),
+        Command::MergeFile(args) => merge_file::run(ui, ctx, args),
+        Command::GitSetup(args) => git_setup::run(ui, ctx, args),
     }
 }
