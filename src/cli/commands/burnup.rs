@@ -133,16 +133,25 @@ fn text(ui: &mut Ui, b: &Burnup) -> Result<(), CliError> {
         ui.line(line.trim_end())?;
     }
     if let Some(g) = b.scope_growth(b.sprints.len()) {
-        ui.line(&format!(
-            "Scope {} by {} points over {} sprint{} ({} -> {}) while {} points were done.",
-            if g.added >= 0 { "grew" } else { "shrank" },
-            g.added.abs(),
+        let over = format!(
+            "over {} sprint{}",
             g.sprints.len(),
-            if g.sprints.len() == 1 { "" } else { "s" },
-            g.from,
-            g.to,
-            g.done
-        ))?;
+            if g.sprints.len() == 1 { "" } else { "s" }
+        );
+        ui.line(&match g.added {
+            0 => format!(
+                "Scope did not change {over} ({} points) while {} points were done.",
+                g.to, g.done
+            ),
+            n => format!(
+                "Scope {} by {} points {over} ({} -> {}) while {} points were done.",
+                if n > 0 { "grew" } else { "shrank" },
+                n.abs(),
+                g.from,
+                g.to,
+                g.done
+            ),
+        })?;
     }
     Ok(())
 }

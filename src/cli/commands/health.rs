@@ -226,22 +226,33 @@ fn text(ui: &mut Ui, h: &Health, scope: Option<&ScopeGrowth>) -> Result<(), CliE
         ui.line(&format!("{pad}same title: {}", id_list(d, SHOW)))?;
     }
     if let Some(g) = scope {
-        let sign = if g.added > 0 { "+" } else { "" };
-        ui.line(&format!(
-            "Scope        {sign}{} points in scope over the last {} sprint{} ({} -> {}; {} \
-             points done{}; see `backlog burnup`)",
-            g.added,
+        let sprints = format!(
+            "over the last {} sprint{}",
             g.sprints.len(),
-            if g.sprints.len() == 1 { "" } else { "s" },
-            g.from,
-            g.to,
-            g.done,
-            if g.added > g.done {
-                ": growing faster than it is done"
-            } else {
-                ""
-            }
-        ))?;
+            if g.sprints.len() == 1 { "" } else { "s" }
+        );
+        let line = if g.added == 0 {
+            format!(
+                "Scope        unchanged {sprints} ({} points; {} points done; see `backlog burnup`)",
+                g.to, g.done
+            )
+        } else {
+            format!(
+                "Scope        {}{} points in scope {sprints} ({} -> {}; {} points done{}; see \
+                 `backlog burnup`)",
+                if g.added > 0 { "+" } else { "" },
+                g.added,
+                g.from,
+                g.to,
+                g.done,
+                if g.added > g.done {
+                    ": growing faster than it is done"
+                } else {
+                    ""
+                }
+            )
+        };
+        ui.line(&line)?;
     }
     let s = &h.score;
     ui.line("")?;
