@@ -23,6 +23,7 @@ pub mod ops;
 pub mod planning;
 pub mod prioritize;
 pub mod rank;
+pub mod site;
 pub mod sprint;
 pub mod store;
 pub mod text;

@@ -81,6 +81,7 @@ enum Command {
     Burnup(commands::burnup::BurnupArgs),
     Diff(commands::diff::DiffArgs),
     Log(commands::log::LogArgs),
+    Site(commands::site::SiteArgs),
     Fmt(commands::fmt::FmtArgs),
     GitSetup(commands::git_setup::GitSetupArgs),
     MergeFile(commands::merge_file::MergeFileArgs),

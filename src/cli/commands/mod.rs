@@ -17,6 +17,7 @@ pub(crate) mod matrix;
 pub(crate) mod rank;
 pub(crate) mod set;
 pub(crate) mod show;
+pub(crate) mod site;
 
 pub(crate) mod agenda;
 pub(crate) mod board;
@@ -66,6 +67,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Board(args) => board::run(ui, ctx, args),
         Command::Forecast(args) => forecast::run(ui, ctx, args),
         Command::Burnup(args) => burnup::run(ui, ctx, args),
+        Command::Site(args) => site::run(ui, ctx, args),
         Command::MergeFile(args) => merge_file::run(ui, ctx, args),
         Command::GitSetup(args) => git_setup::run(ui, ctx, args),
     }
