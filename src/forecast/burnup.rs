@@ -20,10 +20,10 @@ use git2::{Oid, Repository};
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::config::sprints::Calendar;
 use crate::document::{Document, MAX_FILE_BYTES};
 use crate::history::{HistoryError, git_err, tree_item_files};
-use crate::item::Item;
-use crate::sprint::Calendar;
+use crate::model::item::Item;
 
 /// The points of one backlog state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -271,7 +271,7 @@ mod tests {
             item("B-7", "parent: B-6\nestimate: 8\n"),
             item("B-8", "parent: B-4\nestimate: 1\nstatus: done\n"),
         ];
-        let s = snapshot(&items, &crate::Config::default());
+        let s = snapshot(&items, &Config::default());
         // In scope: B-1 (5), B-2 (3), B-3 (unestimated), B-7 (8), B-8 (1); B-6 is the
         // parent of B-7; B-4 and B-5 are closed.
         assert_eq!(

@@ -13,7 +13,7 @@
 //!    equally likely) stands in.
 //! 2. **The queue** ([`queue`]): the open items in the order `plan` works them (items in
 //!    progress first, then rank order), each with the size `plan` gives it: its estimate,
-//!    or the backlog's median estimate when it has none ([`crate::planning::assumed_size`];
+//!    or the backlog's median estimate when it has none ([`crate::analysis::planning::assumed_size`];
 //!    such items are counted and reported as uncertainty). An open item with open children
 //!    is not in the queue itself: its children are its work.
 //! 3. **Trials** ([`simulate`]): each trial draws one sample per sprint, with replacement,
@@ -40,9 +40,9 @@ use serde::Serialize;
 
 pub use rng::{Rng, SplitMix64};
 
+use crate::analysis::planning::{assumed_size, is_in_progress, is_open, velocity};
 use crate::config::Config;
-use crate::planning::{assumed_size, is_in_progress, is_open, velocity};
-use crate::sprint::{Calendar, Sprint};
+use crate::config::sprints::{Calendar, Sprint};
 use crate::store::{Entry, Loaded, StoreError};
 
 /// The confidence levels reported, in percent.
@@ -774,7 +774,7 @@ pub fn forecast(
             })
             .collect();
         ByDate {
-            date: crate::sprint::format_days(day),
+            date: crate::config::sprints::format_days(day),
             sprint: (k > 0).then(|| SprintAt::of(&cal.sprint(current.index + i64::from(k) - 1), k)),
             percent: LEVELS[LEVEL_85],
             count,
