@@ -9,6 +9,7 @@ mod forecast;
 mod foundation;
 mod history;
 mod merge_driver;
+mod outline;
 mod rank;
 mod refine;
 mod site;
