@@ -79,6 +79,8 @@ enum Command {
     Board(commands::board::BoardArgs),
     Forecast(commands::forecast::ForecastArgs),
     Burnup(commands::burnup::BurnupArgs),
+    Import(commands::import::ImportArgs),
+    Export(commands::export::ExportArgs),
     Diff(commands::diff::DiffArgs),
     Log(commands::log::LogArgs),
     Site(commands::site::SiteArgs),

@@ -8,6 +8,7 @@ mod fast_paths;
 mod forecast;
 mod foundation;
 mod history;
+mod import;
 mod merge_driver;
 mod outline;
 mod rank;
