@@ -9,6 +9,7 @@
 
 mod diff;
 mod log;
+mod trail;
 
 pub use diff::{BacklogDiff, ChangeKind, ItemDiff, Merge, Split, Totals, diff};
 pub use log::{ItemLog, LogEntry, log};

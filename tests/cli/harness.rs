@@ -116,6 +116,20 @@ impl TestEnv {
         run_output(cmd.output().unwrap())
     }
 
+    /// Runs `git ARGS` with `input` on its standard input (`git fast-import`).
+    pub fn git_with_input(&self, args: &[&str], input: &[u8]) -> Run {
+        use std::io::Write;
+        let mut cmd = Command::new("git");
+        self.pin(&mut cmd);
+        cmd.args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        run_output(child.wait_with_output().unwrap())
+    }
+
     pub fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }

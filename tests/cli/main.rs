@@ -7,6 +7,7 @@ mod check;
 mod fast_paths;
 mod foundation;
 mod history;
+mod log_follow;
 mod rank;
 mod refine;
 mod sprint;
