@@ -1,5 +1,3 @@
-use std::collections::HashMap;
-
 use clap::Args;
 
 use backlog::health::{self, Health, HealthOptions, Share};
@@ -39,27 +37,33 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> Result<u8, C
         Err(backlog::planning::PlanError::NoCapacity) => None,
         Err(e) => return Err(CliError::user(e.to_string())),
     };
-    let committed = match &ws.repo {
+    let today = today()?;
+    // Only "touched within stale_days?" matters: the walk stops at the stale line.
+    let since = (today - i64::from(config.sprints.stale_days)) * 86_400;
+    let last = match &ws.repo {
         Some(repo) => {
             // Read-only walk: skip re-hashing every object read (libgit2 verifies each
             // object's SHA-1 by default), which otherwise dominates the walk's time.
             git2::opts::strict_hash_verification(false);
             let dir = ws.store.relative(ws.store.dir());
             let paths: Vec<String> = loaded.entries.iter().map(|e| e.path.clone()).collect();
-            health::last_commit_times(repo.inner(), &dir, &paths).unwrap_or_else(|e| {
-                ui.warn(&format!(
-                    "cannot read the git history ({}); using `updated`/`created` dates",
-                    sanitize(e.message())
-                ));
-                HashMap::new()
-            })
+            health::last_commits_since(repo.inner(), &dir, &paths, Some(since)).unwrap_or_else(
+                |e| {
+                    ui.warn(&format!(
+                        "cannot read the git history ({}); using `updated`/`created` dates",
+                        sanitize(e.message())
+                    ));
+                    health::LastCommits::default()
+                },
+            )
         }
-        None => HashMap::new(),
+        None => health::LastCommits::default(),
     };
     let opts = HealthOptions {
         capacity,
-        today: today()?,
-        committed,
+        today,
+        committed: last.times,
+        committed_before: Some((since, last.before)),
     };
     let h = health::health(&loaded, config, &opts);
     let below = args.min.is_some_and(|m| h.score.total < m);
