@@ -37,6 +37,9 @@ pub struct Config {
     pub estimation: Estimation,
     /// The sprint calendar and capacity (`plan`, `agenda`, `health`, `velocity`).
     pub sprints: crate::sprint::SprintConfig,
+    /// The team's definition of done: what every done item must have checked (`dod`,
+    /// and the `done-incomplete` rule of `check`).
+    pub definition_of_done: Vec<String>,
 }
 
 /// `matrix:` in `config.yml`: where high value and high effort start. An unset threshold
@@ -89,6 +92,7 @@ impl Default for Config {
             matrix: MatrixConfig::default(),
             estimation: Estimation::default(),
             sprints: crate::sprint::SprintConfig::default(),
+            definition_of_done: Vec::new(),
         }
     }
 }
@@ -197,6 +201,23 @@ impl Config {
             )));
         }
         config.sprints.validate().map_err(invalid)?;
+        let mut seen = std::collections::HashSet::new();
+        for entry in &config.definition_of_done {
+            if entry.trim().is_empty() || entry.chars().any(char::is_control) {
+                return Err(invalid(format!(
+                    "definition_of_done entry {entry:?} must be one line of text"
+                )));
+            }
+            if !seen.insert(
+                entry
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase(),
+            ) {
+                return Err(invalid(format!("definition_of_done lists {entry:?} twice")));
+            }
+        }
         // A team that renames its statuses or types without naming a default gets the
         // first one; a default that is named but unknown is an error.
         let defaults = Self::default();

@@ -100,6 +100,36 @@ pub struct Criterion {
     pub line: usize,
 }
 
+/// A checklist section of the body: task-list items under a heading with this name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Checklist {
+    /// `## Acceptance criteria`.
+    Criteria,
+    /// `## Definition of done` (an item's own done checklist, as Backlog.md keeps it).
+    Done,
+}
+
+impl Checklist {
+    /// The heading the section is written with.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::Criteria => "Acceptance criteria",
+            Self::Done => "Definition of done",
+        }
+    }
+
+    /// The checklist a heading opens, compared case-insensitively (a trailing `:` is
+    /// ignored).
+    pub fn of_heading(text: &str) -> Option<Self> {
+        let norm = text.trim().trim_end_matches(':').trim().to_lowercase();
+        match norm.as_str() {
+            "acceptance criteria" => Some(Self::Criteria),
+            "definition of done" => Some(Self::Done),
+            _ => None,
+        }
+    }
+}
+
 /// What the markdown body says, read with a markdown parser.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Body {
@@ -111,6 +141,10 @@ pub struct Body {
     pub criteria_heading_line: Option<usize>,
     /// Acceptance criteria in order.
     pub criteria: Vec<Criterion>,
+    /// Line of the "Definition of done" heading, if there is one.
+    pub done_heading_line: Option<usize>,
+    /// The item's own definition-of-done checklist, in order.
+    pub done: Vec<Criterion>,
 }
 
 impl Body {
@@ -120,26 +154,30 @@ impl Body {
         let mut out = Self::default();
         let mut seen_heading = false;
         let mut heading: Option<(HeadingLevel, usize, String)> = None;
-        let mut criteria_level: Option<HeadingLevel> = None;
+        let mut section: Option<(HeadingLevel, Checklist)> = None;
         let mut paragraph: Option<(usize, String)> = None;
         // Nesting of list items; a criterion is a task item at any depth under the heading.
-        let mut item_stack: Vec<Option<Criterion>> = Vec::new();
+        let mut item_stack: Vec<Option<(Checklist, Criterion)>> = Vec::new();
         let parser = Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter();
         for (event, range) in parser {
             match event {
                 Event::Start(Tag::Heading { level, .. }) => {
                     seen_heading = true;
-                    if criteria_level.is_some_and(|l| level <= l) {
-                        criteria_level = None;
+                    if section.is_some_and(|(l, _)| level <= l) {
+                        section = None;
                     }
                     heading = Some((level, line_at(range.start), String::new()));
                 }
                 Event::End(TagEnd::Heading(_)) => {
                     if let Some((level, line, text)) = heading.take() {
-                        let norm = text.trim().trim_end_matches(':').trim().to_lowercase();
-                        if norm == "acceptance criteria" {
-                            criteria_level = Some(level);
-                            out.criteria_heading_line.get_or_insert(line);
+                        if let Some(list) = Checklist::of_heading(&text) {
+                            section = Some((level, list));
+                            match list {
+                                Checklist::Criteria => {
+                                    out.criteria_heading_line.get_or_insert(line)
+                                }
+                                Checklist::Done => out.done_heading_line.get_or_insert(line),
+                            };
                         }
                     }
                 }
@@ -158,33 +196,40 @@ impl Body {
                     }
                 }
                 Event::Start(Tag::Item) => {
-                    item_stack.push(criteria_level.map(|_| Criterion {
-                        text: String::new(),
-                        done: false,
-                        line: line_at(range.start),
+                    item_stack.push(section.map(|(_, list)| {
+                        let c = Criterion {
+                            text: String::new(),
+                            done: false,
+                            line: line_at(range.start),
+                        };
+                        (list, c)
                     }));
                 }
                 Event::TaskListMarker(checked) => {
-                    if let Some(Some(c)) = item_stack.last_mut() {
+                    if let Some(Some((_, c))) = item_stack.last_mut() {
                         c.done = checked;
                         c.text.push('\u{0}');
                     }
                 }
                 Event::End(TagEnd::Item) => {
-                    if let Some(Some(c)) = item_stack.pop() {
+                    if let Some(Some((list, c))) = item_stack.pop() {
                         // Only task items (marked by the NUL placeholder) with some text
                         // are criteria: an empty `- [ ]` placeholder does not count.
                         if let Some(text) = c.text.strip_prefix('\u{0}') {
                             let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
                             if !text.is_empty() {
-                                out.criteria.push(Criterion { text, ..c });
+                                let c = Criterion { text, ..c };
+                                match list {
+                                    Checklist::Criteria => out.criteria.push(c),
+                                    Checklist::Done => out.done.push(c),
+                                }
                             }
                         }
                     }
                 }
                 Event::Start(Tag::List(_)) => {
                     // Text of nested lists belongs to the nested items, not to the parent.
-                    if let Some(Some(c)) = item_stack.last_mut() {
+                    if let Some(Some((_, c))) = item_stack.last_mut() {
                         c.text.push(' ');
                     }
                 }
@@ -199,7 +244,24 @@ impl Body {
         }
         // Items are finished inner-first; report them in document order.
         out.criteria.sort_by_key(|c| c.line);
+        out.done.sort_by_key(|c| c.line);
         out
+    }
+
+    /// The items of one checklist.
+    pub fn checklist(&self, list: Checklist) -> &[Criterion] {
+        match list {
+            Checklist::Criteria => &self.criteria,
+            Checklist::Done => &self.done,
+        }
+    }
+
+    /// The heading line of one checklist.
+    pub fn checklist_heading_line(&self, list: Checklist) -> Option<usize> {
+        match list {
+            Checklist::Criteria => self.criteria_heading_line,
+            Checklist::Done => self.done_heading_line,
+        }
     }
 
     /// Whether the story follows "As a …, I want … so that …" (case-insensitive).
@@ -211,14 +273,14 @@ impl Body {
 fn push_text(
     heading: &mut Option<(HeadingLevel, usize, String)>,
     paragraph: &mut Option<(usize, String)>,
-    items: &mut [Option<Criterion>],
+    items: &mut [Option<(Checklist, Criterion)>],
     text: &str,
 ) {
     if let Some((_, _, h)) = heading {
         h.push_str(text);
     } else if let Some((_, p)) = paragraph {
         p.push_str(text);
-    } else if let Some(Some(c)) = items.last_mut() {
+    } else if let Some(Some((_, c))) = items.last_mut() {
         c.text.push_str(text);
     }
 }
@@ -493,6 +555,28 @@ so that I have one password.
                 ("nested one", false, 13)
             ]
         );
+    }
+
+    #[test]
+    fn test_body_definition_of_done_is_its_own_checklist() {
+        let body = Body::parse(
+            "Story.\n\n## Acceptance criteria\n- [x] A\n\n## Definition of Done:\n- [ ] Docs\n- [x] Review\n\n## Notes\n- [ ] n\n",
+            1,
+        );
+        assert_eq!(body.criteria.len(), 1);
+        assert_eq!(body.done_heading_line, Some(6));
+        let done: Vec<_> = body
+            .done
+            .iter()
+            .map(|c| (c.text.as_str(), c.done))
+            .collect();
+        assert_eq!(done, [("Docs", false), ("Review", true)]);
+        assert_eq!(body.checklist(Checklist::Done).len(), 2);
+        assert_eq!(
+            Checklist::of_heading(" acceptance CRITERIA: "),
+            Some(Checklist::Criteria)
+        );
+        assert_eq!(Checklist::of_heading("Notes"), None);
     }
 
     #[test]

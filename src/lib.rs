@@ -29,6 +29,6 @@ pub mod yaml_budget;
 
 pub use config::Config;
 pub use document::{Document, DocumentError, FieldValue};
-pub use item::{Body, Criterion, Item};
+pub use item::{Body, Checklist, Criterion, Item};
 pub use store::{Entry, Store, StoreError};
 pub use workspace::{Change, Workspace};

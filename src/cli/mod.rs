@@ -61,6 +61,8 @@ enum Command {
     Show(commands::show::ShowArgs),
     Set(commands::set::SetArgs),
     Edit(commands::edit::EditArgs),
+    Story(commands::story::StoryArgs),
+    Criteria(commands::criteria::CriteriaArgs),
     Estimate(commands::estimate::EstimateArgs),
     Split(commands::split::SplitArgs),
     Merge(commands::merge::MergeArgs),

@@ -1,46 +1,101 @@
-//! Acceptance criteria as source text: where each criterion's lines are in a body, so
-//! `split` and `merge` can move and copy them without reformatting anything else.
+//! Checklists as source text: where each acceptance criterion (or definition-of-done
+//! entry) is in a body, so `split` and `merge` can move and copy them, and `criteria` and
+//! `dod` can edit them, without reformatting anything else. Checking one changes one
+//! character; adding one adds one line.
+//!
+//! The structure comes from pulldown-cmark (the same parse as [`Body::parse`], so the
+//! numbers agree with `show` and `split --give`); the edits are byte-range replacements
+//! of the lines it located.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::item::Body;
+use crate::item::{Body, Checklist};
+use crate::ops::{OpError, Outcome, refresh};
+use crate::store::Entry;
+use crate::workspace::Change;
 
-/// One acceptance criterion with its source lines.
+/// One checklist entry with its source lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CriterionSource {
     /// Normalized text (as [`Body::parse`] reports it).
     pub text: String,
+    /// Whether it is checked.
+    pub done: bool,
     /// Byte range of its whole lines in the body (line terminators included).
     pub range: Range<usize>,
     /// Its lines with the list's indentation removed, without the final line break.
     pub raw: String,
     /// Leading whitespace of its first line.
     pub indent: String,
+    /// Byte range of its `[ ]` task marker.
+    pub marker: Range<usize>,
+    /// End of its own text: before a nested list and trailing whitespace.
+    pub text_end: usize,
 }
 
-/// The criteria of `body` with their source, in document order.
+/// The acceptance criteria of `body` with their source, in document order.
 pub(crate) fn sources(body: &str) -> Vec<CriterionSource> {
+    sources_in(body, Checklist::Criteria)
+}
+
+/// Where a list item is: its range, its task marker, and where a nested list starts.
+struct Located {
+    range: Range<usize>,
+    marker: Option<Range<usize>>,
+    nested: Option<usize>,
+}
+
+/// The entries of one checklist of `body` with their source, in document order.
+pub(crate) fn sources_in(body: &str, list: Checklist) -> Vec<CriterionSource> {
     let parsed = Body::parse(body, 1);
-    if parsed.criteria.is_empty() {
+    let wanted = parsed.checklist(list);
+    if wanted.is_empty() {
         return Vec::new();
     }
-    // 1-based body line -> range of the innermost list item starting on it.
+    // 1-based body line -> the innermost list item starting on it.
     let starts = line_starts(body);
     let line_of = |offset: usize| starts.partition_point(|&s| s <= offset);
-    let mut items: HashMap<usize, Range<usize>> = HashMap::new();
+    let mut items: HashMap<usize, Located> = HashMap::new();
+    let mut open: Vec<usize> = Vec::new();
     for (event, range) in Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter() {
-        if let Event::Start(Tag::Item) = event {
-            items.insert(line_of(range.start), range);
+        match event {
+            Event::Start(Tag::Item) => {
+                let line = line_of(range.start);
+                items.insert(
+                    line,
+                    Located {
+                        range,
+                        marker: None,
+                        nested: None,
+                    },
+                );
+                open.push(line);
+            }
+            Event::End(TagEnd::Item) => {
+                open.pop();
+            }
+            Event::TaskListMarker(_) => {
+                if let Some(found) = open.last().and_then(|l| items.get_mut(l)) {
+                    found.marker.get_or_insert(range);
+                }
+            }
+            Event::Start(Tag::List(_)) => {
+                if let Some(found) = open.last().and_then(|l| items.get_mut(l)) {
+                    found.nested.get_or_insert(range.start);
+                }
+            }
+            _ => {}
         }
     }
-    parsed
-        .criteria
+    wanted
         .iter()
         .filter_map(|c| {
-            let item = items.get(&c.line)?;
+            let found = items.get(&c.line)?;
+            let item = &found.range;
+            let marker = found.marker.clone()?;
             let start = starts[c.line - 1];
             let last = item.end.max(item.start + 1) - 1;
             let end = body.as_bytes()[last..]
@@ -52,6 +107,11 @@ pub(crate) fn sources(body: &str) -> Vec<CriterionSource> {
             let end = body[content_end..end]
                 .find('\n')
                 .map_or(end, |i| content_end + i + 1);
+            let own_limit = found
+                .nested
+                .filter(|&n| n > marker.end && n < content_end)
+                .unwrap_or(content_end);
+            let text_end = marker.end + body[marker.end..own_limit].trim_end().len();
             let lines = &body[start..end];
             let indent: String = lines
                 .chars()
@@ -69,9 +129,12 @@ pub(crate) fn sources(body: &str) -> Vec<CriterionSource> {
                 .join("\n");
             Some(CriterionSource {
                 text: c.text.clone(),
+                done: c.done,
                 range: start..end,
                 raw,
                 indent,
+                marker,
+                text_end,
             })
         })
         .collect()
@@ -127,10 +190,16 @@ pub(crate) fn remove_ranges(body: &str, ranges: &[Range<usize>]) -> String {
 /// criterion, or under an empty "Acceptance criteria" heading, or in a new
 /// `## Acceptance criteria` section at the end.
 pub(crate) fn append(body: &str, raws: &[&str], newline: &str) -> String {
+    append_to(body, raws, newline, Checklist::Criteria)
+}
+
+/// `body` with entries `raws` appended to checklist `list`: after its last entry, or
+/// under its empty heading, or in a new `## <heading>` section at the end.
+pub(crate) fn append_to(body: &str, raws: &[&str], newline: &str, list: Checklist) -> String {
     if raws.is_empty() {
         return body.to_owned();
     }
-    let existing = sources(body);
+    let existing = sources_in(body, list);
     if let Some(last_end) = existing.iter().map(|c| c.range.end).max() {
         let indent = &existing[0].indent;
         let mut out = body[..last_end].to_owned();
@@ -142,7 +211,7 @@ pub(crate) fn append(body: &str, raws: &[&str], newline: &str) -> String {
         return out;
     }
     let parsed = Body::parse(body, 1);
-    if let Some(heading) = parsed.criteria_heading_line {
+    if let Some(heading) = parsed.checklist_heading_line(list) {
         let starts = line_starts(body);
         let after = starts.get(heading).copied().unwrap_or(body.len());
         let mut out = body[..after].to_owned();
@@ -162,10 +231,360 @@ pub(crate) fn append(body: &str, raws: &[&str], newline: &str) -> String {
             out.push_str(newline);
         }
     }
-    out.push_str("## Acceptance criteria");
+    out.push_str("## ");
+    out.push_str(list.heading());
     out.push_str(newline);
     out.push_str(&render(raws, "", newline));
     out
+}
+
+/// A change to a checklist; numbers count from 1 in the order the list is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChecklistEdit {
+    /// Append unchecked entries (creating the section when it is missing).
+    Add(Vec<String>),
+    /// Check these entries.
+    Check(Vec<usize>),
+    /// Uncheck these entries.
+    Uncheck(Vec<usize>),
+    /// Remove these entries (with any list nested under them).
+    Remove(Vec<usize>),
+    /// Replace the text of one entry, keeping its checkbox.
+    Edit {
+        /// The entry.
+        number: usize,
+        /// Its new text (one line).
+        text: String,
+    },
+    /// Move one entry (with any list nested under it) to the place of another.
+    Move {
+        /// The entry to move.
+        from: usize,
+        /// Where it goes: it takes this entry's number.
+        to: usize,
+    },
+}
+
+/// One entry of a checklist as it is shown, numbered.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChecklistEntry {
+    /// Its number, from 1.
+    pub number: usize,
+    /// Its text.
+    pub text: String,
+    /// Whether it is checked.
+    pub done: bool,
+    /// Whether it comes from the team's `definition_of_done` in `config.yml` (only in
+    /// the definition of done).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub team: bool,
+}
+
+/// An entry as the edits see it: shown text, state, and where it is in the file (a team
+/// entry the item does not mention yet has no source).
+struct Slot {
+    text: String,
+    done: bool,
+    team: bool,
+    source: Option<CriterionSource>,
+}
+
+/// The slots of a checklist: for the definition of done, the team's entries first (in
+/// `config.yml` order, each matched to the item's line with the same text), then the
+/// item's own; for acceptance criteria, the item's criteria.
+fn slots(body: &str, list: Checklist, team: &[String]) -> Vec<Slot> {
+    let mut sources: Vec<Option<CriterionSource>> =
+        sources_in(body, list).into_iter().map(Some).collect();
+    let mut out = Vec::new();
+    if list == Checklist::Done {
+        for t in team {
+            let key = comparable(t);
+            let matched = sources
+                .iter_mut()
+                .find(|s| s.as_ref().is_some_and(|s| comparable(&s.text) == key))
+                .and_then(Option::take);
+            out.push(Slot {
+                text: t.clone(),
+                done: matched.as_ref().is_some_and(|s| s.done),
+                team: true,
+                source: matched,
+            });
+        }
+    }
+    out.extend(sources.into_iter().flatten().map(|s| Slot {
+        text: s.text.clone(),
+        done: s.done,
+        team: false,
+        source: Some(s),
+    }));
+    out
+}
+
+/// The checklist `list` of `body`, numbered as `criteria`/`dod` show it and take numbers.
+/// `team` is the team's definition of done (only used for [`Checklist::Done`]).
+pub fn checklist(body: &str, list: Checklist, team: &[String]) -> Vec<ChecklistEntry> {
+    slots(body, list, team)
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| ChecklistEntry {
+            number: i + 1,
+            text: s.text,
+            done: s.done,
+            team: s.team,
+        })
+        .collect()
+}
+
+fn op_name(list: Checklist) -> &'static str {
+    match list {
+        Checklist::Criteria => "criteria",
+        Checklist::Done => "dod",
+    }
+}
+
+fn noun(list: Checklist, count: usize) -> &'static str {
+    match (list, count) {
+        (Checklist::Criteria, 1) => "acceptance criterion",
+        (Checklist::Criteria, _) => "acceptance criteria",
+        (Checklist::Done, 1) => "definition-of-done entry",
+        (Checklist::Done, _) => "definition-of-done entries",
+    }
+}
+
+/// Checks an entry's new text: one line of something, no control characters.
+fn entry_text(text: &str) -> Result<String, OpError> {
+    if text.chars().any(char::is_control) {
+        return Err(OpError::Invalid(format!(
+            "{text:?}: an entry is one line without control characters"
+        )));
+    }
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(OpError::Invalid("an entry needs some text".to_owned()));
+    }
+    Ok(text.to_owned())
+}
+
+/// The list marker of an entry's first line (`- `, `* `, `3. `), for the next entry:
+/// an ordered list continues its numbering.
+fn next_bullet(source: &CriterionSource, body: &str) -> String {
+    let start = source.range.start + source.indent.len();
+    let bullet = body.get(start..source.marker.start).unwrap_or("- ");
+    let digits: String = bullet.chars().take_while(char::is_ascii_digit).collect();
+    match digits.parse::<u64>() {
+        Ok(n) if !digits.is_empty() => format!("{}{}", n + 1, &bullet[digits.len()..]),
+        _ => bullet.to_owned(),
+    }
+}
+
+/// Applies `edit` to checklist `list` of one item. `team` is the team's definition of
+/// done (only used for [`Checklist::Done`]). The outcome changes only the lines the edit
+/// names: a check flips one character, an add appends one line.
+pub fn edit_checklist(
+    entry: Entry,
+    list: Checklist,
+    team: &[String],
+    edit: &ChecklistEdit,
+) -> Result<Outcome, OpError> {
+    let id = entry.item.id.clone();
+    let body = entry.doc.body().to_owned();
+    let newline = entry.doc.newline();
+    let slots = slots(&body, list, team);
+    let count = slots.len();
+    let pick = |n: usize| -> Result<&Slot, OpError> {
+        if n == 0 || n > count {
+            return Err(OpError::Invalid(format!(
+                "{id} has {count} {}; there is no number {n} (numbered from 1, as `backlog {} {id}` lists them)",
+                noun(list, count),
+                op_name(list)
+            )));
+        }
+        Ok(&slots[n - 1])
+    };
+    let own = |n: usize, verb: &str| -> Result<&CriterionSource, OpError> {
+        let slot = pick(n)?;
+        match (&slot.source, slot.team) {
+            (Some(s), false) => Ok(s),
+            _ => Err(OpError::Invalid(format!(
+                "{n} is on the team's definition of done (config.yml): it cannot be {verb} \
+                 for one item"
+            ))),
+        }
+    };
+    let numbers = |ns: &[usize]| -> Result<Vec<usize>, OpError> {
+        let mut ns = ns.to_vec();
+        ns.sort_unstable();
+        ns.dedup();
+        for &n in &ns {
+            pick(n)?;
+        }
+        Ok(ns)
+    };
+    let list_text = |ns: &[usize]| {
+        ns.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut expected = count;
+    let (new_body, what) = match edit {
+        ChecklistEdit::Add(texts) => {
+            if texts.is_empty() {
+                return Err(OpError::Invalid("nothing to add".to_owned()));
+            }
+            let texts = texts
+                .iter()
+                .map(|t| entry_text(t))
+                .collect::<Result<Vec<_>, _>>()?;
+            let existing = sources_in(&body, list);
+            let mut bullet = existing
+                .last()
+                .map_or_else(|| "- ".to_owned(), |s| next_bullet(s, &body));
+            let mut raws = Vec::with_capacity(texts.len());
+            for t in &texts {
+                raws.push(format!("{bullet}[ ] {t}"));
+                let digits: String = bullet.chars().take_while(char::is_ascii_digit).collect();
+                if let Ok(n) = digits.parse::<u64>() {
+                    bullet = format!("{}{}", n + 1, &bullet[digits.len()..]);
+                }
+            }
+            let raws: Vec<&str> = raws.iter().map(String::as_str).collect();
+            expected += texts.len();
+            let quoted: Vec<String> = texts.iter().map(|t| format!("{t:?}")).collect();
+            (
+                append_to(&body, &raws, newline, list),
+                format!("add {}", quoted.join(", ")),
+            )
+        }
+        ChecklistEdit::Check(ns) | ChecklistEdit::Uncheck(ns) => {
+            let check = matches!(edit, ChecklistEdit::Check(_));
+            let ns = numbers(ns)?;
+            let mut out = body.clone().into_bytes();
+            let mut missing: Vec<String> = Vec::new();
+            let mut changed = Vec::new();
+            for &n in &ns {
+                let slot = &slots[n - 1];
+                if slot.done == check {
+                    continue;
+                }
+                changed.push(n);
+                match &slot.source {
+                    Some(s) => {
+                        // The marker is `[ ]`, `[x]` or `[X]`: one ASCII byte changes.
+                        out[s.marker.start + 1] = if check { b'x' } else { b' ' };
+                    }
+                    None => missing.push(format!("- [x] {}", slot.text)),
+                }
+            }
+            let out = String::from_utf8(out)
+                .map_err(|_| OpError::Invalid("task marker is not ASCII".to_owned()))?;
+            let raws: Vec<&str> = missing.iter().map(String::as_str).collect();
+            let verb = if check { "check" } else { "uncheck" };
+            (
+                append_to(&out, &raws, newline, list),
+                format!("{verb} {}", list_text(&changed)),
+            )
+        }
+        ChecklistEdit::Remove(ns) => {
+            let ns = numbers(ns)?;
+            let mut ranges = Vec::new();
+            for &n in &ns {
+                ranges.push(own(n, "removed")?.range.clone());
+            }
+            let mut out = remove_ranges(&body, &ranges);
+            // Removing the last line of a file without a final line break leaves the
+            // previous line's break: drop it so only the removed lines differ.
+            if !body.ends_with('\n') && ranges.iter().any(|r| r.end == body.len()) {
+                drop_final_break(&mut out);
+            }
+            // Entries nested under a removed one go with it.
+            let inside =
+                |r: &Range<usize>| ranges.iter().any(|x| x.start <= r.start && r.end <= x.end);
+            expected -= slots
+                .iter()
+                .filter(|s| !s.team && s.source.as_ref().is_some_and(|s| inside(&s.range)))
+                .count();
+            (out, format!("remove {}", list_text(&ns)))
+        }
+        ChecklistEdit::Edit { number, text } => {
+            let text = entry_text(text)?;
+            let s = own(*number, "edited")?;
+            let mut out = body.clone();
+            out.replace_range(s.marker.end..s.text_end, &format!(" {text}"));
+            (out, format!("edit {number}"))
+        }
+        ChecklistEdit::Move { from, to } => {
+            let a = own(*from, "moved")?;
+            let b = own(*to, "moved")?;
+            if from == to {
+                (body.clone(), String::new())
+            } else if a.range.start <= b.range.start && b.range.end <= a.range.end {
+                return Err(OpError::Invalid(format!(
+                    "{to} is nested under {from}: an entry cannot move into itself"
+                )));
+            } else {
+                let block = render(&[a.raw.as_str()], &b.indent, newline);
+                let last_without_break = !body.ends_with('\n')
+                    && (a.range.end == body.len() || b.range.end == body.len());
+                let mut out = remove_ranges(&body, std::slice::from_ref(&a.range));
+                let at = if to < from {
+                    b.range.start
+                } else {
+                    b.range.end - (a.range.end - a.range.start)
+                };
+                let mut block = block;
+                if !out[..at].ends_with('\n') && at > 0 {
+                    block.insert_str(0, newline);
+                }
+                out.insert_str(at, &block);
+                if last_without_break {
+                    drop_final_break(&mut out);
+                }
+                (out, format!("move {from} -> {to}"))
+            }
+        }
+    };
+    let mut entry = entry;
+    let changed = entry.doc.set_body(&new_body);
+    let entry = refresh(entry)?;
+    let found = slots_count(entry.doc.body(), list, team);
+    if changed && found != expected {
+        return Err(OpError::Invalid(format!(
+            "{}: the edit would not read back as {expected} {} (found {found}); \
+             use `backlog edit {id}` for this change",
+            entry.path,
+            noun(list, expected)
+        )));
+    }
+    let change = if changed {
+        Change {
+            op: op_name(list).to_owned(),
+            summary: format!("{} {id}: {what}", op_name(list)),
+            items: vec![id],
+            writes: vec![(entry.path.clone(), entry.doc.as_str().to_owned())],
+            ..Change::default()
+        }
+    } else {
+        Change::default()
+    };
+    Ok(Outcome {
+        change,
+        items: vec![entry],
+    })
+}
+
+/// Removes one final line break (`\n` or `\r\n`).
+fn drop_final_break(text: &mut String) {
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+}
+
+fn slots_count(body: &str, list: Checklist, team: &[String]) -> usize {
+    slots(body, list, team).len()
 }
 
 #[cfg(test)]
@@ -237,6 +656,206 @@ mod tests {
         );
     }
 
+    fn entry(body: &str) -> Entry {
+        Entry::from_text(
+            "backlog/B-1.md",
+            &format!("---\nid: B-1\ntitle: T\n---\n{body}"),
+        )
+        .unwrap()
+    }
+
+    fn edited(body: &str, edit: ChecklistEdit) -> Result<String, OpError> {
+        let out = edit_checklist(entry(body), Checklist::Criteria, &[], &edit)?;
+        Ok(out.items[0].doc.body().to_owned())
+    }
+
+    /// Lines of `a` and `b` that differ (same line count assumed), as (line, old, new).
+    fn changed_lines(a: &str, b: &str) -> Vec<(String, String)> {
+        a.lines()
+            .zip(b.lines())
+            .filter(|(x, y)| x != y)
+            .map(|(x, y)| (x.to_owned(), y.to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn test_markers_are_located_on_the_bracket() {
+        for s in sources(BODY) {
+            assert_eq!(&BODY[s.marker.start..s.marker.start + 1], "[");
+            assert_eq!(&BODY[s.marker.end - 1..s.marker.end], "]");
+        }
+        let s = sources(BODY);
+        assert_eq!(
+            &BODY[s[0].marker.end..s[0].text_end],
+            " First **bold**\n  continued"
+        );
+        assert_eq!(&BODY[s[1].marker.end..s[1].text_end], " Second");
+    }
+
+    #[test]
+    fn test_check_and_uncheck_flip_one_character() {
+        let out = edited(BODY, ChecklistEdit::Check(vec![4, 1, 4])).unwrap();
+        assert_eq!(out.len(), BODY.len());
+        let diff: Vec<usize> = (0..BODY.len())
+            .filter(|&i| BODY.as_bytes()[i] != out.as_bytes()[i])
+            .collect();
+        assert_eq!(diff.len(), 2, "{out}");
+        assert!(out.contains("- [x] First **bold**\n") && out.contains("- [x] Third\n"));
+        let out = edited(BODY, ChecklistEdit::Uncheck(vec![2])).unwrap();
+        assert_eq!(
+            changed_lines(BODY, &out),
+            [("- [x] Second".to_owned(), "- [ ] Second".to_owned())]
+        );
+        // Already in that state: nothing changes.
+        let out = edit_checklist(
+            entry(BODY),
+            Checklist::Criteria,
+            &[],
+            &ChecklistEdit::Check(vec![2]),
+        )
+        .unwrap();
+        assert!(out.change.is_empty());
+        let err = edited(BODY, ChecklistEdit::Check(vec![5])).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("B-1 has 4 acceptance criteria; there is no number 5"),
+            "{err}"
+        );
+        assert!(edited(BODY, ChecklistEdit::Check(vec![0])).is_err());
+    }
+
+    #[test]
+    fn test_add_appends_one_line_with_the_lists_bullet() {
+        let out = edited(BODY, ChecklistEdit::Add(vec!["Fourth".into()])).unwrap();
+        assert_eq!(
+            out,
+            BODY.replace("- [ ] Third\n", "- [ ] Third\n- [ ] Fourth\n")
+        );
+        let out = edited(
+            "## Acceptance criteria\n1. [ ] a\n2. [x] b\n",
+            ChecklistEdit::Add(vec!["c".into(), "d".into()]),
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "## Acceptance criteria\n1. [ ] a\n2. [x] b\n3. [ ] c\n4. [ ] d\n"
+        );
+        let out = edited("Story.\n", ChecklistEdit::Add(vec!["a".into()])).unwrap();
+        assert_eq!(out, "Story.\n\n## Acceptance criteria\n- [ ] a\n");
+        assert!(edited(BODY, ChecklistEdit::Add(vec!["two\nlines".into()])).is_err());
+        assert!(edited(BODY, ChecklistEdit::Add(vec!["  ".into()])).is_err());
+        // Markdown in the text stays text of the criterion.
+        let out = edited(BODY, ChecklistEdit::Add(vec!["# not a heading".into()])).unwrap();
+        assert!(out.contains("- [ ] # not a heading\n"));
+    }
+
+    #[test]
+    fn test_remove_edit_and_move() {
+        let out = edited(BODY, ChecklistEdit::Remove(vec![4])).unwrap();
+        assert_eq!(out, BODY.replace("- [ ] Third\n", ""));
+        let out = edited(BODY, ChecklistEdit::Remove(vec![2])).unwrap();
+        assert_eq!(out, BODY.replace("- [x] Second\n  - [ ] Nested\n", ""));
+        let out = edited(
+            BODY,
+            ChecklistEdit::Edit {
+                number: 1,
+                text: "Only **one**".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            BODY.replace("First **bold**\n  continued", "Only **one**")
+        );
+        let out = edited(
+            BODY,
+            ChecklistEdit::Edit {
+                number: 2,
+                text: "Deux".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(out, BODY.replace("[x] Second\n", "[x] Deux\n"));
+        let out = edited(BODY, ChecklistEdit::Move { from: 4, to: 1 }).unwrap();
+        assert_eq!(
+            out,
+            "Story.\n\n## Acceptance criteria\n- [ ] Third\n- [ ] First **bold**\n  continued\n- [x] Second\n  - [ ] Nested\n\n## Notes\n- [ ] not a criterion\n"
+        );
+        let out = edited(BODY, ChecklistEdit::Move { from: 1, to: 4 }).unwrap();
+        assert_eq!(
+            out,
+            "Story.\n\n## Acceptance criteria\n- [x] Second\n  - [ ] Nested\n- [ ] Third\n- [ ] First **bold**\n  continued\n\n## Notes\n- [ ] not a criterion\n"
+        );
+        assert!(edited(BODY, ChecklistEdit::Move { from: 2, to: 3 }).is_err());
+        let body = "## Acceptance criteria\n- [ ] a\n- [ ] b";
+        assert_eq!(
+            edited(body, ChecklistEdit::Move { from: 2, to: 1 }).unwrap(),
+            "## Acceptance criteria\n- [ ] b\n- [ ] a"
+        );
+        assert_eq!(
+            edited(body, ChecklistEdit::Move { from: 1, to: 2 }).unwrap(),
+            "## Acceptance criteria\n- [ ] b\n- [ ] a"
+        );
+        assert_eq!(
+            edited(body, ChecklistEdit::Remove(vec![2])).unwrap(),
+            "## Acceptance criteria\n- [ ] a"
+        );
+    }
+
+    #[test]
+    fn test_definition_of_done_merges_the_team_list() {
+        let team = vec!["Code reviewed".to_owned(), "Docs updated".to_owned()];
+        let body = "## Definition of done\n- [x] code REVIEWED\n- [ ] Load test\n";
+        let list = checklist(body, Checklist::Done, &team);
+        let got: Vec<_> = list
+            .iter()
+            .map(|e| (e.number, e.text.as_str(), e.done, e.team))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, "Code reviewed", true, true),
+                (2, "Docs updated", false, true),
+                (3, "Load test", false, false)
+            ]
+        );
+        // Checking a team entry the item does not list yet adds it, checked.
+        let out = edit_checklist(
+            entry(body),
+            Checklist::Done,
+            &team,
+            &ChecklistEdit::Check(vec![2, 3]),
+        )
+        .unwrap();
+        assert_eq!(
+            out.items[0].doc.body(),
+            "## Definition of done\n- [x] code REVIEWED\n- [x] Load test\n- [x] Docs updated\n"
+        );
+        assert_eq!(out.change.op, "dod");
+        assert_eq!(out.change.summary, "dod B-1: check 2, 3");
+        assert!(
+            edit_checklist(
+                entry(body),
+                Checklist::Done,
+                &team,
+                &ChecklistEdit::Remove(vec![1])
+            )
+            .is_err()
+        );
+        // Without a section, checking creates it.
+        let out = edit_checklist(
+            entry("Story.\n"),
+            Checklist::Done,
+            &team,
+            &ChecklistEdit::Check(vec![1]),
+        )
+        .unwrap();
+        assert_eq!(
+            out.items[0].doc.body(),
+            "Story.\n\n## Definition of done\n- [x] Code reviewed\n"
+        );
+    }
+
     mod props {
         use super::super::*;
         use proptest::prelude::*;
@@ -287,6 +906,29 @@ mod tests {
                 let _ = remove_ranges(&body, &ranges);
                 let appended = append(&body, &["- [ ] added"], "\n");
                 prop_assert!(appended.contains("- [ ] added"));
+            }
+
+            #[test]
+            fn check_changes_one_byte_and_add_one_line(body in arb_body(), n in 1usize..6) {
+                let count = sources(&body).len();
+                let e = || Entry::from_text("b.md", &format!("---\nid: B-1\ntitle: T\n---\n{body}")).unwrap();
+                if n <= count {
+                    for edit in [ChecklistEdit::Check(vec![n]), ChecklistEdit::Uncheck(vec![n])] {
+                        let out = edit_checklist(e(), Checklist::Criteria, &[], &edit).unwrap();
+                        let new = out.items[0].doc.body();
+                        prop_assert_eq!(new.len(), body.len());
+                        let differ = body.bytes().zip(new.bytes()).filter(|(a, b)| a != b).count();
+                        prop_assert!(differ <= 1);
+                        let parsed = Body::parse(new, 1);
+                        prop_assert_eq!(parsed.criteria[n - 1].done, matches!(edit, ChecklistEdit::Check(_)));
+                    }
+                }
+                if count > 0 {
+                    if let Ok(out) = edit_checklist(e(), Checklist::Criteria, &[], &ChecklistEdit::Add(vec!["added".into()])) {
+                        let new = out.items[0].doc.body();
+                        prop_assert_eq!(new.lines().count(), body.lines().count() + 1);
+                    }
+                }
             }
         }
     }

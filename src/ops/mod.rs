@@ -15,6 +15,7 @@ mod set;
 mod criteria;
 mod merge;
 mod split;
+mod story;
 mod votes;
 
 pub use add::{AddOptions, add};
@@ -27,8 +28,10 @@ pub use rank::{
 };
 pub use set::{Assignment, parse_assignment, parse_list, resolve_references, set};
 
+pub use criteria::{ChecklistEdit, ChecklistEntry, checklist, edit_checklist};
 pub use merge::merge;
 pub use split::{SplitOptions, parse_give, split};
+pub use story::story;
 pub use votes::{Round, Spread, Tally, Vote, estimate_votes, parse_vote, tally};
 
 use crate::store::{Entry, StoreError};

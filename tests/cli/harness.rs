@@ -108,6 +108,25 @@ impl TestEnv {
         run_output(cmd.output().unwrap())
     }
 
+    /// Runs `backlog ARGS` with `input` on standard input.
+    pub fn run_stdin(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_backlog"));
+        self.pin(&mut cmd);
+        cmd.args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        run_output(child.wait_with_output().unwrap())
+    }
+
     /// Runs `git ARGS` in the repository root.
     pub fn git(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new("git");

@@ -11,3 +11,4 @@ mod log_follow;
 mod rank;
 mod refine;
 mod sprint;
+mod words;

@@ -3,6 +3,7 @@
 pub(crate) mod add;
 pub(crate) mod check;
 pub(crate) mod completions;
+pub(crate) mod criteria;
 pub(crate) mod diff;
 pub(crate) mod edit;
 pub(crate) mod estimate;
@@ -23,6 +24,7 @@ pub(crate) mod health;
 pub(crate) mod merge;
 pub(crate) mod plan;
 pub(crate) mod split;
+pub(crate) mod story;
 pub(crate) mod velocity;
 
 use super::{CliError, Command, Context, Ui};
@@ -46,6 +48,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Completions(args) => completions::run(ui, args),
         Command::Man(args) => completions::run_man(ui, args),
         Command::Split(args) => split::run(ui, ctx, args),
+        Command::Criteria(args) => criteria::run(ui, ctx, args),
+        Command::Story(args) => story::run(ui, ctx, args),
         Command::Merge(args) => merge::run(ui, ctx, args),
         Command::Dupes(args) => dupes::run(ui, ctx, args),
         Command::Graph(args) => graph::run(ui, ctx, args),

@@ -1,0 +1,288 @@
+//! Refining the words: `criteria`, `story`, `dod`; each run one commit with the minimal
+//! diff, checked with the git CLI.
+
+use crate::harness::TestEnv;
+
+const BODY: &str = "As a user, I want SSO\nso that I have one password less.\n\n\
+## Acceptance criteria\n- [ ] Reach the IdP\n- [x] Errors shown\n- [ ] Logout works\n\n\
+## Notes\nKeep it short.\n";
+
+fn seeded() -> (TestEnv, String) {
+    let env = TestEnv::new();
+    let path = env.item("B-1", "SSO", "status: ready\nestimate: 3\n", BODY);
+    env.commit_all("seed");
+    (env, path)
+}
+
+/// The removed and added lines of the last commit (`git show --unified=0`).
+fn changed(env: &TestEnv) -> (Vec<String>, Vec<String>) {
+    let diff = env.last_diff();
+    let pick = |sign: char, header: &str| {
+        diff.lines()
+            .filter(|l| l.starts_with(sign) && !l.starts_with(header))
+            .map(|l| l[1..].to_owned())
+            .collect::<Vec<_>>()
+    };
+    (pick('-', "---"), pick('+', "+++"))
+}
+
+fn last_message(env: &TestEnv) -> String {
+    env.git(&["log", "-1", "--format=%B"]).ok().stdout
+}
+
+/// Asserts the last command made exactly one commit touching only `path`, and a clean tree.
+#[track_caller]
+fn one_commit(env: &TestEnv, before: usize, path: &str) {
+    assert_eq!(env.commit_count(), before + 1, "one commit per run");
+    let files = env
+        .git(&["show", "--format=", "--name-only", "HEAD"])
+        .ok()
+        .stdout;
+    assert_eq!(files.trim(), path);
+    assert_eq!(env.status(), "", "git status clean");
+}
+
+#[test]
+fn test_criteria_lists_numbered_text_and_json() {
+    let (env, _) = seeded();
+    let run = env.run(&["criteria", "b-1"]).ok();
+    assert_eq!(
+        run.stdout,
+        "B-1  SSO\n1. [ ] Reach the IdP\n2. [x] Errors shown\n3. [ ] Logout works\n"
+    );
+    let json = env
+        .run(&["--format", "json", "criteria", "B-1"])
+        .ok()
+        .json();
+    let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(keys[0], "schema");
+    assert_eq!(json["acceptance_criteria"][1]["number"], 2);
+    assert_eq!(json["acceptance_criteria"][1]["text"], "Errors shown");
+    assert_eq!(json["acceptance_criteria"][1]["done"], true);
+    assert_eq!(env.commit_count(), 1, "listing commits nothing");
+}
+
+#[test]
+fn test_criteria_check_changes_one_character_of_one_line() {
+    let (env, path) = seeded();
+    env.run(&["criteria", "B-1", "--check", "3"]).ok();
+    one_commit(&env, 1, &path);
+    let (removed, added) = changed(&env);
+    assert_eq!(removed, ["- [ ] Logout works"]);
+    assert_eq!(added, ["- [x] Logout works"]);
+    let differ = removed[0]
+        .chars()
+        .zip(added[0].chars())
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(differ, 1);
+    assert_eq!(
+        env.git(&["diff", "--numstat", "HEAD~1", "HEAD"])
+            .ok()
+            .stdout,
+        format!("1\t1\t{path}\n")
+    );
+    let msg = last_message(&env);
+    assert!(msg.starts_with("backlog: criteria B-1: check 3\n"), "{msg}");
+    assert!(
+        msg.contains("Backlog-Op: criteria\nBacklog-Items: B-1\n"),
+        "{msg}"
+    );
+    env.assert_fsck();
+}
+
+#[test]
+fn test_criteria_uncheck_and_check_several() {
+    let (env, path) = seeded();
+    env.run(&["criteria", "B-1", "--uncheck", "2"]).ok();
+    one_commit(&env, 1, &path);
+    assert_eq!(
+        changed(&env),
+        (
+            vec!["- [x] Errors shown".to_owned()],
+            vec!["- [ ] Errors shown".to_owned()]
+        )
+    );
+    let run = env.run(&["criteria", "B-1", "--check", "1", "2", "3"]).ok();
+    one_commit(&env, 2, &path);
+    assert!(
+        run.stdout
+            .contains("1. [x] Reach the IdP\n2. [x] Errors shown\n3. [x] Logout works"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(changed(&env).0.len(), 3);
+    // Nothing to change: no commit.
+    let run = env.run(&["criteria", "B-1", "--check", "1"]).ok();
+    assert!(run.stderr.contains("Nothing changed."), "{}", run.stderr);
+    assert_eq!(env.commit_count(), 3);
+}
+
+#[test]
+fn test_criteria_add_adds_one_line_and_creates_the_section() {
+    let (env, path) = seeded();
+    env.run(&["criteria", "B-1", "--add", "Session expires after 8 hours"])
+        .ok();
+    one_commit(&env, 1, &path);
+    let (removed, added) = changed(&env);
+    assert!(removed.is_empty());
+    assert_eq!(added, ["- [ ] Session expires after 8 hours"]);
+    assert!(
+        env.read(&path)
+            .contains("- [ ] Logout works\n- [ ] Session expires after 8 hours\n\n## Notes")
+    );
+    let msg = last_message(&env);
+    assert!(
+        msg.starts_with("backlog: criteria B-1: add \"Session expires after 8 hours\"\n"),
+        "{msg}"
+    );
+
+    let other = env.item("B-2", "Bare", "", "Just a story.\n");
+    env.commit_all("bare");
+    env.run(&["criteria", "B-2", "--add", "One", "--add", "Two"])
+        .ok();
+    one_commit(&env, 3, &other);
+    assert_eq!(
+        env.read(&other),
+        "---\nid: B-2\ntitle: Bare\n---\nJust a story.\n\n## Acceptance criteria\n- [ ] One\n- [ ] Two\n"
+    );
+}
+
+#[test]
+fn test_criteria_remove_edit_move() {
+    let (env, path) = seeded();
+    env.run(&["criteria", "B-1", "--remove", "2"]).ok();
+    one_commit(&env, 1, &path);
+    assert_eq!(
+        changed(&env),
+        (vec!["- [x] Errors shown".to_owned()], vec![])
+    );
+
+    env.run(&[
+        "criteria",
+        "B-1",
+        "--edit",
+        "2",
+        "Logout ends the IdP session",
+    ])
+    .ok();
+    one_commit(&env, 2, &path);
+    assert_eq!(
+        changed(&env),
+        (
+            vec!["- [ ] Logout works".to_owned()],
+            vec!["- [ ] Logout ends the IdP session".to_owned()]
+        )
+    );
+    assert!(last_message(&env).starts_with("backlog: criteria B-1: edit 2\n"));
+
+    env.run(&["criteria", "B-1", "--move", "2", "--to", "1"])
+        .ok();
+    one_commit(&env, 3, &path);
+    assert!(env.read(&path).contains(
+        "## Acceptance criteria\n- [ ] Logout ends the IdP session\n- [ ] Reach the IdP\n\n## Notes"
+    ));
+    assert!(last_message(&env).starts_with("backlog: criteria B-1: move 2 -> 1\n"));
+    let (removed, added) = changed(&env);
+    assert_eq!(removed.len(), 1);
+    assert_eq!(added.len(), 1);
+}
+
+#[test]
+fn test_criteria_bad_input_exits_2_and_changes_nothing() {
+    let (env, path) = seeded();
+    let before = env.read(&path);
+    let run = env.run(&["criteria", "B-1", "--check", "7"]).code(2);
+    assert!(
+        run.stderr
+            .contains("B-1 has 3 acceptance criteria; there is no number 7"),
+        "{}",
+        run.stderr
+    );
+    env.run(&["criteria", "B-1", "--check", "x"]).code(2);
+    env.run(&["criteria", "B-1", "--check", "1", "--remove", "2"])
+        .code(2);
+    env.run(&["criteria", "B-1", "--move", "1"]).code(2);
+    env.run(&["criteria", "B-1", "--add", "two\nlines"]).code(2);
+    env.run(&["criteria", "B-9", "--check", "1"]).code(2);
+    assert_eq!(env.read(&path), before);
+    assert_eq!(env.commit_count(), 1);
+}
+
+#[test]
+fn test_criteria_numbers_are_the_ones_split_give_uses() {
+    let (env, _) = seeded();
+    env.run(&["criteria", "B-1", "--move", "3", "--to", "1"])
+        .ok();
+    let run = env.run(&["criteria", "B-1"]).ok();
+    assert!(run.stdout.contains("1. [ ] Logout works"));
+    env.run(&[
+        "split", "B-1", "--into", "Logout", "--into", "Rest", "--give", "1=1",
+    ])
+    .ok();
+    let child = env.run(&["--format", "json", "list"]).ok().json();
+    let logout = child
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "Logout")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let run = env.run(&["criteria", &logout]).ok();
+    assert!(run.stdout.contains("1. [ ] Logout works"), "{}", run.stdout);
+}
+
+#[test]
+fn test_story_replaces_only_the_story_lines() {
+    let (env, path) = seeded();
+    env.run(&[
+        "story",
+        "B-1",
+        "As an employee, I want to sign in with SSO so that I need no extra password.",
+    ])
+    .ok();
+    one_commit(&env, 1, &path);
+    let (removed, added) = changed(&env);
+    assert_eq!(
+        removed,
+        ["As a user, I want SSO", "so that I have one password less."]
+    );
+    assert_eq!(
+        added,
+        ["As an employee, I want to sign in with SSO so that I need no extra password."]
+    );
+    let msg = last_message(&env);
+    assert!(
+        msg.starts_with("backlog: story B-1: As an employee"),
+        "{msg}"
+    );
+    assert!(msg.contains("Backlog-Op: story\n"), "{msg}");
+    let json = env.run(&["--format", "json", "show", "B-1"]).ok().json();
+    assert_eq!(
+        json["story"],
+        "As an employee, I want to sign in with SSO so that I need no extra password."
+    );
+}
+
+#[test]
+fn test_story_from_stdin_and_into_an_item_without_one() {
+    let env = TestEnv::new();
+    let path = env.item("B-1", "SSO", "", "## Acceptance criteria\n- [ ] A\n");
+    env.commit_all("seed");
+    env.run_stdin(&["story", "B-1", "-"], "As a user,\nI want A\nso that B.\n")
+        .ok();
+    one_commit(&env, 1, &path);
+    let (removed, added) = changed(&env);
+    assert!(removed.is_empty());
+    assert_eq!(added, ["As a user,", "I want A", "so that B.", ""]);
+    assert_eq!(
+        env.read(&path),
+        "---\nid: B-1\ntitle: SSO\n---\nAs a user,\nI want A\nso that B.\n\n## Acceptance criteria\n- [ ] A\n"
+    );
+    let run = env.run(&["story", "B-1", "## not a story"]).code(2);
+    assert!(run.stderr.contains("plain paragraphs"), "{}", run.stderr);
+    env.run_stdin(&["story", "B-1", "-"], "  \n").code(2);
+    assert_eq!(env.commit_count(), 2);
+}
