@@ -778,7 +778,7 @@ mod tests {
             format!("---\nid: B-{i}\ntitle: Item {i}\n{created}---\nrevision {rev}\n")
         };
         let mut revs = vec![0; n];
-        let mut commit = |files: Vec<(String, String)>, day: i64| {
+        let commit = |files: Vec<(String, String)>, day: i64| {
             for (path, text) in files {
                 let p = dir.path().join(path);
                 std::fs::create_dir_all(p.parent().unwrap()).unwrap();

@@ -150,7 +150,13 @@ fn text(ui: &mut Ui, h: &Health) -> Result<(), CliError> {
         let stale: Vec<String> = em
             .stale
             .iter()
-            .map(|s| format!("{} ({} days)", s.id, s.days))
+            .map(|s| {
+                if s.exact {
+                    format!("{} ({} days)", s.id, s.days)
+                } else {
+                    format!("{} (over {} days)", s.id, em.stale_days)
+                }
+            })
             .collect();
         ui.line(&format!("{pad}stale: {}", id_list(&stale, SHOW)))?;
     }
