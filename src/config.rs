@@ -314,6 +314,11 @@ rules:
   required_fields: {enabled: true, severity: error, fields: []} # e.g. [owner]
   rank_collision: {enabled: true, severity: warning}    # two items with one rank key
   long_rank: {enabled: true, severity: warning, max_length: 12}
+  done_incomplete: {enabled: true, severity: warning}   # done with unchecked boxes
+# The definition of done: every done item checks these off (`backlog dod ID`), on top of
+# its acceptance criteria and its own `## Definition of done` checklist.
+definition_of_done: []
+# definition_of_done: [Code reviewed, Docs updated, Deployed to production]
 # Priority matrix (`backlog matrix`): above a threshold is high value / high effort.
 # Unset thresholds are the medians of the open items.
 # matrix:
@@ -339,6 +344,23 @@ sprints:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_definition_of_done_is_read_and_checked() {
+        let c = Config::parse(
+            "definition_of_done: [Code reviewed, Docs updated]\n",
+            "c.yml",
+        )
+        .unwrap();
+        assert_eq!(c.definition_of_done, ["Code reviewed", "Docs updated"]);
+        assert!(Config::parse("definition_of_done: [a, ' A ']\n", "c.yml").is_err());
+        assert!(Config::parse("definition_of_done: ['']\n", "c.yml").is_err());
+        let c = Config::parse("rules:\n  done_incomplete: {severity: error}\n", "c.yml").unwrap();
+        assert_eq!(
+            c.rules.done_incomplete.severity,
+            crate::check::Severity::Error
+        );
+    }
 
     #[test]
     fn test_config_defaults_and_parse() {

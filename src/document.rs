@@ -69,6 +69,12 @@ pub enum DocumentError {
         /// Line of the opening fence.
         line: usize,
     },
+    /// The file holds unresolved merge-conflict markers (`<<<<<<<` … `>>>>>>>`).
+    #[error("line {line}: unresolved merge conflict (a `<<<<<<<` marker line)")]
+    MergeConflict {
+        /// Line of the first marker.
+        line: usize,
+    },
     /// An edit was requested for a key the line editor cannot rewrite safely.
     #[error("line {line}: cannot rewrite key `{key}` in place: {reason}")]
     Unsupported {
@@ -90,6 +96,7 @@ impl DocumentError {
             | Self::Unterminated { line }
             | Self::Yaml { line, .. }
             | Self::NotAMapping { line }
+            | Self::MergeConflict { line }
             | Self::Unsupported { line, .. } => *line,
             Self::TooLarge { .. } | Self::MissingFrontMatter => 1,
         }
@@ -326,6 +333,13 @@ pub struct KeyEntry {
     value: Range<usize>,
 }
 
+impl KeyEntry {
+    /// Byte range in the file of the key's lines (line terminators included).
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+}
+
 /// An item file: exact text plus the location of its front matter and keys.
 ///
 /// The key index is built on first use ([`Document::keys`], edits, key lines): loading a
@@ -506,7 +520,18 @@ impl Document {
     }
 
     /// Parses text that is already a `String`.
+    ///
+    /// A file with merge-conflict markers is refused: no command may read (and then
+    /// rewrite) a half-merged item; `check` reports it as `merge-conflict`.
     pub fn from_string(raw: String) -> Result<Self, DocumentError> {
+        if let Some(line) = crate::merge::conflict_marker_line(&raw) {
+            return Err(DocumentError::MergeConflict { line });
+        }
+        Self::from_structure(raw)
+    }
+
+    /// Finds the fences of `raw` (the structural part of [`Document::from_string`]).
+    fn from_structure(raw: String) -> Result<Self, DocumentError> {
         let start = if raw.starts_with('\u{feff}') { 3 } else { 0 };
         let mut lines = lines_with_offsets(&raw, start);
         let (_, first) = lines.next().ok_or(DocumentError::MissingFrontMatter)?;
@@ -583,6 +608,16 @@ impl Document {
     /// The YAML text between the fences.
     pub fn front_text(&self) -> &str {
         &self.raw[self.front.clone()]
+    }
+
+    /// Byte range in the file of the YAML between the fences.
+    pub fn front_range(&self) -> Range<usize> {
+        self.front.clone()
+    }
+
+    /// Byte offset where the body starts (just after the closing fence's line).
+    pub fn body_start(&self) -> usize {
+        self.body_start
     }
 
     /// The markdown body after the closing fence.
@@ -804,7 +839,7 @@ impl Document {
 
     fn replace_raw(&mut self, raw: String) {
         // The fences and line endings are untouched by edits, so re-indexing cannot fail.
-        match Self::from_string(raw) {
+        match Self::from_structure(raw) {
             Ok(doc) => *self = doc,
             Err(e) => unreachable!("edit broke the document structure: {e}"),
         }
@@ -818,7 +853,7 @@ impl Document {
         }
         raw.push_str("---\n");
         raw.push_str(body);
-        match Self::from_string(raw) {
+        match Self::from_structure(raw) {
             Ok(doc) => doc,
             Err(e) => unreachable!("generated document is malformed: {e}"),
         }

@@ -17,6 +17,7 @@ pub mod health;
 pub mod history;
 pub mod id;
 pub mod item;
+pub mod merge;
 pub mod ops;
 pub mod planning;
 pub mod prioritize;

@@ -158,9 +158,7 @@ mod tests {
         assert!(exceeds(&text, limit_for(text.len())));
         // Padding the document with events does not buy the bomb enough room.
         let padded = format!("{text}pad: [{}]\n", vec!["0"; 1_000_000].join(","));
-        let started = std::time::Instant::now();
         assert!(exceeds(&padded, limit_for(padded.len())));
-        assert!(started.elapsed().as_secs() < 20);
     }
 
     #[test]

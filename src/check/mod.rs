@@ -10,6 +10,9 @@
 //!   an estimate on the scale and not too big, acceptance criteria, the user-story form,
 //!   dependencies that are done or ranked above, and the fields the team requires. Each
 //!   rule is configured in the `rules:` section of `config.yml` (see [`Rules`]).
+//! - **Definition of done**, on items whose status is a done status: every acceptance
+//!   criterion and every entry of the definition of done checked (`done-incomplete`, a
+//!   warning by default).
 //!
 //! Every [`Finding`] names its rule, severity, file, line (the front-matter key's line
 //! where there is one) and item, and its message says how to fix it. Findings carry text
@@ -323,6 +326,27 @@ fn dor(
     }
 }
 
+/// `done-incomplete`: a done item with an unchecked acceptance criterion or an unchecked
+/// entry of its definition of done.
+fn done_gate(entry: &Entry, config: &Config, out: &mut Vec<Finding>) {
+    let rule = &config.rules.done_incomplete;
+    if !rule.enabled || !config.is_done_status(entry.item.status_or_default()) {
+        return;
+    }
+    let gaps = crate::ops::entry_done_gaps(entry, &config.definition_of_done);
+    if gaps.is_empty() {
+        return;
+    }
+    out.push(finding(
+        entry,
+        "done-incomplete",
+        rule.severity,
+        gaps.first_line()
+            .unwrap_or_else(|| key_or_front(entry, "status")),
+        gaps.describe(&entry.item.id),
+    ));
+}
+
 /// `dependency-not-ready`: every dependency exists and is done or ranked above the item.
 /// `focus`: only dependencies with these ID keys (items affected by a change).
 fn dependency_findings(
@@ -425,6 +449,13 @@ fn load_error_finding(e: &LoadError) -> Finding {
                     "the file is {size} bytes, over the {limit}-byte limit for an item: it was \
                      not read; move large content out of the backlog folder"
                 ),
+            ),
+            DocumentError::MergeConflict { .. } => (
+                "merge-conflict",
+                "unresolved merge conflict: keep the lines you want between `<<<<<<<` and \
+                 `>>>>>>>`, delete the marker lines, then `git add` the file and finish the \
+                 merge with `git commit`"
+                    .to_owned(),
             ),
             DocumentError::Yaml {
                 column, message, ..
@@ -613,6 +644,7 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
                 let body = Body::parse(entry.doc.body(), entry.doc.body_line());
                 dor(entry, &body, &lookup, config, false, &mut out);
             }
+            done_gate(entry, config, &mut out);
             (ready, out)
         })
         .collect();

@@ -11,6 +11,7 @@
 //!   required_fields: {enabled: true, severity: error, fields: [owner]}
 //!   rank_collision: {enabled: true, severity: warning}
 //!   long_rank: {enabled: true, severity: warning, max_length: 12}
+//!   done_incomplete: {enabled: true, severity: warning}      # the definition of done
 //! ```
 //!
 //! Integrity problems (unreadable files, wrong types, unknown status or type, duplicate
@@ -196,6 +197,10 @@ pub struct Rules {
     pub rank_collision: Toggle,
     /// `long-rank`: a rank key is long enough to call for a rebalance (every item).
     pub long_rank: LongRank,
+    /// `done-incomplete`: a done item has an unchecked acceptance criterion or an
+    /// unchecked entry of its definition of done (`definition_of_done` in `config.yml`
+    /// plus the item's `## Definition of done` checklist).
+    pub done_incomplete: Toggle,
 }
 
 impl Default for Rules {
@@ -209,6 +214,7 @@ impl Default for Rules {
             required_fields: RequiredFields::default(),
             rank_collision: Toggle::new(Severity::Warning),
             long_rank: LongRank::default(),
+            done_incomplete: Toggle::new(Severity::Warning),
         }
     }
 }

@@ -181,3 +181,40 @@ required_fields: {fields: [owner], severity: warning}\n";
     let err = Config::parse("rules:\n  too_big: {max: 5}\n", "c").unwrap_err();
     assert!(err.to_string().contains("unknown field"), "{err}");
 }
+
+#[test]
+fn test_done_incomplete_is_a_configurable_warning() {
+    let done = "---\nid: B-1\ntitle: Done\nstatus: done\nrank: a1\n---\nS.\n\n## Acceptance criteria\n- [x] a\n- [ ] b\n";
+    let complete = "---\nid: B-2\ntitle: Complete\nstatus: done\nrank: a2\n---\n## Acceptance criteria\n- [x] a\n";
+    let open = "---\nid: B-3\ntitle: Open\nstatus: draft\nrank: a3\n---\n## Acceptance criteria\n- [ ] a\n";
+    let l = loaded(&[("b/1.md", done), ("b/2.md", complete), ("b/3.md", open)]);
+    let mut config = Config::default();
+    let report = check(&l, &config, &CheckOptions::default());
+    assert_eq!(
+        summary(&report.findings),
+        [("done-incomplete".to_owned(), 11, "B-1".to_owned())]
+    );
+    assert_eq!(report.findings[0].severity, Severity::Warning);
+    assert!(!report.fails(false) && report.fails(true));
+
+    // The team's definition of done applies to every done item; missing entries point at
+    // the status line.
+    config.definition_of_done = vec!["Docs updated".to_owned()];
+    config.rules.done_incomplete.severity = Severity::Error;
+    let report = check(&l, &config, &CheckOptions::default());
+    assert_eq!(
+        summary(&report.findings),
+        [
+            ("done-incomplete".to_owned(), 11, "B-1".to_owned()),
+            ("done-incomplete".to_owned(), 4, "B-2".to_owned()),
+        ]
+    );
+    assert!(report.findings[1].message.contains("1. \"Docs updated\""));
+    assert!(report.fails(false));
+    config.rules.done_incomplete.enabled = false;
+    assert!(
+        check(&l, &config, &CheckOptions::default())
+            .findings
+            .is_empty()
+    );
+}

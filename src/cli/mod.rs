@@ -63,6 +63,7 @@ enum Command {
     Edit(commands::edit::EditArgs),
     Story(commands::story::StoryArgs),
     Criteria(commands::criteria::CriteriaArgs),
+    Dod(commands::dod::DodArgs),
     Estimate(commands::estimate::EstimateArgs),
     Split(commands::split::SplitArgs),
     Merge(commands::merge::MergeArgs),
@@ -79,6 +80,8 @@ enum Command {
     Diff(commands::diff::DiffArgs),
     Log(commands::log::LogArgs),
     Fmt(commands::fmt::FmtArgs),
+    GitSetup(commands::git_setup::GitSetupArgs),
+    MergeFile(commands::merge_file::MergeFileArgs),
     Completions(commands::completions::CompletionsArgs),
     Man(commands::completions::ManArgs),
 }
@@ -146,6 +149,12 @@ impl From<StoreError> for CliError {
             StoreError::DuplicateId { .. } => {
                 err =
                     err.hint("give one of them a new `id` (`backlog check` lists every duplicate)");
+            }
+            StoreError::Load(load) if load.message().contains("unresolved merge conflict") => {
+                err = err.hint(
+                    "finish the merge first: resolve the conflict markers, `git add` the file \
+                     (`backlog check` lists every conflicted item)",
+                );
             }
             StoreError::Ambiguous { .. } => {
                 err = err.hint("type more characters of the ID");

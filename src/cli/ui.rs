@@ -57,6 +57,11 @@ impl Ui {
         self.out.write_all(text.as_bytes())
     }
 
+    /// Writes bytes to stdout as they are (file contents that need not be UTF-8).
+    pub(crate) fn bytes(&mut self, data: &[u8]) -> io::Result<()> {
+        self.out.write_all(data)
+    }
+
     /// Writes one line of data to stdout.
     pub(crate) fn line(&mut self, text: &str) -> io::Result<()> {
         self.out.write_all(text.as_bytes())?;

@@ -289,35 +289,57 @@ struct Slot {
     source: Option<CriterionSource>,
 }
 
-/// The slots of a checklist: for the definition of done, the team's entries first (in
-/// `config.yml` order, each matched to the item's line with the same text), then the
-/// item's own; for acceptance criteria, the item's criteria.
+/// The order a checklist is shown in, as pairs (index into the item's own entries, index
+/// into the team's list): for the definition of done, the team's entries first (in
+/// `config.yml` order, each matched to the first unclaimed item entry with the same text,
+/// case and spacing ignored), then the item's other entries; for acceptance criteria, the
+/// item's criteria.
+pub(crate) fn shown_order(
+    own: &[&str],
+    list: Checklist,
+    team: &[String],
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut claimed = vec![false; own.len()];
+    let mut out = Vec::with_capacity(own.len() + team.len());
+    if list == Checklist::Done {
+        for (t, text) in team.iter().enumerate() {
+            let key = comparable(text);
+            let matched = (0..own.len()).find(|&i| !claimed[i] && comparable(own[i]) == key);
+            if let Some(i) = matched {
+                claimed[i] = true;
+            }
+            out.push((matched, Some(t)));
+        }
+    }
+    out.extend(
+        (0..own.len())
+            .filter(|&i| !claimed[i])
+            .map(|i| (Some(i), None)),
+    );
+    out
+}
+
+/// The slots of a checklist, in the order [`shown_order`] gives.
 fn slots(body: &str, list: Checklist, team: &[String]) -> Vec<Slot> {
     let mut sources: Vec<Option<CriterionSource>> =
         sources_in(body, list).into_iter().map(Some).collect();
-    let mut out = Vec::new();
-    if list == Checklist::Done {
-        for t in team {
-            let key = comparable(t);
-            let matched = sources
-                .iter_mut()
-                .find(|s| s.as_ref().is_some_and(|s| comparable(&s.text) == key))
-                .and_then(Option::take);
-            out.push(Slot {
-                text: t.clone(),
-                done: matched.as_ref().is_some_and(|s| s.done),
-                team: true,
-                source: matched,
-            });
-        }
-    }
-    out.extend(sources.into_iter().flatten().map(|s| Slot {
-        text: s.text.clone(),
-        done: s.done,
-        team: false,
-        source: Some(s),
-    }));
-    out
+    let texts: Vec<String> = sources.iter().flatten().map(|s| s.text.clone()).collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    shown_order(&texts, list, team)
+        .into_iter()
+        .map(|(own, t)| {
+            let source = own.and_then(|i| sources[i].take());
+            Slot {
+                text: match t {
+                    Some(t) => team[t].clone(),
+                    None => source.as_ref().map(|s| s.text.clone()).unwrap_or_default(),
+                },
+                done: source.as_ref().is_some_and(|s| s.done),
+                team: t.is_some(),
+                source,
+            }
+        })
+        .collect()
 }
 
 /// The checklist `list` of `body`, numbered as `criteria`/`dod` show it and take numbers.

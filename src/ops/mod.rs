@@ -13,6 +13,7 @@ mod rank;
 mod set;
 
 mod criteria;
+mod dod;
 mod merge;
 mod split;
 mod story;
@@ -29,6 +30,7 @@ pub use rank::{
 pub use set::{Assignment, parse_assignment, parse_list, resolve_references, set};
 
 pub use criteria::{ChecklistEdit, ChecklistEntry, checklist, edit_checklist};
+pub use dod::{DoneGaps, Gap, done_gaps, entry_done_gaps, incomplete_done};
 pub use merge::merge;
 pub use split::{SplitOptions, parse_give, split};
 pub use story::story;

@@ -287,7 +287,7 @@ fn test_check_clean_backlog_is_silent() {
 }
 
 #[test]
-fn test_check_demo_reports_exactly_the_four_unready_items() {
+fn test_check_demo_reports_the_four_unready_items_and_the_done_gate() {
     let env = TestEnv::new();
     let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo/backlog");
     for entry in std::fs::read_dir(&demo).unwrap() {
@@ -304,13 +304,19 @@ fn test_check_demo_reports_exactly_the_four_unready_items() {
         ("B-F8TJ", "too-big", 7),
         ("B-SZ3K", "story-form", 13),
         ("B-XN62", "estimate-missing", 1),
+        ("B-T2WD", "done-incomplete", 20),
     ]
     .into_iter()
     .map(|(i, r, l)| (i.to_owned(), r.to_owned(), l))
     .collect();
     assert_eq!(got, expected);
     assert_eq!(json["summary"]["items_checked"], 34);
-    assert_eq!(json["summary"]["warnings"], 0);
+    assert_eq!(json["summary"]["warnings"], 1);
+    let gate = findings(&json)
+        .into_iter()
+        .find(|f| f.3 == "done-incomplete")
+        .unwrap();
+    assert_eq!(gate.2, "warning");
 }
 
 #[test]

@@ -149,6 +149,21 @@ impl TestEnv {
         run_output(child.wait_with_output().unwrap())
     }
 
+    /// Runs `git ARGS` with the `backlog` binary under test first on `PATH`, as git needs
+    /// it for the merge driver `git-setup` installs.
+    pub fn git_with_backlog(&self, args: &[&str]) -> Run {
+        let bin = Path::new(env!("CARGO_BIN_EXE_backlog")).parent().unwrap();
+        let mut paths = vec![bin.to_path_buf()];
+        paths.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
+        let mut cmd = Command::new("git");
+        self.pin(&mut cmd);
+        cmd.env("PATH", std::env::join_paths(paths).unwrap());
+        cmd.args(args);
+        run_output(cmd.output().unwrap())
+    }
+
     pub fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }

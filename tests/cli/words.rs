@@ -286,3 +286,129 @@ fn test_story_from_stdin_and_into_an_item_without_one() {
     env.run_stdin(&["story", "B-1", "-"], "  \n").code(2);
     assert_eq!(env.commit_count(), 2);
 }
+
+const TEAM: &str = "definition_of_done: [Code reviewed, Docs updated]\n";
+
+#[test]
+fn test_dod_lists_team_and_item_entries_and_checks_them_off() {
+    let env = TestEnv::new();
+    env.write("backlog/config.yml", TEAM);
+    let path = env.item(
+        "B-1",
+        "SSO",
+        "status: in-progress\n",
+        "Story.\n\n## Definition of done\n- [ ] Load test on staging\n",
+    );
+    env.commit_all("seed");
+    let run = env.run(&["dod", "B-1"]).ok();
+    assert_eq!(
+        run.stdout,
+        "B-1  SSO\n1. [ ] Code reviewed  (team)\n2. [ ] Docs updated  (team)\n3. [ ] Load test on staging\n"
+    );
+    let json = env.run(&["--format", "json", "dod", "B-1"]).ok().json();
+    assert_eq!(json["definition_of_done"][0]["team"], true);
+    assert_eq!(
+        json["definition_of_done"][2]["text"],
+        "Load test on staging"
+    );
+
+    // The item's own entry: one character of one line.
+    env.run(&["dod", "B-1", "--check", "3"]).ok();
+    one_commit(&env, 1, &path);
+    assert_eq!(
+        changed(&env),
+        (
+            vec!["- [ ] Load test on staging".to_owned()],
+            vec!["- [x] Load test on staging".to_owned()]
+        )
+    );
+    assert!(last_message(&env).starts_with("backlog: dod B-1: check 3\n"));
+    // A team entry the item does not list yet: one line added, checked.
+    env.run(&["dod", "B-1", "--check", "1"]).ok();
+    one_commit(&env, 2, &path);
+    assert_eq!(
+        changed(&env),
+        (vec![], vec!["- [x] Code reviewed".to_owned()])
+    );
+    let run = env.run(&["dod", "B-1"]).ok();
+    assert!(
+        run.stdout.contains(
+            "1. [x] Code reviewed  (team)\n2. [ ] Docs updated  (team)\n3. [x] Load test"
+        ),
+        "{}",
+        run.stdout
+    );
+    // Team entries cannot be removed or edited for one item.
+    let run = env.run(&["dod", "B-1", "--remove", "2"]).code(2);
+    assert!(
+        run.stderr.contains("team's definition of done"),
+        "{}",
+        run.stderr
+    );
+    env.run(&["dod", "B-1", "--add", "Feature flag removed"])
+        .ok();
+    one_commit(&env, 3, &path);
+    assert_eq!(
+        changed(&env),
+        (vec![], vec!["- [ ] Feature flag removed".to_owned()])
+    );
+}
+
+#[test]
+fn test_done_gate_check_set_and_plan() {
+    let env = TestEnv::new();
+    env.write("backlog/config.yml", TEAM);
+    let path = env.item(
+        "B-1",
+        "SSO",
+        "status: in-progress\nestimate: 3\n",
+        "Story.\n\n## Acceptance criteria\n- [x] A\n- [ ] B\n",
+    );
+    env.commit_all("seed");
+    // Not done yet: no finding.
+    env.run(&["check"]).ok();
+
+    let run = env.run(&["set", "B-1", "status=done"]).ok();
+    one_commit(&env, 1, &path);
+    assert!(
+        run.stderr.contains(
+            "warning: B-1 is done, but 1 acceptance criterion is unchecked (2. \"B\") and 2 \
+             definition-of-done entries are unchecked (1. \"Code reviewed\", 2. \"Docs updated\")"
+        ),
+        "{}",
+        run.stderr
+    );
+    // A warning by default: check passes, --strict fails, JSON names the rule.
+    let run = env.run(&["check"]).ok();
+    assert!(
+        run.stdout
+            .contains("backlog/B-1-item.md:11: warning[done-incomplete]: B-1 is done, but"),
+        "{}",
+        run.stdout
+    );
+    env.run(&["check", "--strict"]).code(1);
+    let json = env.run(&["--format", "json", "check"]).ok().json();
+    assert_eq!(json["findings"][0]["rule"], "done-incomplete");
+    let run = env.run(&["plan", "--capacity", "10"]).ok();
+    assert!(
+        run.stderr.contains(
+            "warning: 1 done item with unchecked acceptance criteria or definition of done (B-1)"
+        ),
+        "{}",
+        run.stderr
+    );
+
+    // Severity is configurable.
+    env.write(
+        "backlog/config.yml",
+        &format!("{TEAM}rules:\n  done_incomplete: {{severity: error}}\n"),
+    );
+    env.run(&["check"]).code(1);
+
+    // Checking everything off closes the gate.
+    env.run(&["criteria", "B-1", "--check", "2"]).ok();
+    env.run(&["dod", "B-1", "--check", "1", "2"]).ok();
+    env.run(&["check"]).ok();
+    let run = env.run(&["plan", "--capacity", "10"]).ok();
+    assert!(!run.stderr.contains("done item"), "{}", run.stderr);
+}

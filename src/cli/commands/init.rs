@@ -5,7 +5,7 @@ use backlog::workspace::Change;
 
 use crate::cli::{CliError, Context, Ui, finish};
 
-/// Create the backlog folder with a commented config.yml
+/// Create the backlog folder with a commented config.yml and set up the merge driver
 #[derive(Debug, Args)]
 pub(crate) struct InitArgs {}
 
@@ -20,11 +20,17 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &InitArgs) -> Result<u8, Cl
         )));
     }
     let rel = ws.store.relative(&config_path);
+    // The merge driver comes with the backlog: its attribute in the same commit, its
+    // command in this clone's git config.
+    let setup = backlog::merge::git_setup(&ws.store, ws.repo.as_ref())
+        .map_err(|e| CliError::user(e.to_string()))?;
+    let mut writes = vec![(rel.clone(), backlog::config::DEFAULT_CONFIG_YML.to_owned())];
+    writes.extend(setup.change.writes);
     let outcome = Outcome {
         change: Change {
             op: "init".to_owned(),
             summary: format!("init {}", ws.store.relative(ws.store.dir())),
-            writes: vec![(rel.clone(), backlog::config::DEFAULT_CONFIG_YML.to_owned())],
+            writes,
             ..Change::default()
         },
         items: Vec::new(),

@@ -5,9 +5,11 @@ pub(crate) mod check;
 pub(crate) mod completions;
 pub(crate) mod criteria;
 pub(crate) mod diff;
+pub(crate) mod dod;
 pub(crate) mod edit;
 pub(crate) mod estimate;
 pub(crate) mod fmt;
+pub(crate) mod git_setup;
 pub(crate) mod init;
 pub(crate) mod list;
 pub(crate) mod log;
@@ -22,6 +24,7 @@ pub(crate) mod dupes;
 pub(crate) mod graph;
 pub(crate) mod health;
 pub(crate) mod merge;
+pub(crate) mod merge_file;
 pub(crate) mod plan;
 pub(crate) mod split;
 pub(crate) mod story;
@@ -50,6 +53,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Split(args) => split::run(ui, ctx, args),
         Command::Criteria(args) => criteria::run(ui, ctx, args),
         Command::Story(args) => story::run(ui, ctx, args),
+        Command::Dod(args) => dod::run(ui, ctx, args),
         Command::Merge(args) => merge::run(ui, ctx, args),
         Command::Dupes(args) => dupes::run(ui, ctx, args),
         Command::Graph(args) => graph::run(ui, ctx, args),
@@ -58,5 +62,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Agenda(args) => agenda::run(ui, ctx, args),
         Command::Health(args) => health::run(ui, ctx, args),
         Command::Board(args) => board::run(ui, ctx, args),
+        Command::MergeFile(args) => merge_file::run(ui, ctx, args),
+        Command::GitSetup(args) => git_setup::run(ui, ctx, args),
     }
 }

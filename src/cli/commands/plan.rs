@@ -140,6 +140,17 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &PlanArgs) -> Result<u8, Cli
     let cap = capacity(args.capacity, &loaded, config)?;
     let sprints = config.sprints.calendar().upcoming(today()?, n as usize);
     let plan = planning::plan(&loaded, config, &sprints, cap.points);
+    let incomplete = backlog::ops::incomplete_done(&loaded.entries, config);
+    if !incomplete.is_empty() {
+        let ids: Vec<String> = incomplete.iter().map(|e| e.item.id.clone()).collect();
+        ui.warn(&format!(
+            "{} done item{} with unchecked acceptance criteria or definition of done ({}): \
+             their points count as done; `backlog check` lists what is missing",
+            ids.len(),
+            if ids.len() == 1 { "" } else { "s" },
+            id_list(&ids, 5)
+        ));
+    }
     if args.apply {
         if !ui.is_json() {
             render(ui, &plan, &cap, false)?;

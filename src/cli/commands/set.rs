@@ -1,6 +1,7 @@
 use clap::Args;
 
-use backlog::ops::{parse_assignment, resolve_references, set};
+use backlog::ops::{entry_done_gaps, parse_assignment, resolve_references, set};
+use backlog::text::sanitize;
 
 use crate::cli::{CliError, Context, Ui, finish};
 
@@ -27,8 +28,21 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SetArgs) -> Result<u8, CliE
     resolve_references(&mut assignments, &entry.item.id, |q| {
         ws.store.find(q).map(|e| e.item.id)
     })?;
+    let was_done = ws
+        .store
+        .config
+        .is_done_status(entry.item.status_or_default());
     let outcome = set(entry, &assignments)?;
-    let done = format!("Updated {}.", outcome.items[0].item.id);
+    let changed = &outcome.items[0];
+    let done = format!("Updated {}.", changed.item.id);
     finish(ui, &ws, "set", &outcome, &done)?;
+    // The done gate: closing an item with unchecked criteria is allowed, but said.
+    let config = &ws.store.config;
+    if !was_done && config.is_done_status(changed.item.status_or_default()) {
+        let gaps = entry_done_gaps(changed, &config.definition_of_done);
+        if !gaps.is_empty() {
+            ui.warn(&sanitize(&gaps.describe(&changed.item.id)));
+        }
+    }
     Ok(0)
 }
