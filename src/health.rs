@@ -455,16 +455,20 @@ pub struct LastCommits {
     pub before: HashSet<String>,
 }
 
-/// [`last_commit_times`], stopping at the first commit older than `since` (Unix seconds;
-/// `None` walks as far as needed): what `health` needs to tell fresh items from stale
-/// ones without walking to the root commit for items untouched since their creation.
-/// The paths of HEAD still undated when it stops are in [`LastCommits::before`]; every
-/// time it reports equals [`last_commit_times`]'s.
+/// How many commits older than the stale line `health` still walks to date the stale items
+/// exactly (all of them, in a small history) before it gives up on that.
+pub const PAST_THE_LINE: usize = 500;
+
+/// [`last_commit_times`], stopping `past` commits after the first commit older than
+/// `since` (Unix seconds; `None` walks as far as needed): what `health` needs to tell
+/// fresh items from stale ones without walking to the root commit for items untouched
+/// since their creation. The paths of HEAD still undated when it stops are in
+/// [`LastCommits::before`]; every time it reports equals [`last_commit_times`]'s.
 pub fn last_commits_since(
     repo: &git2::Repository,
     dir: &str,
     paths: &[String],
-    since: Option<i64>,
+    since: Option<(i64, usize)>,
 ) -> Result<LastCommits, git2::Error> {
     let mut out = HashMap::new();
     let prefix = if dir.is_empty() {
@@ -507,14 +511,20 @@ pub fn last_commits_since(
         }
     }
     let mut stopped = false;
+    let mut past = 0;
     for oid in walk {
         if pending.is_empty() {
             break;
         }
         let commit = repo.find_commit(oid?)?;
-        if since.is_some_and(|s| commit.time().seconds() < s) {
-            stopped = true;
-            break;
+        if let Some((line, budget)) = since
+            && commit.time().seconds() < line
+        {
+            past += 1;
+            if past > budget {
+                stopped = true;
+                break;
+            }
         }
         let Some(mine) = subtree(&commit.tree()?) else {
             continue;
@@ -831,6 +841,7 @@ mod tests {
         fn prop_health_cut_off_walk_equals_the_full_walk(
             n in 1usize..6,
             steps in proptest::collection::vec((0i64..4, proptest::option::of(0usize..6)), 0..25),
+            budget in 0usize..4,
             created in proptest::collection::vec(proptest::option::of(0i64..60), 6),
             stale_days in 0u32..20,
             today in 30i64..70,
@@ -848,7 +859,7 @@ mod tests {
             let paths: Vec<String> = entries.iter().map(|e| e.path.clone()).collect();
             let full = last_commit_times(&repo, "backlog", &paths).unwrap();
             let since = (today - i64::from(stale_days)) * 86_400;
-            let cut = last_commits_since(&repo, "backlog", &paths, Some(since)).unwrap();
+            let cut = last_commits_since(&repo, "backlog", &paths, Some((since, budget))).unwrap();
             for (path, time) in &cut.times {
                 proptest::prop_assert_eq!(full.get(path), Some(time));
             }

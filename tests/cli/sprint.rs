@@ -531,13 +531,12 @@ fn test_health_figures_known_by_hand() {
         h["estimated_overall"]["missing"],
         serde_json::json!(["B-H3", "B-H6"])
     );
-    // Emergent: H1's last commit is 70 days old, older than the stale line (30 days), where
-    // the history walk stops: it is stale, last touched on or before the day before the
-    // line. H8 has no commit and no date.
+    // Emergent: H1's last commit is 70 days old (found just past the stale line, where the
+    // walk may stop); H8 has no commit and no date.
     assert_eq!(h["emergent"]["fresh"]["count"], 6);
     assert_eq!(
         h["emergent"]["stale"],
-        serde_json::json!([{"id": "B-H1", "last_touched": "2025-11-09", "days": 31, "exact": false}])
+        serde_json::json!([{"id": "B-H1", "last_touched": "2025-10-01", "days": 70, "exact": true}])
     );
     assert_eq!(h["emergent"]["undated"], serde_json::json!(["B-H8"]));
     // Prioritized.
@@ -578,11 +577,7 @@ fn test_health_figures_known_by_hand() {
         .code(1);
     assert!(r.stdout.contains("Backlog health: 59/100"), "{}", r.stdout);
     assert!(r.stderr.contains("below the minimum of 60"), "{}", r.stderr);
-    assert!(
-        r.stdout.contains("stale: B-H1 (over 30 days)"),
-        "{}",
-        r.stdout
-    );
+    assert!(r.stdout.contains("stale: B-H1 (70 days)"), "{}", r.stdout);
 }
 
 #[test]

@@ -47,15 +47,19 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> Result<u8, C
             git2::opts::strict_hash_verification(false);
             let dir = ws.store.relative(ws.store.dir());
             let paths: Vec<String> = loaded.entries.iter().map(|e| e.path.clone()).collect();
-            health::last_commits_since(repo.inner(), &dir, &paths, Some(since)).unwrap_or_else(
-                |e| {
-                    ui.warn(&format!(
-                        "cannot read the git history ({}); using `updated`/`created` dates",
-                        sanitize(e.message())
-                    ));
-                    health::LastCommits::default()
-                },
+            health::last_commits_since(
+                repo.inner(),
+                &dir,
+                &paths,
+                Some((since, health::PAST_THE_LINE)),
             )
+            .unwrap_or_else(|e| {
+                ui.warn(&format!(
+                    "cannot read the git history ({}); using `updated`/`created` dates",
+                    sanitize(e.message())
+                ));
+                health::LastCommits::default()
+            })
         }
         None => health::LastCommits::default(),
     };
