@@ -1,32 +1,49 @@
 //! `backlog`: git-native backlog refinement.
 //!
-//! The library holds everything except the terminal: the lossless item [`document`], the
-//! typed [`item`] view, the [`config`], the [`store`] (finding and loading item files),
-//! [`rank`] keys and [`id`] minting, the refinement operations in [`ops`], and the commit
-//! engine in [`git`] and [`workspace`]. The `backlog` binary (`src/cli`) is a thin layer
-//! that parses arguments, calls these functions and renders their results.
+//! The library holds everything except the terminal; the `backlog` binary (`src/cli`) is
+//! a thin layer that parses arguments, calls these functions and renders their results.
+//!
+//! Module map, lowest layer first. A module imports only from modules above it in this
+//! list (never from a later one), and only `git` names `git2`:
+//!
+//! - [`text`]: terminal-safe text, slugs, calendar dates, name similarity.
+//! - [`model`]: pure item types and rules: [`model::id`] (minting, matching),
+//!   [`model::item`] (the typed view of an item), [`model::rank_key`] (fractional keys).
+//! - [`document`]: the lossless item file (front matter + body) that edits splice into;
+//!   [`document::budget`] bounds YAML alias expansion.
+//! - [`config`]: `config.yml`, with the rules' settings and [`config::sprints`].
+//! - [`store`]: finding, loading and atomically writing the item files of the folder.
+//! - [`git`]: every libgit2 call: commits of exactly the touched paths, trailers, diffs.
+//! - [`workspace`]: the transaction: lock, write, commit ([`Workspace::apply`]).
+//! - [`analysis`]: read-only answers: [`analysis::check`], [`analysis::graph`],
+//!   [`analysis::dupes`], [`analysis::prioritize`], [`analysis::planning`],
+//!   [`analysis::health`], [`analysis::board`].
+//! - [`history`]: the backlog at past commits: `diff` and `log`.
+//! - [`merge`]: the item-file merge driver (`merge-file`, `git-setup`).
+//! - [`site`]: the static website (`site OUT`).
+//! - [`ops`]: every mutation; each returns a [`Change`] that the workspace applies.
+//!
+//! The flat names of earlier versions (`backlog::item`, `backlog::check`, …) are kept as
+//! re-exports so existing code keeps compiling; new code uses the layered paths.
 
-pub mod board;
-pub mod check;
+pub mod analysis;
 pub mod config;
 pub mod document;
-pub mod dupes;
 pub mod git;
-pub mod graph;
-pub mod health;
 pub mod history;
-pub mod id;
-pub mod item;
 pub mod merge;
+pub mod model;
 pub mod ops;
-pub mod planning;
-pub mod prioritize;
-pub mod rank;
-pub mod sprint;
+pub mod site;
 pub mod store;
 pub mod text;
 pub mod workspace;
-pub mod yaml_budget;
+
+pub use analysis::{board, check, dupes, graph, health, planning, prioritize};
+pub use config::sprints as sprint;
+pub use document::budget as yaml_budget;
+pub use model::rank_key as rank;
+pub use model::{id, item};
 
 pub use config::Config;
 pub use document::{Document, DocumentError, FieldValue};

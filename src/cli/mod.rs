@@ -79,6 +79,7 @@ enum Command {
     Board(commands::board::BoardArgs),
     Diff(commands::diff::DiffArgs),
     Log(commands::log::LogArgs),
+    Site(commands::site::SiteArgs),
     Fmt(commands::fmt::FmtArgs),
     GitSetup(commands::git_setup::GitSetupArgs),
     MergeFile(commands::merge_file::MergeFileArgs),

@@ -98,4 +98,27 @@ impl Ui {
     pub(crate) fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
+
+    /// A progress bar on stderr with `len` steps (a spinner when `None`), drawn only when
+    /// stderr is a terminal and neither `--quiet` nor JSON output is on: hidden otherwise,
+    /// so pipes, logs and scripts never see it.
+    pub(crate) fn progress(&self, len: Option<u64>, message: &str) -> indicatif::ProgressBar {
+        use std::io::IsTerminal;
+        if self.quiet || self.is_json() || !io::stderr().is_terminal() {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = match len {
+            Some(n) => indicatif::ProgressBar::new(n).with_style(
+                indicatif::ProgressStyle::with_template("{msg:>10} [{bar:30}] {pos}/{len}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            ),
+            None => indicatif::ProgressBar::new_spinner().with_style(
+                indicatif::ProgressStyle::with_template("{msg:>10} {spinner} {pos}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            ),
+        };
+        bar.set_message(message.to_owned());
+        bar
+    }
 }

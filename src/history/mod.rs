@@ -1,16 +1,22 @@
 //! The backlog's history, read from git: the semantic [`diff`](diff()) of two backlog states
 //! and the refinement [`log`](log()) of one item.
 //!
+//! [`log_all`] is the batch variant of `log`: the history of every item in one walk.
+//!
 //! Both read item files straight from git objects through libgit2 (no checkout, no git
 //! binary) and only the blobs that changed: a tree-to-tree diff restricted to the backlog
 //! folder names the changed files, and only those are parsed. Items are matched by their
 //! `id`, never by path, so a renamed file is a rename, not a removal plus an addition.
 //! Commit trailers (`Backlog-Op`) are reported as hints; the files are the truth.
 
+mod batch;
+mod describe;
 mod diff;
 mod log;
 mod trail;
 
+pub use batch::{AllLogs, log_all};
+pub use describe::describe;
 pub use diff::{BacklogDiff, ChangeKind, ItemDiff, Merge, Split, Totals, diff};
 pub use log::{ItemLog, LogEntry, log};
 

@@ -4,7 +4,7 @@
 //! adjacent: checking the last acceptance criterion on one branch and appending a new one
 //! on the other conflicts, although the two edits are independent. So every conflict
 //! region libgit2 reports (asked for in diff3 style, which carries the base lines too) is
-//! merged again here with a finer rule ([`merge_region`]):
+//! merged again here with a finer rule (`merge_region`):
 //!
 //! - changes to different base lines merge, even when the lines are neighbours;
 //! - the same change on both sides is taken once;

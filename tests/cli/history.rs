@@ -16,8 +16,8 @@ fn edit(env: &TestEnv, rel: &str, from: &str, to: &str) {
     env.write(rel, &text.replacen(from, to, 1));
 }
 
-struct History {
-    env: TestEnv,
+pub(crate) struct History {
+    pub(crate) env: TestEnv,
     /// The ID `backlog add` minted.
     added: String,
 }
@@ -26,7 +26,7 @@ const B1_BODY: &str = "As a buyer, I want to check out so that I get my goods.\n
     ## Acceptance criteria\n- [ ] Pay by card\n- [ ] Pay by invoice\n";
 
 /// Builds the history; tags mark the steps.
-fn history() -> History {
+pub(crate) fn history() -> History {
     let env = TestEnv::new();
     env.item(
         "B-1",

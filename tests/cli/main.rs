@@ -11,6 +11,7 @@ mod log_follow;
 mod merge_driver;
 mod rank;
 mod refine;
+mod site;
 mod snapshots;
 mod sprint;
 mod words;

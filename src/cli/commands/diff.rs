@@ -99,87 +99,9 @@ fn opt(style: Style, v: Option<&str>) -> String {
     v.map_or_else(|| "(none)".to_owned(), |s| style.value(s))
 }
 
-fn num(v: Option<u32>) -> String {
-    v.map_or_else(|| "(none)".to_owned(), |n| n.to_string())
-}
-
-fn yaml(style: Style, v: Option<&serde_yaml_ng::Value>) -> String {
-    use serde_yaml_ng::Value;
-    match v {
-        None | Some(Value::Null) => "(none)".to_owned(),
-        Some(Value::String(s)) => style.value(s),
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Sequence(seq)) => {
-            let parts: Vec<String> = seq.iter().map(|x| yaml(style, Some(x))).collect();
-            format!("[{}]", parts.join(", "))
-        }
-        Some(other) => style.value(serde_json::to_string(other).unwrap_or_default().as_str()),
-    }
-}
-
 /// One change as a line of text.
 pub(crate) fn describe(style: Style, c: &FieldChange) -> String {
-    let a = style.arrow();
-    let v = |s: &str| style.value(s);
-    match c {
-        FieldChange::Renamed { from, to } => format!("file renamed: {} {a} {}", v(from), v(to)),
-        FieldChange::Title { from, to } => format!("title: \"{}\" {a} \"{}\"", v(from), v(to)),
-        FieldChange::Status { from, to } => format!(
-            "status: {} {a} {}",
-            opt(style, from.as_deref()),
-            opt(style, to.as_deref())
-        ),
-        FieldChange::Estimate { from, to } => format!("estimate: {} {a} {}", num(*from), num(*to)),
-        FieldChange::Value { from, to } => format!("value: {} {a} {}", num(*from), num(*to)),
-        FieldChange::Rank {
-            from,
-            to,
-            direction,
-            places,
-            above,
-            below,
-        } => {
-            let dir = match direction {
-                history::Direction::Up => "up",
-                history::Direction::Down => "down",
-            };
-            let keys = format!(
-                "rank {} {a} {}",
-                opt(style, from.as_deref()),
-                opt(style, to.as_deref())
-            );
-            let place = match (above, below) {
-                (Some(x), _) => format!(", above {}", v(x)),
-                (None, Some(y)) => format!(", to the bottom below {}", v(y)),
-                (None, None) => String::new(),
-            };
-            match places {
-                Some(0) => format!("rank changed, same place ({keys})"),
-                Some(1) => format!("moved {dir} 1 place{place} ({keys})"),
-                Some(n) => format!("moved {dir} {n} places{place} ({keys})"),
-                None => format!("moved {dir}{place} ({keys})"),
-            }
-        }
-        FieldChange::DependencyAdded { id } => format!("now depends on {}", v(id)),
-        FieldChange::DependencyRemoved { id } => format!("no longer depends on {}", v(id)),
-        FieldChange::CriterionAdded { text, done } => format!(
-            "criterion added: [{}] {}",
-            if *done { "x" } else { " " },
-            v(text)
-        ),
-        FieldChange::CriterionRemoved { text } => format!("criterion removed: {}", v(text)),
-        FieldChange::CriterionChecked { text } => format!("criterion checked: {}", v(text)),
-        FieldChange::CriterionUnchecked { text } => format!("criterion unchecked: {}", v(text)),
-        FieldChange::Story { .. } => "story edited".to_owned(),
-        FieldChange::Field { key, from, to } => format!(
-            "{}: {} {a} {}",
-            v(key),
-            yaml(style, from.as_ref()),
-            yaml(style, to.as_ref())
-        ),
-        FieldChange::Body => "body edited".to_owned(),
-    }
+    history::describe(c, &|s| style.value(s), style.arrow())
 }
 
 fn points(n: u64) -> String {

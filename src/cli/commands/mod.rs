@@ -17,6 +17,7 @@ pub(crate) mod matrix;
 pub(crate) mod rank;
 pub(crate) mod set;
 pub(crate) mod show;
+pub(crate) mod site;
 
 pub(crate) mod agenda;
 pub(crate) mod board;
@@ -62,6 +63,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Agenda(args) => agenda::run(ui, ctx, args),
         Command::Health(args) => health::run(ui, ctx, args),
         Command::Board(args) => board::run(ui, ctx, args),
+        Command::Site(args) => site::run(ui, ctx, args),
         Command::MergeFile(args) => merge_file::run(ui, ctx, args),
         Command::GitSetup(args) => git_setup::run(ui, ctx, args),
     }

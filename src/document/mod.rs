@@ -15,6 +15,8 @@
 //!
 //! This module knows nothing about other files, items or git.
 
+pub mod budget;
+
 use std::ops::Range;
 use std::sync::OnceLock;
 

@@ -1,5 +1,7 @@
 //! `config.yml` in the backlog folder: every setting has a default.
 
+pub mod sprints;
+
 use std::path::Path;
 
 use serde::Deserialize;
