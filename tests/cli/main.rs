@@ -9,6 +9,7 @@ mod foundation;
 mod history;
 mod log_follow;
 mod merge_driver;
+mod outline;
 mod rank;
 mod refine;
 mod site;
