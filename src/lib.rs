@@ -8,7 +8,8 @@
 //!
 //! - [`text`]: terminal-safe text, slugs, calendar dates, name similarity.
 //! - [`model`]: pure item types and rules: [`model::id`] (minting, matching),
-//!   [`model::item`] (the typed view of an item), [`model::rank_key`] (fractional keys).
+//!   [`model::item`] (the typed view of an item), [`model::rank_key`] (fractional keys),
+//!   [`model::checklist`] (numbered checklists and the definition of done).
 //! - [`document`]: the lossless item file (front matter + body) that edits splice into;
 //!   [`document::budget`] bounds YAML alias expansion.
 //! - [`config`]: `config.yml`, with the rules' settings and [`config::sprints`].
@@ -17,7 +18,8 @@
 //! - [`workspace`]: the transaction: lock, write, commit ([`Workspace::apply`]).
 //! - [`analysis`]: read-only answers: [`analysis::check`], [`analysis::graph`],
 //!   [`analysis::dupes`], [`analysis::prioritize`], [`analysis::planning`],
-//!   [`analysis::health`], [`analysis::board`].
+//!   [`analysis::health`], [`analysis::board`], [`analysis::done`] (the done gate),
+//!   [`analysis::outline`] (parent trees with rollups, groups, search).
 //! - [`history`]: the backlog at past commits: `diff` and `log`.
 //! - [`merge`]: the item-file merge driver (`merge-file`, `git-setup`).
 //! - [`site`]: the static website (`site OUT`).

@@ -5,8 +5,10 @@
 
 pub mod board;
 pub mod check;
+pub mod done;
 pub mod dupes;
 pub mod graph;
 pub mod health;
+pub mod outline;
 pub mod planning;
 pub mod prioritize;

@@ -13,6 +13,8 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::item::{Body, Checklist};
+pub(crate) use crate::model::checklist::comparable;
+use crate::model::checklist::shown_order;
 use crate::ops::{OpError, Outcome, refresh};
 use crate::store::Entry;
 use crate::workspace::Change;
@@ -144,14 +146,6 @@ fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect()
-}
-
-/// Normalized form for comparing criteria (case and spacing ignored).
-pub(crate) fn comparable(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 /// `raw` criteria lines, each line prefixed with `indent`, joined with `newline`, with a
@@ -287,36 +281,6 @@ struct Slot {
     done: bool,
     team: bool,
     source: Option<CriterionSource>,
-}
-
-/// The order a checklist is shown in, as pairs (index into the item's own entries, index
-/// into the team's list): for the definition of done, the team's entries first (in
-/// `config.yml` order, each matched to the first unclaimed item entry with the same text,
-/// case and spacing ignored), then the item's other entries; for acceptance criteria, the
-/// item's criteria.
-pub(crate) fn shown_order(
-    own: &[&str],
-    list: Checklist,
-    team: &[String],
-) -> Vec<(Option<usize>, Option<usize>)> {
-    let mut claimed = vec![false; own.len()];
-    let mut out = Vec::with_capacity(own.len() + team.len());
-    if list == Checklist::Done {
-        for (t, text) in team.iter().enumerate() {
-            let key = comparable(text);
-            let matched = (0..own.len()).find(|&i| !claimed[i] && comparable(own[i]) == key);
-            if let Some(i) = matched {
-                claimed[i] = true;
-            }
-            out.push((matched, Some(t)));
-        }
-    }
-    out.extend(
-        (0..own.len())
-            .filter(|&i| !claimed[i])
-            .map(|i| (Some(i), None)),
-    );
-    out
 }
 
 /// The slots of a checklist, in the order [`shown_order`] gives.

@@ -13,7 +13,6 @@ mod rank;
 mod set;
 
 mod criteria;
-mod dod;
 mod merge;
 mod split;
 mod story;
@@ -29,8 +28,9 @@ pub use rank::{
 };
 pub use set::{Assignment, parse_assignment, parse_list, resolve_references, set};
 
+pub use crate::analysis::done::{entry_done_gaps, incomplete_done};
+pub use crate::model::checklist::{DoneGaps, Gap, done_gaps};
 pub use criteria::{ChecklistEdit, ChecklistEntry, checklist, edit_checklist};
-pub use dod::{DoneGaps, Gap, done_gaps, entry_done_gaps, incomplete_done};
 pub use merge::merge;
 pub use split::{SplitOptions, parse_give, split};
 pub use story::story;

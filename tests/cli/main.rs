@@ -8,6 +8,7 @@ mod fast_paths;
 mod foundation;
 mod history;
 mod merge_driver;
+mod outline;
 mod rank;
 mod refine;
 mod site;

@@ -332,7 +332,7 @@ fn done_gate(entry: &Entry, config: &Config, out: &mut Vec<Finding>) {
     if !rule.enabled || !config.is_done_status(entry.item.status_or_default()) {
         return;
     }
-    let gaps = crate::ops::entry_done_gaps(entry, &config.definition_of_done);
+    let gaps = crate::analysis::done::entry_done_gaps(entry, &config.definition_of_done);
     if gaps.is_empty() {
         return;
     }

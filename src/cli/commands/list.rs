@@ -1,10 +1,12 @@
 use clap::Args;
 
 use backlog::Workspace;
+use backlog::analysis::outline::{GroupKey, Query, Tree, group_by};
 use backlog::graph::Graph;
 use backlog::store::Entry;
 
 use crate::cli::filter::FilterArgs;
+use crate::cli::render::outline;
 use crate::cli::{CliError, Context, Format, Ui, render};
 
 /// List items in rank order
@@ -18,6 +20,41 @@ pub(crate) struct ListArgs {
     /// Only open items waiting for a dependency that is not done
     #[arg(long)]
     blocked: bool,
+    /// Only items whose title or body (story, criteria, notes) contains every word of
+    /// TEXT, case-insensitively
+    #[arg(long, value_name = "TEXT")]
+    search: Option<String>,
+    /// Show parents with their children indented, and the children's points rolled up
+    /// on each parent
+    #[arg(long, conflicts_with = "group_by")]
+    tree: bool,
+    /// Show the items in groups, with counts and points
+    #[arg(long, value_name = "KEY", value_enum)]
+    group_by: Option<GroupByArg>,
+}
+
+/// The keys `--group-by` takes.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum GroupByArg {
+    Status,
+    Owner,
+    Label,
+    Sprint,
+    Parent,
+    Type,
+}
+
+impl From<GroupByArg> for GroupKey {
+    fn from(k: GroupByArg) -> Self {
+        match k {
+            GroupByArg::Status => Self::Status,
+            GroupByArg::Owner => Self::Owner,
+            GroupByArg::Label => Self::Label,
+            GroupByArg::Sprint => Self::Sprint,
+            GroupByArg::Parent => Self::Parent,
+            GroupByArg::Type => Self::Type,
+        }
+    }
 }
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, CliError> {
@@ -25,8 +62,17 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
         return Err(CliError::format("list", ui.format, &["text", "json"]));
     }
     let ws = ctx.workspace()?;
+    let query = match &args.search {
+        Some(text) => Some(
+            Query::parse(text).ok_or_else(|| CliError::user("--search needs at least one word"))?,
+        ),
+        None => None,
+    };
+    if args.tree || args.group_by.is_some() {
+        return run_outline(ui, &ws, args, query.as_ref());
+    }
     if ui.is_json() {
-        let items = select(ui, &ws, args, render::item_json_in_array);
+        let items = select(ui, &ws, args, query.as_ref(), render::item_json_in_array);
         // The same bytes `serde_json::to_writer_pretty` writes for the whole array.
         let mut first = true;
         ui.data("[")?;
@@ -37,7 +83,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
         }
         ui.data(if first { "]\n" } else { "\n]\n" })?;
     } else {
-        let rows = select(ui, &ws, args, render::Row::of);
+        let rows = select(ui, &ws, args, query.as_ref(), render::Row::of);
         for row in render::format_rows(&rows) {
             ui.line(&row)?;
         }
@@ -54,9 +100,11 @@ fn select<T: Send>(
     ui: &mut Ui,
     ws: &Workspace,
     args: &ListArgs,
+    query: Option<&Query>,
     render_one: impl Fn(&Entry) -> T + Sync,
 ) -> Vec<T> {
     let filter = args.filter.filter();
+    let found = |e: &Entry| query.is_none_or(|q| q.matches(e));
     if args.ready || args.blocked {
         let loaded = ws.store.load_all();
         ui.warn_load_errors(&loaded.errors);
@@ -66,6 +114,7 @@ fn select<T: Send>(
             .iter()
             .filter(|e| {
                 filter.matches(&e.item)
+                    && found(e)
                     && (!args.ready || graph.is_ready(&e.item.id))
                     && (!args.blocked || graph.is_blocked(&e.item.id))
             })
@@ -74,8 +123,60 @@ fn select<T: Send>(
     } else {
         let loaded = ws
             .store
-            .load_mapped(|e| filter.matches(&e.item).then(|| render_one(e)));
+            .load_mapped(|e| (filter.matches(&e.item) && found(e)).then(|| render_one(e)));
         ui.warn_load_errors(&loaded.errors);
         loaded.items.into_iter().flatten().collect()
     }
+}
+
+/// `--tree` and `--group-by`: the whole backlog is loaded (rollups count every child);
+/// the filters choose which items are shown.
+fn run_outline(
+    ui: &mut Ui,
+    ws: &Workspace,
+    args: &ListArgs,
+    query: Option<&Query>,
+) -> Result<u8, CliError> {
+    let config = &ws.store.config;
+    let loaded = ws.store.load_all();
+    ui.warn_load_errors(&loaded.errors);
+    let entries = &loaded.entries;
+    let filter = args.filter.filter();
+    let graph = (args.ready || args.blocked).then(|| Graph::new(entries, config));
+    let shown: Vec<bool> = entries
+        .iter()
+        .map(|e| {
+            filter.matches(&e.item)
+                && query.is_none_or(|q| q.matches(e))
+                && graph.as_ref().is_none_or(|g| {
+                    (!args.ready || g.is_ready(&e.item.id))
+                        && (!args.blocked || g.is_blocked(&e.item.id))
+                })
+        })
+        .collect();
+    if let Some(key) = args.group_by {
+        let key = GroupKey::from(key);
+        let indices: Vec<usize> = (0..entries.len()).filter(|&i| shown[i]).collect();
+        let groups = group_by(entries, &indices, key, &Tree::new(entries, config), config);
+        if ui.is_json() {
+            ui.json(&outline::groups_json(entries, &groups, key))?;
+        } else {
+            let lookup = backlog::check::Lookup::new(&loaded);
+            let titles = |id: &str| lookup.get(id).map(|e| e.item.title.clone());
+            for line in outline::groups_text(entries, &groups, key, &titles) {
+                ui.line(&line)?;
+            }
+        }
+        return Ok(0);
+    }
+    let tree = Tree::new(entries, config);
+    let forest = tree.forest(&shown);
+    if ui.is_json() {
+        ui.json(&outline::tree_json(entries, &forest))?;
+    } else {
+        for line in outline::tree_text(entries, &forest) {
+            ui.line(&line)?;
+        }
+    }
+    Ok(0)
 }

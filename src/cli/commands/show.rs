@@ -1,7 +1,9 @@
 use clap::Args;
 
+use backlog::analysis::outline::{Tree, descendants};
 use backlog::text::sanitize;
 
+use crate::cli::render::outline;
 use crate::cli::{CliError, Context, Format, Ui, render};
 
 /// Show one item: fields, story and acceptance criteria
@@ -17,8 +19,42 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ShowArgs) -> Result<u8, Cli
     }
     let ws = ctx.workspace()?;
     let entry = ws.store.find(&args.id)?;
+    // The item with everything under it, for its children and rolled-up points.
+    let mut family = vec![entry.clone()];
+    family.extend(descendants(&ws.store, &entry.item.id));
+    let tree = Tree::new(&family, &ws.store.config);
+    let mut shown = vec![true; family.len()];
+    shown[0] = false;
+    let children = tree.forest(&shown);
     if ui.is_json() {
-        ui.json(&render::item_json(&entry, true))?;
+        let mut json = render::item_json(&entry, true);
+        if let serde_json::Value::Object(map) = &mut json {
+            map.insert(
+                "children".to_owned(),
+                serde_json::Value::Array(
+                    tree.children(0)
+                        .iter()
+                        .map(|&c| {
+                            let item = &family[c].item;
+                            serde_json::json!({
+                                "id": item.id,
+                                "title": item.title,
+                                "status": item.status_or_default(),
+                                "estimate": item.estimate,
+                                "path": family[c].path,
+                            })
+                        })
+                        .collect(),
+                ),
+            );
+            map.insert(
+                "rollup".to_owned(),
+                tree.rollup(0)
+                    .as_ref()
+                    .map_or(serde_json::Value::Null, outline::rollup_json),
+            );
+        }
+        ui.json(&json)?;
         return Ok(0);
     }
     let item = &entry.item;
@@ -54,6 +90,13 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ShowArgs) -> Result<u8, Cli
                 if c.done { "x" } else { " " },
                 sanitize(&c.text)
             ))?;
+        }
+    }
+    if let Some(rollup) = tree.rollup(0) {
+        ui.line("")?;
+        ui.line(&format!("Children: {}", outline::rollup_text(&rollup)))?;
+        for line in outline::tree_text(&family, &children) {
+            ui.line(&format!("  {line}"))?;
         }
     }
     Ok(0)

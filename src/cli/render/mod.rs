@@ -1,5 +1,7 @@
 //! Rendering items for the terminal and as JSON (the stable machine interface).
 
+pub(crate) mod outline;
+
 use backlog::store::Entry;
 use backlog::text::sanitize;
 use serde_json::{Map, Value as Json};

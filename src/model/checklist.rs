@@ -1,13 +1,50 @@
-//! The definition of done: a done item has every acceptance criterion checked and every
-//! entry of its definition of done (the team's list in `config.yml` plus the item's own
-//! `## Definition of done` checklist) checked. [`done_gaps`] says what is missing; `check`
-//! reports it as `done-incomplete`, `set status=done` and `plan` warn about it, and
-//! `backlog dod ID` checks entries off.
+//! Checklists of an item (acceptance criteria, definition of done) as the user sees them
+//! numbered, and what keeps a done item from being done.
+//!
+//! The definition of done is the team's list (`definition_of_done` in `config.yml`) plus
+//! the item's own `## Definition of done` checklist: the team's entries come first, each
+//! matched to the item's line with the same text. [`done_gaps`] lists the unchecked
+//! entries of both checklists, numbered as `criteria` and `dod` show them.
 
-use crate::config::Config;
-use crate::item::{Body, Checklist, Criterion};
-use crate::ops::criteria::shown_order;
-use crate::store::Entry;
+use crate::model::item::{Body, Checklist, Criterion};
+
+/// Normalized form for comparing criteria (case and spacing ignored).
+pub fn comparable(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The order a checklist is shown in, as pairs (index into the item's own entries, index
+/// into the team's list): for the definition of done, the team's entries first (in
+/// `config.yml` order, each matched to the first unclaimed item entry with the same text,
+/// case and spacing ignored), then the item's other entries; for acceptance criteria, the
+/// item's criteria.
+pub fn shown_order(
+    own: &[&str],
+    list: Checklist,
+    team: &[String],
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut claimed = vec![false; own.len()];
+    let mut out = Vec::with_capacity(own.len() + team.len());
+    if list == Checklist::Done {
+        for (t, text) in team.iter().enumerate() {
+            let key = comparable(text);
+            let matched = (0..own.len()).find(|&i| !claimed[i] && comparable(own[i]) == key);
+            if let Some(i) = matched {
+                claimed[i] = true;
+            }
+            out.push((matched, Some(t)));
+        }
+    }
+    out.extend(
+        (0..own.len())
+            .filter(|&i| !claimed[i])
+            .map(|i| (Some(i), None)),
+    );
+    out
+}
 
 /// One unchecked entry: its number as `criteria`/`dod` list it, its text and its file
 /// line (`None` for a team entry the item does not mention yet).
@@ -134,31 +171,6 @@ pub fn done_gaps(body: &Body, team: &[String]) -> DoneGaps {
     }
 }
 
-/// What an item lacks to be done. Quick when there is nothing to find: without a team
-/// list, a body with no unchecked box (`[ ]`) is not even parsed.
-pub fn entry_done_gaps(entry: &Entry, team: &[String]) -> DoneGaps {
-    let text = entry.doc.body();
-    if team.is_empty() && !text.contains("[ ]") {
-        return DoneGaps::default();
-    }
-    done_gaps(&Body::parse(text, entry.doc.body_line()), team)
-}
-
-/// The done items that are not done by the definition of done (empty when the
-/// `done_incomplete` rule is switched off), in the given order.
-pub fn incomplete_done<'a>(entries: &'a [Entry], config: &Config) -> Vec<&'a Entry> {
-    if !config.rules.done_incomplete.enabled {
-        return Vec::new();
-    }
-    entries
-        .iter()
-        .filter(|e| {
-            config.is_done_status(e.item.status_or_default())
-                && !entry_done_gaps(e, &config.definition_of_done).is_empty()
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,20 +215,5 @@ mod tests {
              or reopen the item"
         );
         assert!(done_gaps(&Body::parse("## Acceptance criteria\n- [x] A\n", 1), &[]).is_empty());
-    }
-
-    #[test]
-    fn test_entry_done_gaps_agrees_with_the_full_parse() {
-        for body in [
-            "",
-            "- [ ] no heading\n",
-            "## Acceptance criteria\n- [ ] a\n",
-            "## Acceptance criteria\n- [x] a\n",
-        ] {
-            let e =
-                Entry::from_text("b.md", &format!("---\nid: B-1\ntitle: T\n---\n{body}")).unwrap();
-            let full = done_gaps(&Body::parse(e.doc.body(), e.doc.body_line()), &[]);
-            assert_eq!(entry_done_gaps(&e, &[]), full, "{body}");
-        }
     }
 }
