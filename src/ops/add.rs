@@ -33,6 +33,8 @@ pub struct AddOptions {
     pub criteria: Vec<String>,
     /// Creation date (`YYYY-MM-DD`).
     pub created: String,
+    /// The template for the item's type: defaults for what is unset, and the body.
+    pub template: Option<crate::ops::template::Template>,
 }
 
 /// Builds a new item below every ranked item. `loaded` is the current backlog (for unique
@@ -58,9 +60,20 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
             message: format!("unknown type {kind:?}; known: {}", config.types.join(", ")),
         });
     }
+    let template = opts.template.as_ref();
+    let from_template = |key: &str| template.and_then(|t| t.field(key));
+    let template_str = |key: &str| match from_template(key) {
+        Some(FieldValue::Str(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let template_int = |key: &str| match from_template(key) {
+        Some(FieldValue::Int(n)) => u32::try_from(*n).ok(),
+        _ => None,
+    };
     let status = opts
         .status
         .clone()
+        .or_else(|| template_str("status"))
         .unwrap_or_else(|| config.default_status.clone());
     if !config.is_known_status(&status) {
         return Err(OpError::InvalidValue {
@@ -114,17 +127,19 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
         ("status", FieldValue::Str(status)),
         ("rank", FieldValue::Str(rank)),
     ];
-    if let Some(e) = opts.estimate {
+    if let Some(e) = opts.estimate.or_else(|| template_int("estimate")) {
         fields.push(("estimate", FieldValue::Int(i64::from(e))));
     }
-    if let Some(v) = opts.value {
+    if let Some(v) = opts.value.or_else(|| template_int("value")) {
         fields.push(("value", FieldValue::Int(i64::from(v))));
     }
     if !opts.labels.is_empty() {
         fields.push(("labels", FieldValue::List(opts.labels.clone())));
+    } else if let Some(FieldValue::List(labels)) = from_template("labels") {
+        fields.push(("labels", FieldValue::List(labels.clone())));
     }
-    if let Some(o) = &opts.owner {
-        fields.push(("owner", FieldValue::Str(o.clone())));
+    if let Some(o) = opts.owner.clone().or_else(|| template_str("owner")) {
+        fields.push(("owner", FieldValue::Str(o)));
     }
     if !depends_on.is_empty() {
         fields.push(("depends_on", FieldValue::List(depends_on)));
@@ -132,8 +147,17 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
     if let Some(p) = parent {
         fields.push(("parent", FieldValue::Str(p)));
     }
+    // The template's other keys, in its order.
+    for (key, value) in template.map(|t| t.fields.as_slice()).unwrap_or_default() {
+        if !["status", "estimate", "value", "labels", "owner"].contains(&key.as_str()) {
+            fields.push((key.as_str(), value.clone()));
+        }
+    }
     fields.push(("created", FieldValue::Str(opts.created.clone())));
-    let body = item_body(opts.story.as_deref(), &opts.criteria);
+    let body = match template {
+        Some(t) => template_body(t, opts.story.as_deref(), &opts.criteria)?,
+        None => item_body(opts.story.as_deref(), &opts.criteria),
+    };
     let doc = Document::new_item(&fields, &body);
     let item = crate::item::Item::from_document(&doc)
         .map_err(|e| OpError::Invalid(format!("generated item is invalid: {e}")))?;
@@ -149,6 +173,30 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
         },
         items: vec![entry],
     })
+}
+
+/// The body of a new item made from a template: its skeleton, with the story put in
+/// place of the skeleton's story and the criteria appended to its acceptance criteria.
+fn template_body(
+    template: &crate::ops::template::Template,
+    story: Option<&str>,
+    criteria: &[String],
+) -> Result<String, OpError> {
+    let mut body = template.body.clone();
+    if let Some(story) = story.map(str::trim).filter(|s| !s.is_empty()) {
+        body = crate::ops::story::replace_story(&body, story, "\n")?;
+    }
+    let raws: Vec<String> = criteria
+        .iter()
+        .map(|c| {
+            format!(
+                "- [ ] {}",
+                c.split_whitespace().collect::<Vec<_>>().join(" ")
+            )
+        })
+        .collect();
+    let raws: Vec<&str> = raws.iter().map(String::as_str).collect();
+    Ok(crate::ops::criteria::append(&body, &raws, "\n"))
 }
 
 /// The markdown body of a new item.

@@ -16,6 +16,7 @@ mod criteria;
 mod merge;
 mod split;
 mod story;
+pub mod template;
 mod votes;
 
 pub use add::{AddOptions, add};
@@ -34,6 +35,7 @@ pub use criteria::{ChecklistEdit, ChecklistEntry, checklist, edit_checklist};
 pub use merge::merge;
 pub use split::{SplitOptions, parse_give, split};
 pub use story::story;
+pub use template::{Template, load_template};
 pub use votes::{Round, Spread, Tally, Vote, estimate_votes, parse_vote, tally};
 
 use crate::store::{Entry, StoreError};

@@ -15,6 +15,9 @@ use crate::config::{Config, ConfigError};
 use crate::document::{Document, DocumentError, MAX_FILE_BYTES};
 use crate::item::{Item, ItemError};
 
+/// The folder of item templates inside the backlog folder; the store skips it.
+pub const TEMPLATES_DIR: &str = "templates";
+
 /// An item file that loaded: where it is, its exact text, and the typed view.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -356,7 +359,11 @@ impl Store {
             .follow_links(false)
             .into_iter()
             .filter_entry(|e| {
-                e.depth() == 0 || !e.file_name().as_encoded_bytes().starts_with(b".")
+                let name = e.file_name().as_encoded_bytes();
+                // Item templates (`templates/<type>.md`) are not items.
+                let templates =
+                    e.depth() == 1 && e.file_type().is_dir() && name == TEMPLATES_DIR.as_bytes();
+                e.depth() == 0 || !(name.starts_with(b".") || templates)
             });
         for entry in walker.flatten() {
             let file_type = entry.file_type();

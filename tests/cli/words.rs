@@ -412,3 +412,94 @@ fn test_done_gate_check_set_and_plan() {
     let run = env.run(&["plan", "--capacity", "10"]).ok();
     assert!(!run.stderr.contains("done item"), "{}", run.stderr);
 }
+
+#[test]
+fn test_add_uses_the_type_template_and_templates_are_not_items() {
+    let env = TestEnv::new();
+    env.run(&["init"]).ok();
+    let tracked = env.git(&["ls-files"]).ok().stdout;
+    assert!(tracked.contains("backlog/templates/bug.md"), "{tracked}");
+    // The example template is not an item: list and check ignore it.
+    assert_eq!(
+        env.run(&["--format", "json", "list"]).ok().json(),
+        serde_json::json!([])
+    );
+    env.run(&["check"]).ok();
+
+    let run = env
+        .run(&[
+            "--format",
+            "json",
+            "add",
+            "Crash on HEIC upload",
+            "--type",
+            "bug",
+            "--owner",
+            "sam",
+        ])
+        .ok();
+    let item = &run.json()["items"][0];
+    assert_eq!(item["labels"], serde_json::json!(["bug"]));
+    assert_eq!(item["owner"], "sam");
+    let path = item["path"].as_str().unwrap().to_owned();
+    let text = env.read(&path);
+    assert!(
+        text.contains("---\n## Steps to reproduce\n1.\n\n## Expected behaviour\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- [ ] A regression test covers it.\n"),
+        "{text}"
+    );
+    let criteria = env
+        .run(&["criteria", item["id"].as_str().unwrap()])
+        .ok()
+        .stdout;
+    assert!(
+        criteria.contains("1. [ ] The steps above no longer reproduce the problem."),
+        "{criteria}"
+    );
+
+    // A custom template: defaults, command-line options win, story and criteria merge in.
+    env.write(
+        "backlog/templates/story.md",
+        "---\n# defaults for stories\nestimate: 3\nlabels: [web]\npriority: high\n---\nAs a …, I want … so that ….\n\n## Acceptance criteria\n\n## Notes\nSee the design doc.\n",
+    );
+    env.commit_all("story template");
+    let run = env
+        .run(&[
+            "--format",
+            "json",
+            "add",
+            "Dark mode",
+            "--label",
+            "ux",
+            "--story",
+            "As a user, I want a dark theme so that my eyes rest.",
+            "--ac",
+            "Follows the OS setting",
+        ])
+        .ok();
+    let item = &run.json()["items"][0];
+    assert_eq!(item["labels"], serde_json::json!(["ux"]));
+    assert_eq!(item["estimate"], 3);
+    assert_eq!(item["priority"], "high");
+    let text = env.read(item["path"].as_str().unwrap());
+    assert!(
+        text.ends_with("---\nAs a user, I want a dark theme so that my eyes rest.\n\n## Acceptance criteria\n- [ ] Follows the OS setting\n\n## Notes\nSee the design doc.\n"),
+        "{text}"
+    );
+    assert!(run.stderr.is_empty() || !run.stderr.contains("error"));
+
+    // A broken template: exit 2, file and line named, nothing written.
+    env.write("backlog/templates/task.md", "---\nstatus: bogus\n---\n");
+    let before = env.commit_count();
+    let run = env.run(&["add", "Chore", "--type", "task"]).code(2);
+    assert!(
+        run.stderr
+            .contains("backlog/templates/task.md:2: unknown status"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.commit_count(), before);
+}

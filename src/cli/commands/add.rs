@@ -1,10 +1,13 @@
 use clap::Args;
 
-use backlog::ops::{AddOptions, add};
+use backlog::ops::{AddOptions, add, load_template};
 
 use crate::cli::{CliError, Context, Ui, finish};
 
 /// Add an item at the bottom of the ranking
+///
+/// When `templates/<type>.md` exists in the backlog folder, the new item starts from it:
+/// its front matter gives defaults for the options not given, its body is the new body.
 #[derive(Debug, Args)]
 pub(crate) struct AddArgs {
     /// The item's one-line title
@@ -45,6 +48,15 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AddArgs) -> Result<u8, CliE
     let ws = ctx.workspace()?;
     let _lock = ws.lock()?;
     let loaded = ws.store.load_all();
+    let kind = args
+        .kind
+        .clone()
+        .unwrap_or_else(|| ws.store.config.default_type.clone());
+    let template = load_template(&ws.store, &kind)?;
+    let from = template
+        .as_ref()
+        .map(|t| format!(" (from {})", t.path))
+        .unwrap_or_default();
     let opts = AddOptions {
         title: args.title.clone(),
         kind: args.kind.clone(),
@@ -58,10 +70,11 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AddArgs) -> Result<u8, CliE
         story: args.story.clone(),
         criteria: args.criteria.clone(),
         created: backlog::text::today(),
+        template,
     };
     let outcome = add(&ws.store, &loaded, &opts)?;
     let entry = &outcome.items[0];
-    let done = format!("Added {} in {}.", entry.item.id, entry.path);
+    let done = format!("Added {} in {}{from}.", entry.item.id, entry.path);
     finish(ui, &ws, "add", &outcome, &done)?;
     if !ui.is_json() {
         ui.line(&entry.item.id)?;

@@ -5,7 +5,7 @@ use backlog::workspace::Change;
 
 use crate::cli::{CliError, Context, Ui, finish};
 
-/// Create the backlog folder with a commented config.yml and set up the merge driver
+/// Create the backlog folder, config.yml and an item template; set up the merge driver
 #[derive(Debug, Args)]
 pub(crate) struct InitArgs {}
 
@@ -26,6 +26,18 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &InitArgs) -> Result<u8, Cl
         .map_err(|e| CliError::user(e.to_string()))?;
     let mut writes = vec![(rel.clone(), backlog::config::DEFAULT_CONFIG_YML.to_owned())];
     writes.extend(setup.change.writes);
+    // One commented item template to start from (`add --type bug`).
+    let template = ws
+        .store
+        .dir()
+        .join(backlog::ops::template::TEMPLATES_DIR)
+        .join("bug.md");
+    if !template.exists() {
+        writes.push((
+            ws.store.relative(&template),
+            backlog::ops::template::EXAMPLE_TEMPLATE.to_owned(),
+        ));
+    }
     let outcome = Outcome {
         change: Change {
             op: "init".to_owned(),
