@@ -24,6 +24,8 @@
 //! - [`merge`]: the item-file merge driver (`merge-file`, `git-setup`).
 //! - [`site`]: the static website (`site OUT`).
 //! - [`ops`]: every mutation; each returns a [`Change`] that the workspace applies.
+//! - [`import`]: Backlog.md, GitHub issues and CSV brought in as one [`Change`];
+//!   [`export`]: every item out as JSON or CSV (which `import csv` reads back).
 //!
 //! The flat names of earlier versions (`backlog::item`, `backlog::check`, …) are kept as
 //! re-exports so existing code keeps compiling; new code uses the layered paths.
@@ -34,8 +36,10 @@
 pub mod analysis;
 pub mod config;
 pub mod document;
+pub mod export;
 pub mod git;
 pub mod history;
+pub mod import;
 pub mod merge;
 pub mod model;
 pub mod ops;

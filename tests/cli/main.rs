@@ -7,6 +7,7 @@ mod check;
 mod fast_paths;
 mod foundation;
 mod history;
+mod import;
 mod merge_driver;
 mod outline;
 mod rank;
