@@ -326,13 +326,14 @@ pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health 
     let mut above_dependencies = Vec::new();
     for e in &open {
         for dep in &e.item.depends_on {
-            if let Some(d) = by_id.get(&crate::id::key(dep)) {
-                if d.item.id != e.item.id && order_key(&d.item) > order_key(&e.item) {
-                    above_dependencies.push(AboveDependency {
-                        id: e.item.id.clone(),
-                        depends_on: d.item.id.clone(),
-                    });
-                }
+            if let Some(d) = by_id.get(&crate::id::key(dep))
+                && d.item.id != e.item.id
+                && order_key(&d.item) > order_key(&e.item)
+            {
+                above_dependencies.push(AboveDependency {
+                    id: e.item.id.clone(),
+                    depends_on: d.item.id.clone(),
+                });
             }
         }
     }
