@@ -208,10 +208,8 @@ impl From<WorkspaceError> for CliError {
                     "wait for the other git command, or delete {path} if none is running"
                 ));
             }
-            WorkspaceError::Locked { path } => {
-                err = err.hint(format!(
-                    "if no other backlog command is running, delete {path}"
-                ));
+            WorkspaceError::Lock(backlog::workspace::LockError::Busy { .. }) => {
+                err = err.hint("wait for it to finish, then run this command again");
             }
             _ => {}
         }
