@@ -36,6 +36,9 @@
 //! The flat names of earlier versions (`backlog::item`, `backlog::check`, …) are kept as
 //! re-exports so existing code keeps compiling; new code uses the layered paths.
 
+// Printing is the CLI's job (`src/cli`); the library returns values and errors.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod analysis;
 pub mod config;
 pub mod document;

@@ -1,5 +1,6 @@
 //! `config.yml` in the backlog folder: every setting has a default.
 
+pub mod rules;
 pub mod sprints;
 
 use std::path::Path;
@@ -32,13 +33,13 @@ pub struct Config {
     /// Whether mutating commands record a commit.
     pub commit: bool,
     /// The rules of `backlog check` (definition of ready), each configurable.
-    pub rules: crate::check::Rules,
+    pub rules: rules::Rules,
     /// Thresholds of the priority matrix (`backlog matrix`).
     pub matrix: MatrixConfig,
     /// Planning-poker settings (`estimate ID --vote NAME=POINTS…`).
     pub estimation: Estimation,
     /// The sprint calendar and capacity (`plan`, `agenda`, `health`, `velocity`).
-    pub sprints: crate::sprint::SprintConfig,
+    pub sprints: sprints::SprintConfig,
     /// The team's definition of done: what every done item must have checked (`dod`,
     /// and the `done-incomplete` rule of `check`).
     pub definition_of_done: Vec<String>,
@@ -90,10 +91,10 @@ impl Default for Config {
             default_type: "story".to_owned(),
             estimate_scale: vec![0, 1, 2, 3, 5, 8, 13, 20, 40, 100],
             commit: true,
-            rules: crate::check::Rules::default(),
+            rules: rules::Rules::default(),
             matrix: MatrixConfig::default(),
             estimation: Estimation::default(),
-            sprints: crate::sprint::SprintConfig::default(),
+            sprints: sprints::SprintConfig::default(),
             definition_of_done: Vec::new(),
         }
     }
@@ -358,10 +359,7 @@ mod tests {
         assert!(Config::parse("definition_of_done: [a, ' A ']\n", "c.yml").is_err());
         assert!(Config::parse("definition_of_done: ['']\n", "c.yml").is_err());
         let c = Config::parse("rules:\n  done_incomplete: {severity: error}\n", "c.yml").unwrap();
-        assert_eq!(
-            c.rules.done_incomplete.severity,
-            crate::check::Severity::Error
-        );
+        assert_eq!(c.rules.done_incomplete.severity, rules::Severity::Error);
     }
 
     #[test]

@@ -187,10 +187,11 @@ pub fn diff(
             let f = delta.old_file();
             let path = file_path(&f);
             changed_paths.insert(path.clone());
-            if is_file(f.mode()) && is_item_path(prefix, &path) {
-                if let Some(v) = read_blob(r, f.id(), &path, &from.rev, &mut warnings) {
-                    insert_unique(&mut old_items, v, &from.rev, &mut warnings);
-                }
+            if is_file(f.mode())
+                && is_item_path(prefix, &path)
+                && let Some(v) = read_blob(r, f.id(), &path, &from.rev, &mut warnings)
+            {
+                insert_unique(&mut old_items, v, &from.rev, &mut warnings);
             }
         }
         if status != Delta::Deleted {

@@ -169,16 +169,14 @@ impl Body {
                     heading = Some((level, line_at(range.start), String::new()));
                 }
                 Event::End(TagEnd::Heading(_)) => {
-                    if let Some((level, line, text)) = heading.take() {
-                        if let Some(list) = Checklist::of_heading(&text) {
-                            section = Some((level, list));
-                            match list {
-                                Checklist::Criteria => {
-                                    out.criteria_heading_line.get_or_insert(line)
-                                }
-                                Checklist::Done => out.done_heading_line.get_or_insert(line),
-                            };
-                        }
+                    if let Some((level, line, text)) = heading.take()
+                        && let Some(list) = Checklist::of_heading(&text)
+                    {
+                        section = Some((level, list));
+                        match list {
+                            Checklist::Criteria => out.criteria_heading_line.get_or_insert(line),
+                            Checklist::Done => out.done_heading_line.get_or_insert(line),
+                        };
                     }
                 }
                 Event::Start(Tag::Paragraph)

@@ -84,13 +84,13 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
             ),
         });
     }
-    if let Some(points) = opts.estimate {
-        if !config.on_scale(points) {
-            return Err(OpError::OffScale {
-                points: points.to_string(),
-                scale: config.scale_text(),
-            });
-        }
+    if let Some(points) = opts.estimate
+        && !config.on_scale(points)
+    {
+        return Err(OpError::OffScale {
+            points: points.to_string(),
+            scale: config.scale_text(),
+        });
     }
     let mut references = Vec::new();
     for dep in opts.depends_on.iter().chain(opts.parent.iter()) {

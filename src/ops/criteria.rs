@@ -909,12 +909,11 @@ mod tests {
                         prop_assert_eq!(parsed.criteria[n - 1].done, matches!(edit, ChecklistEdit::Check(_)));
                     }
                 }
-                if count > 0 {
-                    if let Ok(out) = edit_checklist(e(), Checklist::Criteria, &[], &ChecklistEdit::Add(vec!["added".into()])) {
+                if count > 0
+                    && let Ok(out) = edit_checklist(e(), Checklist::Criteria, &[], &ChecklistEdit::Add(vec!["added".into()])) {
                         let new = out.items[0].doc.body();
                         prop_assert_eq!(new.lines().count(), body.lines().count() + 1);
                     }
-                }
             }
         }
     }

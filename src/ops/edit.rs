@@ -66,10 +66,10 @@ pub fn validate_edit(
             config.scale_text()
         )));
     }
-    if let Some(rank) = item.rank.as_deref() {
-        if let Err(e) = crate::rank::validate(rank) {
-            return Err(OpError::Invalid(format!("line {}: {e}", line("rank"))));
-        }
+    if let Some(rank) = item.rank.as_deref()
+        && let Err(e) = crate::rank::validate(rank)
+    {
+        return Err(OpError::Invalid(format!("line {}: {e}", line("rank"))));
     }
     let is_self = |r: &String| r.eq_ignore_ascii_case(&item.id);
     for (key, refs) in [

@@ -142,10 +142,10 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
         }
         k if LIST_KEYS.contains(&k) => {
             let list = parse_list(raw).map_err(invalid)?;
-            if k == "depends_on" {
-                if let Some(bad) = list.iter().find(|id| !crate::id::is_valid(id)) {
-                    return Err(invalid(format!("{bad:?} is not an item ID")));
-                }
+            if k == "depends_on"
+                && let Some(bad) = list.iter().find(|id| !crate::id::is_valid(id))
+            {
+                return Err(invalid(format!("{bad:?} is not an item ID")));
             }
             FieldValue::List(list)
         }
@@ -202,10 +202,10 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
 /// Types a value for an unknown key: integer, boolean, `[list]`, or string. A number is
 /// only typed as one when it reads back exactly (`01234` and `+5` stay strings).
 fn guess_value(raw: &str) -> Result<FieldValue, String> {
-    if let Ok(n) = raw.trim().parse::<i64>() {
-        if n.to_string() == raw.trim() {
-            return Ok(FieldValue::Int(n));
-        }
+    if let Ok(n) = raw.trim().parse::<i64>()
+        && n.to_string() == raw.trim()
+    {
+        return Ok(FieldValue::Int(n));
     }
     match raw.trim() {
         "true" => return Ok(FieldValue::Bool(true)),

@@ -103,10 +103,10 @@ impl From<WorkspaceError> for Error {
             WorkspaceError::Git(crate::git::GitError::IndexLocked { path }) => err.hint(format!(
                 "wait for the other git command, or delete {path} if none is running"
             )),
-            WorkspaceError::Locked { path } => err.hint(format!(
-                "if no other backlog command is running, delete {path}"
-            )),
-            WorkspaceError::Store(_) | WorkspaceError::Git(_) => err,
+            WorkspaceError::Lock(crate::workspace::LockError::Busy { .. }) => {
+                err.hint("wait for it to finish, then run this command again")
+            }
+            _ => err,
         }
     }
 }

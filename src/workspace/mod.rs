@@ -7,14 +7,18 @@
 //! 2. write every file atomically (all temp files first, then the renames);
 //! 3. commit exactly those paths on top of HEAD and refresh their index entries.
 //!
-//! If step 3 fails the files stay written and the error says what to run. A lock file
-//! serialises concurrent `backlog` processes so no update is lost.
+//! If step 3 fails the files stay written and the error says what to run. An OS file
+//! [`lock`] serialises concurrent `backlog` processes so no update is lost.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::git::{self, GitError, PathChange, Repo};
 use crate::store::{Store, StoreError};
+
+pub mod lock;
+
+pub use lock::{Lock, LockError};
 
 /// What a mutating operation wants to record: file contents and a description.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -80,12 +84,9 @@ pub enum WorkspaceError {
         /// Why.
         source: git2::Error,
     },
-    /// Another process holds the lock.
-    #[error("another backlog command is running (lock file {path} exists)")]
-    Locked {
-        /// The lock file.
-        path: String,
-    },
+    /// The workspace lock could not be taken.
+    #[error(transparent)]
+    Lock(#[from] LockError),
 }
 
 /// How to open a workspace.
@@ -111,31 +112,6 @@ pub struct Workspace {
     commit: bool,
     allow_dirty: bool,
     via: Option<String>,
-}
-
-/// A held lock; released when dropped.
-#[derive(Debug)]
-pub struct Lock {
-    path: PathBuf,
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// A lock whose recorded process no longer runs (Linux `/proc` check; elsewhere a lock is
-/// never considered stale).
-fn lock_is_stale(path: &std::path::Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return false;
-    };
-    let Ok(pid) = text.trim().parse::<u32>() else {
-        return false;
-    };
-    let proc = std::path::Path::new("/proc");
-    proc.join("self").exists() && !proc.join(pid.to_string()).exists()
 }
 
 impl Workspace {
@@ -208,50 +184,14 @@ impl Workspace {
         self.commit && self.repo.is_some()
     }
 
-    /// Takes the workspace lock, waiting up to five seconds for another process.
+    /// Takes the workspace lock, waiting up to five seconds for another process (see
+    /// [`lock`] for why it can never be left stuck).
     pub fn lock(&self) -> Result<Lock, WorkspaceError> {
         let path = match &self.repo {
             Some(r) => r.git_dir().join("backlog.lock"),
             None => self.store.dir().join(".backlog.lock"),
         };
-        if let Some(parent) = path.parent() {
-            let _ = std::fs::create_dir_all(parent);
-        }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut f) => {
-                    let _ = std::io::Write::write_all(
-                        &mut f,
-                        std::process::id().to_string().as_bytes(),
-                    );
-                    return Ok(Lock { path });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    if lock_is_stale(&path) {
-                        let _ = std::fs::remove_file(&path);
-                        continue;
-                    }
-                    if Instant::now() >= deadline {
-                        return Err(WorkspaceError::Locked {
-                            path: path.display().to_string(),
-                        });
-                    }
-                    std::thread::sleep(Duration::from_millis(25));
-                }
-                Err(source) => {
-                    return Err(StoreError::Io {
-                        path: path.display().to_string(),
-                        source,
-                    }
-                    .into());
-                }
-            }
-        }
+        Ok(Lock::acquire(&path, Duration::from_secs(5))?)
     }
 
     /// Writes and records a change (see the module docs for the order of steps).

@@ -124,10 +124,10 @@ pub fn changes_since(repo: &Repo, rev: &str, dir: &str) -> Result<Changes, Chang
             continue;
         }
         let old = delta.old_file();
-        if !old.id().is_zero() {
-            if let Some(id) = old_id(git, old.id()) {
-                out.old_ids.insert(crate::id::key(&id));
-            }
+        if !old.id().is_zero()
+            && let Some(id) = old_id(git, old.id())
+        {
+            out.old_ids.insert(crate::id::key(&id));
         }
         if delta.status() == Delta::Deleted {
             continue;

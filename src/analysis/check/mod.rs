@@ -21,7 +21,6 @@
 mod changed;
 mod cycles;
 pub mod github;
-mod rules;
 
 use std::collections::{HashMap, HashSet};
 
@@ -33,10 +32,10 @@ use crate::document::DocumentError;
 use crate::item::{Body, ItemError};
 use crate::store::{Entry, LoadError, LoadErrorKind, Loaded, order_key};
 
-pub use changed::{ChangedError, Changes, changes_since};
-pub use rules::{
+pub use crate::config::rules::{
     AcceptanceCriteria, LongRank, RequiredFields, Rules, Severity, StoryForm, Toggle, TooBig,
 };
+pub use changed::{ChangedError, Changes, changes_since};
 
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -240,20 +239,20 @@ fn dor(
             _ => {}
         }
     }
-    if rules.too_big.enabled {
-        if let Some(points) = item.estimate.filter(|&p| p > rules.too_big.max_estimate) {
-            out.push(finding(
-                entry,
-                "too-big",
-                rules.too_big.severity,
-                key_or_front(entry, "estimate"),
-                format!(
-                    "estimate {points} is over the maximum of {} for a ready item: split it \
+    if rules.too_big.enabled
+        && let Some(points) = item.estimate.filter(|&p| p > rules.too_big.max_estimate)
+    {
+        out.push(finding(
+            entry,
+            "too-big",
+            rules.too_big.severity,
+            key_or_front(entry, "estimate"),
+            format!(
+                "estimate {points} is over the maximum of {} for a ready item: split it \
                      into smaller items with `backlog split {id} --into TITLE…`",
-                    rules.too_big.max_estimate
-                ),
-            ));
-        }
+                rules.too_big.max_estimate
+            ),
+        ));
     }
     let ac = &rules.acceptance_criteria;
     if ac.enabled && body.criteria.len() < ac.min {
@@ -524,34 +523,34 @@ fn item_integrity(entry: &Entry, lookup: &Lookup<'_>, config: &Config, out: &mut
             p.message.clone(),
         ));
     }
-    if let Some(status) = &item.status {
-        if !config.is_known_status(status) {
-            out.push(finding(
-                entry,
-                "unknown-status",
-                Severity::Error,
-                key_or_front(entry, "status"),
-                format!(
-                    "unknown status {status:?}: use one of {} (or add it to `statuses` in \
+    if let Some(status) = &item.status
+        && !config.is_known_status(status)
+    {
+        out.push(finding(
+            entry,
+            "unknown-status",
+            Severity::Error,
+            key_or_front(entry, "status"),
+            format!(
+                "unknown status {status:?}: use one of {} (or add it to `statuses` in \
                      config.yml)",
-                    config.statuses.join(", ")
-                ),
-            ));
-        }
+                config.statuses.join(", ")
+            ),
+        ));
     }
-    if let Some(kind) = &item.kind {
-        if !config.types.iter().any(|t| t == kind) {
-            out.push(finding(
-                entry,
-                "unknown-type",
-                Severity::Error,
-                key_or_front(entry, "type"),
-                format!(
-                    "unknown type {kind:?}: use one of {} (or add it to `types` in config.yml)",
-                    config.types.join(", ")
-                ),
-            ));
-        }
+    if let Some(kind) = &item.kind
+        && !config.types.iter().any(|t| t == kind)
+    {
+        out.push(finding(
+            entry,
+            "unknown-type",
+            Severity::Error,
+            key_or_front(entry, "type"),
+            format!(
+                "unknown type {kind:?}: use one of {} (or add it to `types` in config.yml)",
+                config.types.join(", ")
+            ),
+        ));
     }
     reference_findings(entry, lookup, None, out);
     if let Some(rank) = &item.rank {

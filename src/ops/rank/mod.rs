@@ -243,14 +243,14 @@ pub(crate) fn assign_keys<T: Slot>(
                 (Some(_), None) => return Err(invalid_key(e)),
             },
         };
-        if let (Some(lo), Some(hi)) = (lower, upper) {
-            if lo >= hi {
-                let (a, b) = (entries[order[i - 1]].slot_id(), entries[order[j]].slot_id());
-                return Err(OpError::Invalid(format!(
-                    "{a} and {b} have the same rank key {lo:?}, so nothing fits between them; \
+        if let (Some(lo), Some(hi)) = (lower, upper)
+            && lo >= hi
+        {
+            let (a, b) = (entries[order[i - 1]].slot_id(), entries[order[j]].slot_id());
+            return Err(OpError::Invalid(format!(
+                "{a} and {b} have the same rank key {lo:?}, so nothing fits between them; \
                      run `backlog rank --rebalance` to respread the keys"
-                )));
-            }
+            )));
         }
         let new = crate::rank::n_keys_between(lower, upper, j - i)
             .map_err(|e| OpError::Invalid(format!("cannot compute a rank key: {e}")))?;
