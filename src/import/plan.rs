@@ -87,10 +87,10 @@ pub fn plan(
     for (i, e) in loaded.entries.iter().enumerate() {
         by_id.insert(crate::model::id::key(&e.item.id), i);
         by_title.entry(e.item.title.clone()).or_insert(i);
-        if e.doc.key("source").is_some() {
-            if let Some(s) = e.fields().get("source").and_then(values::scalar_text) {
-                by_source.insert(s, i);
-            }
+        if e.doc.key("source").is_some()
+            && let Some(s) = e.fields().get("source").and_then(values::scalar_text)
+        {
+            by_source.insert(s, i);
         }
     }
 
@@ -119,11 +119,11 @@ pub fn plan(
                 continue;
             }
         }
-        if let Some(source) = &inc.source {
-            if !seen_sources.insert(source.clone()) {
-                skipped.push(skip(&inc, format!("a second item from {source}")));
-                continue;
-            }
+        if let Some(source) = &inc.source
+            && !seen_sources.insert(source.clone())
+        {
+            skipped.push(skip(&inc, format!("a second item from {source}")));
+            continue;
         }
         if inc.title.trim().is_empty() {
             skipped.push(skip(&inc, "no title".to_owned()));
@@ -254,16 +254,16 @@ pub fn plan(
         if let Some(rank) = &rank {
             put("rank", yaml_str(rank));
         }
-        if let Some(text) = &inc.estimate {
-            if let Some((yaml, whole)) = values::estimate(text) {
-                if !whole.is_some_and(|n| config.on_scale(n)) {
-                    off_scale.push(OffScale {
-                        id: id.clone(),
-                        estimate: text.trim().to_owned(),
-                    });
-                }
-                put("estimate", yaml);
+        if let Some(text) = &inc.estimate
+            && let Some((yaml, whole)) = values::estimate(text)
+        {
+            if !whole.is_some_and(|n| config.on_scale(n)) {
+                off_scale.push(OffScale {
+                    id: id.clone(),
+                    estimate: text.trim().to_owned(),
+                });
             }
+            put("estimate", yaml);
         }
         if !inc.labels.is_empty() {
             put("labels", yaml_list(&inc.labels));

@@ -145,10 +145,11 @@ pub fn normalize_name(name: &str) -> String {
 /// from Jira's `12/Nov/25 9:41 AM`; `None` when it is no date.
 pub fn date(text: &str) -> Option<String> {
     let text = text.trim();
-    if let Some(head) = text.get(..10) {
-        if crate::text::parse_date(head).is_some() && head.as_bytes()[4] == b'-' {
-            return Some(head.to_owned());
-        }
+    if let Some(head) = text.get(..10)
+        && crate::text::parse_date(head).is_some()
+        && head.as_bytes()[4] == b'-'
+    {
+        return Some(head.to_owned());
     }
     // Jira: `dd/Mon/yy h:mm AM` (or a four-digit year).
     let day_month_year = text.split_whitespace().next()?;
