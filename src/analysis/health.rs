@@ -85,6 +85,10 @@ pub struct Stale {
     pub last_touched: String,
     /// Days since.
     pub days: i64,
+    /// `false` when the history walk stopped before reaching the item's last commit
+    /// (older than `stale_days`): `last_touched` is then the day before the stale line,
+    /// and the item may have been last touched earlier, never later.
+    pub exact: bool,
 }
 
 /// The Emergent figure.
@@ -189,6 +193,9 @@ pub struct HealthOptions {
     pub today: i64,
     /// Last commit time (Unix seconds) per item path, from [`last_commit_times`].
     pub committed: HashMap<String, i64>,
+    /// Paths whose last commit is known to be older than a time (Unix seconds) without
+    /// being dated: the walk of [`last_commits_since`] stopped there.
+    pub committed_before: Option<(i64, HashSet<String>)>,
 }
 
 /// Suspected duplicates among `open` items: the pairs `backlog dupes` reports (TF-IDF
@@ -259,27 +266,40 @@ pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health 
 
     // Emergent.
     let stale_days = config.sprints.stale_days;
-    let touched = |e: &Entry| -> Option<i64> {
+    // The last touch, and whether it is exact (not just an upper bound).
+    let touched_bound = |e: &Entry| -> Option<(i64, bool)> {
         let committed = opts.committed.get(&e.path).map(|s| s.div_euclid(86_400));
+        let bound = match (committed, &opts.committed_before) {
+            (None, Some((before, paths))) if paths.contains(&e.path) => {
+                Some((before - 1).div_euclid(86_400))
+            }
+            _ => None,
+        };
         let field = e
             .item
             .updated
             .as_deref()
             .or(e.item.created.as_deref())
             .and_then(item_date);
-        committed.max(field)
+        match (bound, field) {
+            (Some(b), Some(f)) if f >= b => Some((f, true)),
+            (Some(b), _) => Some((b, false)),
+            (None, _) => committed.max(field).map(|d| (d, true)),
+        }
     };
+    let touched = |e: &Entry| touched_bound(e).map(|(d, _)| d);
     let mut stale = Vec::new();
     let mut undated = Vec::new();
     let mut stale_ids = HashSet::new();
     for e in &open {
-        match touched(e) {
-            Some(day) if opts.today - day > i64::from(stale_days) => {
+        match touched_bound(e) {
+            Some((day, exact)) if opts.today - day > i64::from(stale_days) => {
                 stale_ids.insert(e.item.id.clone());
                 stale.push(Stale {
                     id: e.item.id.clone(),
                     last_touched: crate::sprint::format_days(day),
                     days: opts.today - day,
+                    exact,
                 });
             }
             Some(_) => {}
@@ -424,6 +444,33 @@ pub fn last_commit_times(
     dir: &str,
     paths: &[String],
 ) -> Result<HashMap<String, i64>, git2::Error> {
+    last_commits_since(repo, dir, paths, None).map(|l| l.times)
+}
+
+/// What [`last_commits_since`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LastCommits {
+    /// Last commit time (Unix seconds) per path, for the paths changed since the cut-off.
+    pub times: HashMap<String, i64>,
+    /// Paths in HEAD whose last commit is older than the cut-off (not dated).
+    pub before: HashSet<String>,
+}
+
+/// How many commits older than the stale line `health` still walks to date the stale items
+/// exactly (all of them, in a small history) before it gives up on that.
+pub const PAST_THE_LINE: usize = 500;
+
+/// [`last_commit_times`], stopping `past` commits after the first commit older than
+/// `since` (Unix seconds; `None` walks as far as needed): what `health` needs to tell
+/// fresh items from stale ones without walking to the root commit for items untouched
+/// since their creation. The paths of HEAD still undated when it stops are in
+/// [`LastCommits::before`]; every time it reports equals [`last_commit_times`]'s.
+pub fn last_commits_since(
+    repo: &git2::Repository,
+    dir: &str,
+    paths: &[String],
+    since: Option<(i64, usize)>,
+) -> Result<LastCommits, git2::Error> {
     let mut out = HashMap::new();
     let prefix = if dir.is_empty() {
         String::new()
@@ -437,7 +484,7 @@ pub fn last_commit_times(
         .collect();
     let head = match repo.head().and_then(|h| h.peel_to_commit()) {
         Ok(c) => c,
-        Err(_) => return Ok(out),
+        Err(_) => return Ok(LastCommits::default()),
     };
     let subtree = |tree: &git2::Tree<'_>| -> Option<git2::Oid> {
         if dir.is_empty() {
@@ -464,11 +511,22 @@ pub fn last_commit_times(
             None => repo.find_tree(oid),
         }
     }
+    let mut stopped = false;
+    let mut past = 0;
     for oid in walk {
         if pending.is_empty() {
             break;
         }
         let commit = repo.find_commit(oid?)?;
+        if let Some((line, budget)) = since
+            && commit.time().seconds() < line
+        {
+            past += 1;
+            if past > budget {
+                stopped = true;
+                break;
+            }
+        }
         let Some(mine) = subtree(&commit.tree()?) else {
             continue;
         };
@@ -487,7 +545,26 @@ pub fn last_commit_times(
         })?;
         cached = old;
     }
-    Ok(out)
+    let mut before = HashSet::new();
+    if stopped {
+        let tree = head.tree()?;
+        for p in pending {
+            let full = format!("{prefix}{p}");
+            if tree.get_path(Path::new(&full)).is_ok() {
+                before.insert(full);
+            }
+        }
+    }
+    Ok(LastCommits { times: out, before })
+}
+
+/// Git orders tree entries by name, a folder's name as if it ended with `/`: this is that
+/// comparison, without allocating.
+fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
+    let slash = |tree: bool| -> &'static [u8] { if tree { b"/" } else { b"" } };
+    a.iter()
+        .chain(slash(a_tree))
+        .cmp(b.iter().chain(slash(b_tree)))
 }
 
 /// Reports every pending path (relative to the trees) whose entry in `new` differs from
@@ -501,29 +578,24 @@ fn changed(
     pending: &mut HashSet<String>,
     found: &mut dyn FnMut(&str),
 ) -> Result<(), git2::Error> {
-    // Git orders entries by name, a folder's name as if it ended with `/`.
-    fn key(e: &git2::TreeEntry<'_>) -> (Vec<u8>, bool) {
-        let tree = e.kind() == Some(git2::ObjectType::Tree);
-        let mut k = e.name_bytes().to_vec();
-        if tree {
-            k.push(b'/');
-        }
-        (k, tree)
-    }
+    let is_tree = |e: &git2::TreeEntry<'_>| e.kind() == Some(git2::ObjectType::Tree);
     let mut olds = old.map(|o| o.iter()).into_iter().flatten().peekable();
-    let mut old_key = olds.peek().map(key);
     for entry in new.iter() {
-        let (k, is_tree) = key(&entry);
+        let is_tree = is_tree(&entry);
         let mut before = None;
-        while let Some((ok, _)) = &old_key {
-            match ok.as_slice().cmp(k.as_slice()) {
+        while let Some(o) = olds.peek() {
+            let order = git_order(
+                o.name_bytes(),
+                o.kind() == Some(git2::ObjectType::Tree),
+                entry.name_bytes(),
+                is_tree,
+            );
+            match order {
                 std::cmp::Ordering::Less => {
                     olds.next();
-                    old_key = olds.peek().map(key);
                 }
                 std::cmp::Ordering::Equal => {
                     before = olds.next();
-                    old_key = olds.peek().map(key);
                     break;
                 }
                 std::cmp::Ordering::Greater => break,
@@ -604,6 +676,7 @@ mod tests {
             capacity: None,
             today: crate::text::parse_date("2026-01-20").unwrap(),
             committed: HashMap::from([("backlog/B-3.md".to_owned(), 0)]),
+            ..HealthOptions::default()
         };
         let h = health(&loaded, &Config::default(), &opts);
         assert_eq!(h.open_items, 4);
@@ -697,6 +770,136 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    /// A repository whose history touches items on chosen days: `(day, item)` per
+    /// commit (`None`: a code-only commit), items 0..n created by the first commit on day
+    /// 0. Returns the repository and the item entries of HEAD.
+    fn dated_history(
+        n: usize,
+        touches: &[(i64, Option<usize>)],
+        created: &[Option<i64>],
+    ) -> (tempfile::TempDir, git2::Repository, Vec<Entry>) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let text = |i: usize, rev: usize| {
+            let created = created[i]
+                .map(|d| format!("created: {}\n", crate::sprint::format_days(d)))
+                .unwrap_or_default();
+            format!("---\nid: B-{i}\ntitle: Item {i}\n{created}---\nrevision {rev}\n")
+        };
+        let mut revs = vec![0; n];
+        let commit = |files: Vec<(String, String)>, day: i64| {
+            for (path, text) in files {
+                let p = dir.path().join(path);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, text).unwrap();
+            }
+            let mut index = repo.index().unwrap();
+            index
+                .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+                .unwrap();
+            let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+            let sig = git2::Signature::new("t", "t@example.com", &git2::Time::new(day * 86_400, 0))
+                .unwrap();
+            let parent = repo.head().ok().map(|h| h.peel_to_commit().unwrap());
+            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+            repo.commit(Some("HEAD"), &sig, &sig, "c", &tree, &parents)
+                .unwrap();
+        };
+        let mut files: Vec<(String, String)> = (0..n)
+            .map(|i| (format!("backlog/B-{i}.md"), text(i, 0)))
+            .collect();
+        files.push(("src/x.rs".into(), "0".into()));
+        commit(files, 0);
+        for (k, (day, item)) in touches.iter().enumerate() {
+            let file = match item {
+                Some(i) => {
+                    revs[*i] += 1;
+                    (format!("backlog/B-{i}.md"), text(*i, revs[*i]))
+                }
+                None => ("src/x.rs".into(), k.to_string()),
+            };
+            commit(vec![file], *day);
+        }
+        let entries = (0..n)
+            .map(|i| {
+                let path = format!("backlog/B-{i}.md");
+                let text = std::fs::read_to_string(dir.path().join(&path)).unwrap();
+                Entry::from_text(path, &text).unwrap()
+            })
+            .collect();
+        (dir, repo, entries)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+        /// Stopping the walk at the stale line gives the same fresh/stale verdicts as the
+        /// full walk, the same dates wherever it says they are exact, and never a date
+        /// earlier than the true one otherwise.
+        #[test]
+        fn prop_health_cut_off_walk_equals_the_full_walk(
+            n in 1usize..6,
+            steps in proptest::collection::vec((0i64..4, proptest::option::of(0usize..6)), 0..25),
+            budget in 0usize..4,
+            created in proptest::collection::vec(proptest::option::of(0i64..60), 6),
+            stale_days in 0u32..20,
+            today in 30i64..70,
+        ) {
+            // Days never go backwards, as in a real history.
+            let mut day = 0;
+            let touches: Vec<(i64, Option<usize>)> = steps
+                .iter()
+                .map(|(gap, item)| {
+                    day += gap;
+                    (day, item.map(|i| i % n))
+                })
+                .collect();
+            let (_dir, repo, entries) = dated_history(n, &touches, &created);
+            let paths: Vec<String> = entries.iter().map(|e| e.path.clone()).collect();
+            let full = last_commit_times(&repo, "backlog", &paths).unwrap();
+            let since = (today - i64::from(stale_days)) * 86_400;
+            let cut = last_commits_since(&repo, "backlog", &paths, Some((since, budget))).unwrap();
+            for (path, time) in &cut.times {
+                proptest::prop_assert_eq!(full.get(path), Some(time));
+            }
+            for (path, time) in &full {
+                if *time >= since {
+                    proptest::prop_assert_eq!(cut.times.get(path), Some(time));
+                } else {
+                    proptest::prop_assert!(cut.times.contains_key(path) || cut.before.contains(path));
+                }
+            }
+            let mut config = Config::default();
+            config.sprints.stale_days = stale_days;
+            let loaded = Loaded { entries, errors: Vec::new() };
+            let whole = health(&loaded, &config, &HealthOptions {
+                today,
+                committed: full,
+                ..HealthOptions::default()
+            });
+            let fast = health(&loaded, &config, &HealthOptions {
+                today,
+                committed: cut.times,
+                committed_before: Some((since, cut.before)),
+                ..HealthOptions::default()
+            });
+            proptest::prop_assert_eq!(&whole.emergent.fresh, &fast.emergent.fresh);
+            proptest::prop_assert_eq!(&whole.emergent.undated, &fast.emergent.undated);
+            proptest::prop_assert_eq!(whole.score.total, fast.score.total);
+            let ids = |h: &Health| h.emergent.stale.iter().map(|s| s.id.clone()).collect::<HashSet<_>>();
+            proptest::prop_assert_eq!(ids(&whole), ids(&fast));
+            for s in &fast.emergent.stale {
+                let truth = whole.emergent.stale.iter().find(|w| w.id == s.id).unwrap();
+                proptest::prop_assert!(truth.exact);
+                if s.exact {
+                    proptest::prop_assert_eq!(&truth.last_touched, &s.last_touched);
+                } else {
+                    proptest::prop_assert!(truth.last_touched <= s.last_touched);
+                }
+            }
+        }
     }
 
     #[test]

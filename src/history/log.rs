@@ -1,19 +1,23 @@
 //! One item's refinement history: every commit that changed its file, newest first.
 //!
-//! The walk starts at HEAD (topological, then time order) and tracks the item's path per
-//! commit. For each commit the item's blob is compared with the first parent's: equal
-//! blob ids mean "unchanged" without reading anything. When the path is missing in the
-//! parent (the file was renamed or moved), the files the commit removed are searched for
-//! one whose front matter has the same `id`. Side branches are followed too (each parent
-//! gets the item's path in it); a merge commit is reported when the item differs from
-//! its first parent.
+//! The walk starts at HEAD and goes back in commit-time order, visiting only the commits
+//! through which the item can be followed, and stops where the item was created. For each
+//! commit the item's blob is compared with each parent's by the ids along its path
+//! ([`trail`](super::trail)): a commit that did not touch the backlog folder has the same
+//! folder tree id as its parent and costs two small root-tree reads, and where the folder
+//! differs only its raw entries are scanned for the item's name. Equal blob ids mean
+//! "unchanged" without reading anything. When the path is missing in the parent (the file
+//! was renamed or moved), the files the commit removed are searched for one whose front
+//! matter has the same `id`. Side branches are followed too (each parent gets the item's
+//! path in it); a merge commit is reported when the item differs from its first parent.
 
-use std::collections::HashMap;
-use std::path::Path;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
-use git2::{Delta, DiffOptions, Oid, Repository, Sort, Tree};
+use git2::{Commit, Delta, DiffOptions, Oid, Repository, Tree};
 use serde::Serialize;
 
+use super::trail::{Chain, Trail};
 use super::{
     FieldChange, HistoryError, OrderKey, Version, compare, fill_neighbours, git_err, is_item_path,
     net_places, order_key, read_blob, read_order_keys, set_places, tree_item_files,
@@ -65,11 +69,18 @@ pub struct ItemLog {
 /// How the item's file in a commit relates to a parent.
 enum Trace {
     /// Same blob at the same path.
-    Unchanged,
+    Unchanged(Chain),
     /// The parent has the item at `Version::path` with other content.
-    Changed(Box<Version>),
+    Changed(Box<Version>, Chain),
     /// The parent does not have the item.
     Absent,
+}
+
+/// A commit still to visit: the item's path and ids in it.
+struct Pending<'r> {
+    commit: Commit<'r>,
+    path: String,
+    chain: Chain,
 }
 
 /// The history of the item `query` (an ID or unique prefix, as in HEAD).
@@ -83,57 +94,85 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
     let mut warnings = Vec::new();
     let current = locate(r, &head_tree, prefix, query, &mut warnings)?;
     let id_key = crate::id::key(&current.item.id);
+    let trail = Trail::new(r)?;
+    let Some(head_chain) = trail.chain(head.tree_id(), &current.path, None)? else {
+        return Err(HistoryError::UnknownItem {
+            query: query.to_owned(),
+        });
+    };
 
-    let mut walk = r.revwalk().map_err(git_err("walk history"))?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
-        .map_err(git_err("walk history"))?;
-    walk.push(head.id()).map_err(git_err("walk history"))?;
-    // The item's path in each commit still to visit.
-    let mut paths: HashMap<Oid, String> = HashMap::from([(head.id(), current.path.clone())]);
+    // Newest first by commit time; ties in the order the commits were reached.
+    let mut queue: BinaryHeap<(i64, Reverse<u64>, Oid)> = BinaryHeap::new();
+    let mut pending: HashMap<Oid, Pending<'_>> = HashMap::new();
+    let mut seen: HashSet<Oid> = HashSet::new();
+    let mut reached = 0u64;
+    queue.push((head.time().seconds(), Reverse(reached), head.id()));
+    seen.insert(head.id());
+    pending.insert(
+        head.id(),
+        Pending {
+            commit: head,
+            path: current.path.clone(),
+            chain: head_chain,
+        },
+    );
     let mut entries = Vec::new();
     // Order keys by blob, shared by the commits that need the whole order (rank moves).
     let mut key_cache: HashMap<Oid, Option<OrderKey>> = HashMap::new();
-    for oid in walk {
-        let oid = oid.map_err(git_err("walk history"))?;
-        let Some(path) = paths.remove(&oid) else {
+    while let Some((_, _, oid)) = queue.pop() {
+        let Some(Pending {
+            commit,
+            path,
+            chain,
+        }) = pending.remove(&oid)
+        else {
             continue;
         };
-        let commit = r.find_commit(oid).map_err(git_err("read commit"))?;
-        let tree = commit.tree().map_err(git_err("read tree"))?;
-        let Some(entry) = tree.get_path(Path::new(&path)).ok() else {
-            continue;
-        };
-        let blob_id = entry.id();
+        let blob_id = chain.blob();
         let rev = short(oid);
         let mut first: Option<Trace> = None;
         for (i, parent) in commit.parents().enumerate() {
-            let ptree = parent.tree().map_err(git_err("read tree"))?;
+            // A parent another child already leads to only matters as the first parent
+            // (to say what this commit changed).
+            if i > 0 && seen.contains(&parent.id()) {
+                continue;
+            }
             let trace = trace(
                 r,
-                (&ptree, &short(parent.id())),
-                &tree,
+                &trail,
+                (&parent, &short(parent.id())),
+                &commit,
                 prefix,
-                &path,
-                blob_id,
+                (&path, &chain),
                 &id_key,
                 &mut warnings,
             )?;
-            match &trace {
-                Trace::Unchanged => {
-                    paths.entry(parent.id()).or_insert_with(|| path.clone());
-                }
-                Trace::Changed(v) => {
-                    paths.entry(parent.id()).or_insert_with(|| v.path.clone());
-                }
-                Trace::Absent => {}
+            let next = match &trace {
+                Trace::Unchanged(c) => Some((path.clone(), c.clone())),
+                Trace::Changed(v, c) => Some((v.path.clone(), c.clone())),
+                Trace::Absent => None,
+            };
+            if let Some((path, chain)) = next
+                && seen.insert(parent.id())
+            {
+                reached += 1;
+                queue.push((parent.time().seconds(), Reverse(reached), parent.id()));
+                pending.insert(
+                    parent.id(),
+                    Pending {
+                        commit: parent,
+                        path,
+                        chain,
+                    },
+                );
             }
             if i == 0 {
                 first = Some(trace);
             }
         }
         let (created, changes) = match first {
-            Some(Trace::Unchanged) => continue,
-            Some(Trace::Changed(old)) => {
+            Some(Trace::Unchanged(_)) => continue,
+            Some(Trace::Changed(old, _)) => {
                 let Some(new) = read_blob(r, blob_id, &path, &rev, &mut warnings) else {
                     continue;
                 };
@@ -142,6 +181,7 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
                     .iter()
                     .any(|c| matches!(c, FieldChange::Rank { .. }))
                 {
+                    let tree = commit.tree().map_err(git_err("read tree"))?;
                     let parent_tree = commit
                         .parent(0)
                         .and_then(|p| p.tree())
@@ -266,37 +306,39 @@ fn locate(
     })
 }
 
-/// Where the item (at `path` in `tree`, blob `blob_id`) is in `parent` (its tree and
-/// short commit id, for warnings).
+/// Where the item (at `path` in `commit`, with the ids `chain`) is in `parent` (with its
+/// short id, for warnings).
 #[allow(clippy::too_many_arguments)]
 fn trace(
     r: &Repository,
-    (parent, rev): (&Tree<'_>, &str),
-    tree: &Tree<'_>,
+    trail: &Trail<'_>,
+    (parent, rev): (&Commit<'_>, &str),
+    commit: &Commit<'_>,
     prefix: &str,
-    path: &str,
-    blob_id: Oid,
+    (path, chain): (&str, &Chain),
     id_key: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Trace, HistoryError> {
-    if let Ok(entry) = parent.get_path(Path::new(path)) {
-        if entry.id() == blob_id {
-            return Ok(Trace::Unchanged);
+    if let Some(theirs) = trail.chain(parent.tree_id(), path, Some(chain))? {
+        if theirs.blob() == chain.blob() {
+            return Ok(Trace::Unchanged(theirs));
         }
-        if let Some(v) = read_blob(r, entry.id(), path, rev, warnings)
+        if let Some(v) = read_blob(r, theirs.blob(), path, rev, warnings)
             && crate::id::key(&v.item.id) == id_key
         {
-            return Ok(Trace::Changed(Box::new(v)));
+            return Ok(Trace::Changed(Box::new(v), theirs));
         }
     }
     // Renamed or moved: look at the item files this commit removed (or replaced).
+    let tree = commit.tree().map_err(git_err("read tree"))?;
+    let ptree = parent.tree().map_err(git_err("read tree"))?;
     let mut opts = DiffOptions::new();
     opts.skip_binary_check(true).disable_pathspec_match(true);
     if !prefix.is_empty() {
         opts.pathspec(prefix);
     }
     let diff = r
-        .diff_tree_to_tree(Some(parent), Some(tree), Some(&mut opts))
+        .diff_tree_to_tree(Some(&ptree), Some(&tree), Some(&mut opts))
         .map_err(git_err("diff"))?;
     let mut candidates: Vec<(String, Oid)> = diff
         .deltas()
@@ -323,8 +365,9 @@ fn trace(
         let mut ignored = Vec::new();
         if let Some(v) = read_blob(r, oid, &p, rev, &mut ignored)
             && crate::id::key(&v.item.id) == id_key
+            && let Some(theirs) = trail.chain(ptree.id(), &p, None)?
         {
-            return Ok(Trace::Changed(Box::new(v)));
+            return Ok(Trace::Changed(Box::new(v), theirs));
         }
     }
     Ok(Trace::Absent)

@@ -13,6 +13,7 @@ mod batch;
 mod describe;
 mod diff;
 mod log;
+mod trail;
 
 pub use batch::{AllLogs, log_all};
 pub use describe::describe;

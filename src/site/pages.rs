@@ -1043,6 +1043,7 @@ pub(super) fn health(ctx: &Ctx<'_>) -> String {
         capacity,
         today: ctx.opts.today,
         committed,
+        committed_before: None,
     };
     let h = health::health(ctx.loaded, ctx.config, &opts);
     let mut m = String::from("<h1>Health</h1>\n");

@@ -30,8 +30,8 @@ pub struct Bar {
 /// A vertical bar chart with a value axis, a value on each bar and an optional dashed
 /// reference line (the average).
 pub fn bar_chart(title: &str, bars: &[Bar], reference: Option<(f64, &str)>) -> String {
-    let (left, right, top, bottom) = (48.0, 16.0, 24.0, 56.0);
-    let slot = 64.0_f64;
+    let (left, right, top, bottom) = (48.0, 96.0, 24.0, 56.0);
+    let slot = (520.0 / bars.len().max(1) as f64).clamp(48.0, 96.0);
     let plot_h = 220.0;
     let width = left + right + slot * bars.len().max(1) as f64;
     let height = top + plot_h + bottom;
@@ -67,8 +67,8 @@ pub fn bar_chart(title: &str, bars: &[Bar], reference: Option<(f64, &str)>) -> S
         v += step;
     }
     for (i, b) in bars.iter().enumerate() {
-        let x = left + slot * i as f64 + 12.0;
-        let w = slot - 24.0;
+        let x = left + slot * i as f64 + slot * 0.18;
+        let w = slot * 0.64;
         let top_y = y(f64::from(b.value));
         let _ = write!(
             s,
@@ -92,10 +92,10 @@ pub fn bar_chart(title: &str, bars: &[Bar], reference: Option<(f64, &str)>) -> S
         let _ = write!(
             s,
             "<line class=\"reference\" x1=\"{left}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\"/>\
-             <text class=\"reference-label\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+             <text class=\"reference-label\" x=\"{}\" y=\"{:.1}\">{}</text>",
             width - right,
-            width - right,
-            yy - 6.0,
+            width - right + 6.0,
+            yy + 4.0,
             esc(label)
         );
     }
@@ -373,22 +373,29 @@ pub fn graph(nodes: &[GraphNode], deps: &[Vec<usize>]) -> String {
     const GAP_X: f64 = 72.0;
     const GAP_Y: f64 = 14.0;
     const PAD: f64 = 12.0;
+    const ROWS: usize = 40;
     let layer_of = layers(nodes.len(), deps);
     let rows = order_layers(&layer_of, deps);
-    let tallest = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let width = PAD * 2.0 + rows.len() as f64 * (W + GAP_X) - GAP_X;
-    let height = PAD * 2.0 + tallest as f64 * (H + GAP_Y) - GAP_Y;
+    // A layer taller than ROWS nodes wraps into several columns, so a big backlog gives a
+    // wide picture rather than one a hundred thousand pixels tall.
+    let tallest = rows.iter().map(Vec::len).max().unwrap_or(0).min(ROWS);
     let mut at = vec![(0.0, 0.0); nodes.len()];
-    for (l, row) in rows.iter().enumerate() {
-        // Centre each column vertically.
-        let offset = (tallest - row.len()) as f64 * (H + GAP_Y) / 2.0;
-        for (k, &i) in row.iter().enumerate() {
-            at[i] = (
-                PAD + l as f64 * (W + GAP_X),
-                PAD + offset + k as f64 * (H + GAP_Y),
-            );
+    let mut column = 0usize;
+    for row in &rows {
+        for (c, chunk) in row.chunks(ROWS).enumerate() {
+            // Centre each column vertically.
+            let offset = (tallest - chunk.len()) as f64 * (H + GAP_Y) / 2.0;
+            for (k, &i) in chunk.iter().enumerate() {
+                at[i] = (
+                    PAD + (column + c) as f64 * (W + GAP_X),
+                    PAD + offset + k as f64 * (H + GAP_Y),
+                );
+            }
         }
+        column += row.len().div_ceil(ROWS).max(1);
     }
+    let width = PAD * 2.0 + column as f64 * (W + GAP_X) - GAP_X;
+    let height = PAD * 2.0 + tallest as f64 * (H + GAP_Y) - GAP_Y;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -506,6 +513,34 @@ mod tests {
         assert!(svg.contains("&lt;img"), "{svg}");
         assert!(svg.contains("href=\"items/B-2.html\""));
         assert_eq!(svg.matches("<path class=\"edge").count(), 1);
+    }
+
+    #[test]
+    fn test_graph_wraps_tall_layers() {
+        let nodes: Vec<GraphNode> = (0..101)
+            .map(|i| GraphNode {
+                id: format!("B-{i}"),
+                title: String::new(),
+                state: "ready",
+                status: "draft".into(),
+                href: None,
+            })
+            .collect();
+        // One source, 100 items depending on it: 100 nodes in layer 1.
+        let mut deps = vec![vec![]];
+        deps.extend((1..101).map(|_| vec![0]));
+        let svg = graph(&nodes, &deps);
+        let view = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
+        let dims: Vec<f64> = view
+            .split('"')
+            .next()
+            .unwrap()
+            .split(' ')
+            .map(|d| d.parse().unwrap())
+            .collect();
+        // 40 rows at most: the 100 wrap into 3 columns after the source's.
+        assert_eq!(dims[0], 24.0 + 4.0 * 272.0 - 72.0);
+        assert_eq!(dims[1], 24.0 + 40.0 * 60.0 - 14.0);
     }
 
     #[test]

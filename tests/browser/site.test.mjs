@@ -184,6 +184,16 @@ try {
       );
     }
   }
+  // Dark mode: the same pages follow prefers-color-scheme.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: "dark" });
+  for (const [name, rel] of [["backlog", "index.html"], ["item", `items/${itemPage}`], ["graph", "graph.html"]]) {
+    const found = await visit(rel);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.screenshot({ path: join(shots, `${name}-dark.png`), fullPage: true });
+    check(`${name} in dark mode has a dark background`, found.length === 0 && bg === "rgb(21, 23, 27)", bg);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
   console.log(`screenshots in ${shots}`);
 } catch (e) {
   check("browser test ran to the end", false, e.stack || String(e));

@@ -135,6 +135,20 @@ impl TestEnv {
         run_output(cmd.output().unwrap())
     }
 
+    /// Runs `git ARGS` with `input` on its standard input (`git fast-import`).
+    pub fn git_with_input(&self, args: &[&str], input: &[u8]) -> Run {
+        use std::io::Write;
+        let mut cmd = Command::new("git");
+        self.pin(&mut cmd);
+        cmd.args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        run_output(child.wait_with_output().unwrap())
+    }
+
     /// Runs `git ARGS` with the `backlog` binary under test first on `PATH`, as git needs
     /// it for the merge driver `git-setup` installs.
     pub fn git_with_backlog(&self, args: &[&str]) -> Run {

@@ -9,6 +9,7 @@ mod forecast;
 mod foundation;
 mod history;
 mod import;
+mod log_follow;
 mod merge_driver;
 mod outline;
 mod rank;

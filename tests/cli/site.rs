@@ -604,3 +604,27 @@ fn test_site_history_matches_log() {
         "{b5}"
     );
 }
+
+/// The whole HTML of an item page and of the board, pinned (the commit hash redacted):
+/// any change to what the pages say shows up in review.
+#[test]
+fn test_site_snapshot_item_and_board() {
+    let env = demo();
+    let site = build(&env, "out", &[]);
+    let head = env
+        .git(&["rev-parse", "HEAD"])
+        .ok()
+        .stdout
+        .trim()
+        .to_owned();
+    for (name, path) in [
+        ("item_page", "items/B-7KX2.html"),
+        ("board_page", "board.html"),
+    ] {
+        let html = String::from_utf8(site[path].clone())
+            .unwrap()
+            .replace(&head, "<head-hash>")
+            .replace(&head[..10], "<head>");
+        insta::assert_snapshot!(name, html);
+    }
+}

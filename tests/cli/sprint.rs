@@ -531,11 +531,12 @@ fn test_health_figures_known_by_hand() {
         h["estimated_overall"]["missing"],
         serde_json::json!(["B-H3", "B-H6"])
     );
-    // Emergent: H1's last commit is 70 days old; H8 has no commit and no date.
+    // Emergent: H1's last commit is 70 days old (found just past the stale line, where the
+    // walk may stop); H8 has no commit and no date.
     assert_eq!(h["emergent"]["fresh"]["count"], 6);
     assert_eq!(
         h["emergent"]["stale"],
-        serde_json::json!([{"id": "B-H1", "last_touched": "2025-10-01", "days": 70}])
+        serde_json::json!([{"id": "B-H1", "last_touched": "2025-10-01", "days": 70, "exact": true}])
     );
     assert_eq!(h["emergent"]["undated"], serde_json::json!(["B-H8"]));
     // Prioritized.

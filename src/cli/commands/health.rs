@@ -1,5 +1,3 @@
-use std::collections::HashMap;
-
 use clap::Args;
 
 use backlog::forecast::burnup::{ScopeGrowth, burnup};
@@ -43,24 +41,32 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> Result<u8, C
         Err(backlog::planning::PlanError::NoCapacity) => None,
         Err(e) => return Err(CliError::user(e.to_string())),
     };
-    let committed = match &ws.repo {
+    let today = today()?;
+    // Only "touched within stale_days?" matters: the walk stops at the stale line.
+    let since = (today - i64::from(config.sprints.stale_days)) * 86_400;
+    let last = match &ws.repo {
         Some(repo) => {
             // Read-only walk: skip re-hashing every object read (libgit2 verifies each
             // object's SHA-1 by default), which otherwise dominates the walk's time.
             git2::opts::strict_hash_verification(false);
             let dir = ws.store.relative(ws.store.dir());
             let paths: Vec<String> = loaded.entries.iter().map(|e| e.path.clone()).collect();
-            health::last_commit_times(repo.inner(), &dir, &paths).unwrap_or_else(|e| {
+            health::last_commits_since(
+                repo.inner(),
+                &dir,
+                &paths,
+                Some((since, health::PAST_THE_LINE)),
+            )
+            .unwrap_or_else(|e| {
                 ui.warn(&format!(
                     "cannot read the git history ({}); using `updated`/`created` dates",
                     sanitize(e.message())
                 ));
-                HashMap::new()
+                health::LastCommits::default()
             })
         }
-        None => HashMap::new(),
+        None => health::LastCommits::default(),
     };
-    let today = today()?;
     // Scope growth over the last sprints, from the burn-up (git history only).
     let scope = match &ws.repo {
         Some(repo) => {
@@ -82,7 +88,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> Result<u8, C
     let opts = HealthOptions {
         capacity,
         today,
-        committed,
+        committed: last.times,
+        committed_before: Some((since, last.before)),
     };
     let h = health::health(&loaded, config, &opts);
     let below = args.min.is_some_and(|m| h.score.total < m);
@@ -173,7 +180,13 @@ fn text(ui: &mut Ui, h: &Health, scope: Option<&ScopeGrowth>) -> Result<(), CliE
         let stale: Vec<String> = em
             .stale
             .iter()
-            .map(|s| format!("{} ({} days)", s.id, s.days))
+            .map(|s| {
+                if s.exact {
+                    format!("{} ({} days)", s.id, s.days)
+                } else {
+                    format!("{} (over {} days)", s.id, em.stale_days)
+                }
+            })
             .collect();
         ui.line(&format!("{pad}stale: {}", id_list(&stale, SHOW)))?;
     }
