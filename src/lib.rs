@@ -21,9 +21,13 @@
 //!   [`analysis::health`], [`analysis::board`], [`analysis::done`] (the done gate),
 //!   [`analysis::outline`] (parent trees with rollups, groups, search).
 //! - [`history`]: the backlog at past commits: `diff` and `log`.
+//! - [`forecast`]: Monte Carlo forecasts over the team's velocity, and the burn-up of past
+//!   sprints read from history.
 //! - [`merge`]: the item-file merge driver (`merge-file`, `git-setup`).
 //! - [`site`]: the static website (`site OUT`).
 //! - [`ops`]: every mutation; each returns a [`Change`] that the workspace applies.
+//! - [`import`]: Backlog.md, GitHub issues and CSV brought in as one [`Change`];
+//!   [`export`]: every item out as JSON or CSV (which `import csv` reads back).
 //!
 //! The flat names of earlier versions (`backlog::item`, `backlog::check`, …) are kept as
 //! re-exports so existing code keeps compiling; new code uses the layered paths.
@@ -31,8 +35,11 @@
 pub mod analysis;
 pub mod config;
 pub mod document;
+pub mod export;
+pub mod forecast;
 pub mod git;
 pub mod history;
+pub mod import;
 pub mod merge;
 pub mod model;
 pub mod ops;

@@ -18,6 +18,8 @@ pub(crate) enum Format {
     Mermaid,
     /// Graphviz DOT (`graph`).
     Dot,
+    /// CSV (`export`).
+    Csv,
 }
 
 impl Format {
@@ -29,6 +31,7 @@ impl Format {
             Self::Markdown => "markdown",
             Self::Mermaid => "mermaid",
             Self::Dot => "dot",
+            Self::Csv => "csv",
         }
     }
 }

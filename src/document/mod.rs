@@ -713,7 +713,19 @@ impl Document {
     /// (spacing after the colon, a trailing comment). A multi-line value is replaced by
     /// one line. Returns whether the text changed.
     pub fn set(&mut self, key: &str, value: &FieldValue) -> bool {
-        let yaml = value.to_yaml();
+        self.set_yaml(key, &value.to_yaml(), Some(value))
+    }
+
+    /// Sets a top-level key to `yaml`, one line of YAML that the caller has already
+    /// rendered (a flow mapping, a number…), editing only that key's lines like
+    /// [`Document::set`]. Returns whether the text changed.
+    pub fn set_raw(&mut self, key: &str, yaml: &str) -> bool {
+        debug_assert!(!yaml.contains('\n'), "set_raw takes one line of YAML");
+        self.set_yaml(key, yaml, None)
+    }
+
+    fn set_yaml(&mut self, key: &str, yaml: &str, value: Option<&FieldValue>) -> bool {
+        let yaml = yaml.to_owned();
         let new_raw = if let Some(entry) = self.key(key) {
             let single_line = {
                 let span_text = &self.raw[entry.span.clone()];
@@ -728,7 +740,7 @@ impl Document {
                 }
                 splice(&self.raw, entry.value.clone(), &yaml)
             } else if let Some(lines) = match value {
-                FieldValue::List(items) if current.is_empty() && !items.is_empty() => {
+                Some(FieldValue::List(items)) if current.is_empty() && !items.is_empty() => {
                     self.block_list_lines(entry, items)
                 }
                 _ => None,

@@ -244,6 +244,9 @@ impl Repo {
         message: &str,
         signatures: &(Signature<'static>, Signature<'static>),
     ) -> Result<Option<Oid>, GitError> {
+        if changes.len() >= PACKED_COMMIT_PATHS {
+            return self.commit_paths_packed(changes, message, signatures);
+        }
         let head = self.head_commit()?;
         let base_tree = match &head {
             Some(c) => c.tree().map_err(git("read HEAD tree"))?,
@@ -441,6 +444,11 @@ fn configure_libgit2() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| git2::opts::strict_hash_verification(false));
 }
+
+/// From this many paths on, a commit writes its objects as one pack ([`bulk`]).
+const PACKED_COMMIT_PATHS: usize = 256;
+
+mod bulk;
 
 /// The id of git's empty tree.
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";

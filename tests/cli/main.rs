@@ -5,8 +5,10 @@ mod harness;
 
 mod check;
 mod fast_paths;
+mod forecast;
 mod foundation;
 mod history;
+mod import;
 mod merge_driver;
 mod outline;
 mod rank;
