@@ -28,6 +28,10 @@
 //! - [`ops`]: every mutation; each returns a [`Change`] that the workspace applies.
 //! - [`import`]: Backlog.md, GitHub issues and CSV brought in as one [`Change`];
 //!   [`export`]: every item out as JSON or CSV (which `import csv` reads back).
+//! - [`view`]: what every front end shows: the `--format json` shapes, the `list`
+//!   selection, errors with their hints (shared by the CLI and the MCP server).
+//! - [`mcp`]: the Model Context Protocol server (`backlog mcp`): tools over the same
+//!   library functions the CLI calls.
 //!
 //! The flat names of earlier versions (`backlog::item`, `backlog::check`, …) are kept as
 //! re-exports so existing code keeps compiling; new code uses the layered paths.
@@ -43,12 +47,14 @@ pub mod forecast;
 pub mod git;
 pub mod history;
 pub mod import;
+pub mod mcp;
 pub mod merge;
 pub mod model;
 pub mod ops;
 pub mod site;
 pub mod store;
 pub mod text;
+pub mod view;
 pub mod workspace;
 
 pub use analysis::{board, check, dupes, graph, health, planning, prioritize};

@@ -89,6 +89,7 @@ enum Command {
     MergeFile(commands::merge_file::MergeFileArgs),
     Completions(commands::completions::CompletionsArgs),
     Man(commands::completions::ManArgs),
+    Mcp(commands::mcp::McpArgs),
 }
 
 /// An error on its way to the user: a message, hints, and the exit code.
@@ -138,82 +139,31 @@ impl From<std::io::Error> for CliError {
     }
 }
 
+impl From<backlog::view::Error> for CliError {
+    fn from(e: backlog::view::Error) -> Self {
+        Self {
+            message: e.message,
+            hints: e.hints,
+            code: 2,
+        }
+    }
+}
+
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
-        let mut err = Self::user(e.to_string());
-        match &e {
-            StoreError::UnknownItem { suggestions, .. } if !suggestions.is_empty() => {
-                err = err.hint(format!("did you mean {}?", suggestions.join(" or ")));
-            }
-            StoreError::UnknownItem { .. } => {
-                err = err.hint("`backlog list` shows the items");
-            }
-            StoreError::NoBacklog { .. } => {
-                err = err.hint("run `backlog init` to create one, or pass --dir");
-            }
-            StoreError::DuplicateId { .. } => {
-                err =
-                    err.hint("give one of them a new `id` (`backlog check` lists every duplicate)");
-            }
-            StoreError::Load(load) if load.message().contains("unresolved merge conflict") => {
-                err = err.hint(
-                    "finish the merge first: resolve the conflict markers, `git add` the file \
-                     (`backlog check` lists every conflicted item)",
-                );
-            }
-            StoreError::Ambiguous { .. } => {
-                err = err.hint("type more characters of the ID");
-            }
-            _ => {}
-        }
-        err
+        backlog::view::Error::from(e).into()
     }
 }
 
 impl From<OpError> for CliError {
     fn from(e: OpError) -> Self {
-        match e {
-            OpError::Store(e) => e.into(),
-            other => Self::user(other.to_string()),
-        }
+        backlog::view::Error::from(e).into()
     }
 }
 
 impl From<WorkspaceError> for CliError {
     fn from(e: WorkspaceError) -> Self {
-        let mut err = Self::user(e.to_string());
-        match &e {
-            WorkspaceError::Git(backlog::git::GitError::Dirty { paths }) => {
-                err = err
-                    .hint(format!(
-                        "commit or stash them first (`git diff -- {}`)",
-                        paths.join(" ")
-                    ))
-                    .hint("or pass --allow-dirty to include them in this commit, or --no-commit");
-            }
-            WorkspaceError::CommitFailed { paths, .. } => {
-                err = err.hint(format!(
-                    "the files are written; commit them with `git add {} && git commit`",
-                    paths.join(" ")
-                ));
-            }
-            WorkspaceError::IndexNotUpdated { paths, .. } => {
-                err = err.hint(format!(
-                    "the commit is fine; refresh the index with `git reset -q -- {}`",
-                    paths.join(" ")
-                ));
-            }
-            WorkspaceError::Git(backlog::git::GitError::IndexLocked { path }) => {
-                err = err.hint(format!(
-                    "wait for the other git command, or delete {path} if none is running"
-                ));
-            }
-            WorkspaceError::Lock(backlog::workspace::LockError::Busy { .. }) => {
-                err = err.hint("wait for it to finish, then run this command again");
-            }
-            _ => {}
-        }
-        err
+        backlog::view::Error::from(e).into()
     }
 }
 
@@ -226,7 +176,7 @@ pub(crate) struct Context {
 }
 
 impl Context {
-    fn options(&self) -> WorkspaceOptions {
+    pub(crate) fn options(&self) -> WorkspaceOptions {
         WorkspaceOptions {
             start: self.start.clone(),
             dir: self.dir.clone(),
@@ -256,22 +206,7 @@ pub(crate) fn finish(
 ) -> Result<(), CliError> {
     let recorded = ws.apply(&outcome.change)?;
     if ui.is_json() {
-        let items: Vec<serde_json::Value> = outcome
-            .items
-            .iter()
-            .map(|e| render::item_json(e, false))
-            .collect();
-        let commit = match &recorded {
-            Recorded::Committed(oid) => serde_json::Value::String(oid.clone()),
-            _ => serde_json::Value::Null,
-        };
-        ui.json(&serde_json::json!({
-            "schema": 1,
-            "command": command,
-            "changed": !matches!(recorded, Recorded::NothingChanged),
-            "items": items,
-            "commit": commit,
-        }))?;
+        ui.json(&backlog::view::change_json(command, outcome, &recorded))?;
     }
     match recorded {
         Recorded::NothingChanged => ui.status("Nothing changed."),

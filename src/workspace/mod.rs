@@ -111,6 +111,7 @@ pub struct Workspace {
     pub repo: Option<Repo>,
     commit: bool,
     allow_dirty: bool,
+    via: Option<String>,
 }
 
 impl Workspace {
@@ -168,7 +169,14 @@ impl Workspace {
             repo,
             commit,
             allow_dirty: opts.allow_dirty,
+            via: None,
         })
+    }
+
+    /// Records which front end made the changes: every commit gets a `Backlog-Via: NAME`
+    /// trailer (the MCP server sets `mcp`).
+    pub fn set_via(&mut self, name: &str) {
+        self.via = Some(name.to_owned());
     }
 
     /// Whether changes will be committed.
@@ -223,7 +231,11 @@ impl Workspace {
                 content: None,
             }))
             .collect();
-        let message = git::commit_message(&change.op, &change.summary, &change.body, &change.items);
+        let mut message =
+            git::commit_message(&change.op, &change.summary, &change.body, &change.items);
+        if let Some(via) = &self.via {
+            message.push_str(&format!("Backlog-Via: {via}\n"));
+        }
         match repo.commit_paths(&paths, &message, &signatures) {
             Ok(Some(oid)) => Ok(Recorded::Committed(oid.to_string())),
             Ok(None) => Ok(Recorded::NothingChanged),

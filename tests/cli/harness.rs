@@ -108,6 +108,14 @@ impl TestEnv {
         run_output(cmd.output().unwrap())
     }
 
+    /// A pinned `backlog ARGS` command in the repository root, to spawn by hand.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_backlog"));
+        self.pin(&mut cmd);
+        cmd.args(args);
+        cmd
+    }
+
     /// Runs `backlog ARGS` with `input` on standard input.
     pub fn run_stdin(&self, args: &[&str], input: &str) -> Run {
         use std::io::Write;

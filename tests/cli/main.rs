@@ -10,6 +10,7 @@ mod foundation;
 mod history;
 mod import;
 mod log_follow;
+mod mcp;
 mod merge_driver;
 mod outline;
 mod rank;

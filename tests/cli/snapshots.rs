@@ -319,6 +319,7 @@ fn test_snapshot_demo_read_only_commands() {
             ],
         ),
         ("help", &["--help"]),
+        ("mcp_instructions", &["mcp", "--instructions"]),
         ("version", &["--version"]),
         ("no_command", &[]),
     ] {

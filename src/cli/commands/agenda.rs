@@ -3,9 +3,9 @@ use clap::Args;
 use backlog::planning::{self, Agenda, NotReady};
 use backlog::text::sanitize;
 
-use crate::cli::commands::plan::{
-    capacity, capacity_text, fit, sprint_count, terminal_width, today,
-};
+use backlog::view;
+
+use crate::cli::commands::plan::{capacity_text, fit, terminal_width, today};
 use crate::cli::render::md;
 use crate::cli::{CliError, Context, Format, Ui};
 
@@ -37,13 +37,13 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AgendaArgs) -> Result<u8, C
     let loaded = ws.store.load_all();
     ui.warn_load_errors(&loaded.errors);
     let config = &ws.store.config;
-    let n = sprint_count(args.sprints, config)?;
-    let cap = capacity(args.capacity, &loaded, config)?;
+    let n = view::sprint_count(args.sprints, config)?;
+    let cap = view::capacity(args.capacity, &loaded, config)?;
     let sprints = config.sprints.calendar().upcoming(today()?, n as usize);
     let agenda = planning::agenda(&loaded, config, &sprints, cap.points);
     match ui.format {
         Format::Json => {
-            ui.json(&serde_json::json!({"schema": 1, "capacity": cap, "agenda": agenda}))?;
+            ui.json(&view::agenda_json(&cap, &agenda))?;
         }
         Format::Markdown => markdown(ui, &agenda, &capacity_text(&cap))?,
         _ => text(ui, &agenda, &capacity_text(&cap))?,

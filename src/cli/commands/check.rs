@@ -62,7 +62,12 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &CheckArgs) -> Result<u8, Cl
     };
     let failed = report.fails(args.strict);
     match ui.format {
-        Format::Json => ui.json(&json(&report, args, base.as_deref(), failed))?,
+        Format::Json => ui.json(&backlog::view::check_json(
+            &report,
+            args.changed_since.as_deref(),
+            base.as_deref(),
+            args.strict,
+        ))?,
         Format::Github => {
             let titles: HashMap<&str, &str> = loaded
                 .entries
@@ -146,23 +151,4 @@ fn summary(report: &Report, args: &CheckArgs, base: Option<&str>) -> String {
         text.push_str(" (warnings do not fail the check; --strict makes them)");
     }
     text
-}
-
-fn json(report: &Report, args: &CheckArgs, base: Option<&str>, failed: bool) -> serde_json::Value {
-    serde_json::json!({
-        "schema": 1,
-        "findings": report.findings,
-        "summary": {
-            "items_checked": report.items_checked,
-            "ready_checked": report.ready_checked,
-            "dependents_checked": report.dependents_checked,
-            "errors": report.errors(),
-            "warnings": report.warnings(),
-            "files_with_findings": report.files_with_findings(),
-            "changed_since": args.changed_since,
-            "merge_base": base,
-            "strict": args.strict,
-            "passed": !failed,
-        },
-    })
 }

@@ -1,5 +1,4 @@
 use clap::Args;
-use serde_json::json;
 
 use backlog::history::{self, BacklogDiff, ChangeKind, FieldChange, HistoryError, ItemDiff};
 use backlog::text::sanitize;
@@ -18,18 +17,7 @@ pub(crate) struct DiffArgs {
 }
 
 pub(crate) fn history_error(e: HistoryError) -> CliError {
-    let hint = match &e {
-        HistoryError::BadRevision { .. } => Some("give a branch, tag or commit, e.g. main..HEAD"),
-        HistoryError::UnknownItem { .. } => Some("`backlog list` shows the items"),
-        HistoryError::Ambiguous { .. } => Some("type more characters of the ID"),
-        HistoryError::NoCommits => Some("commit the backlog first"),
-        HistoryError::Git { .. } => None,
-    };
-    let err = CliError::user(e.to_string());
-    match hint {
-        Some(h) => err.hint(h),
-        None => err,
-    }
+    backlog::view::history_error(e).into()
 }
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &DiffArgs) -> Result<u8, CliError> {
@@ -54,17 +42,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &DiffArgs) -> Result<u8, Cli
     }
     match ui.format {
         Format::Json => {
-            let v = serde_json::to_value(&d).map_err(|e| CliError::user(e.to_string()))?;
-            ui.json(&json!({
-                "schema": 1,
-                "from": v["from"],
-                "to": v["to"],
-                "items": v["items"],
-                "splits": v["splits"],
-                "merges": v["merges"],
-                "totals": v["totals"],
-                "warnings": v["warnings"],
-            }))?;
+            ui.json(&backlog::view::diff_json(&d))?;
         }
         Format::Markdown => ui.data(&markdown(&d))?,
         _ => ui.data(&text(&d))?,

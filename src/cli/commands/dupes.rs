@@ -1,9 +1,7 @@
 use clap::Args;
 
-use std::collections::HashMap;
-
-use backlog::dupes::{DupeInput, DupeOptions, find};
 use backlog::text::sanitize;
+use backlog::view::Dupes;
 
 use crate::cli::{CliError, Context, Format, Ui};
 
@@ -19,50 +17,15 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &DupesArgs) -> Result<u8, Cl
     if !matches!(ui.format, Format::Text | Format::Json) {
         return Err(CliError::format("dupes", ui.format, &["text", "json"]));
     }
-    if !(0.0..=1.0).contains(&args.threshold) {
-        return Err(CliError::user(format!(
-            "--threshold {} must be between 0 and 1",
-            args.threshold
-        )));
-    }
     let ws = ctx.workspace()?;
-    // Only the comparable text of each open item is kept, not the loaded item.
-    let config = &ws.store.config;
-    let loaded = ws.store.load_mapped(|e| {
-        (!config.is_closed_status(e.item.status_or_default())).then(|| DupeInput::from_entry(e))
-    });
-    ui.warn_load_errors(&loaded.errors);
-    let docs: Vec<DupeInput> = loaded.items.into_iter().flatten().collect();
-    let opts = DupeOptions {
-        threshold: args.threshold,
-        ..DupeOptions::default()
-    };
-    let report = find(&docs, &opts);
-    let titles: HashMap<&str, &str> = docs
-        .iter()
-        .map(|d| (d.id.as_str(), d.title.as_str()))
-        .collect();
-    let title = |id: &str| titles.get(id).copied().unwrap_or("");
+    let dupes = Dupes::find(&ws.store, args.threshold)?;
+    ui.warn_load_errors(&dupes.errors);
     if ui.is_json() {
-        let pairs: Vec<serde_json::Value> = report
-            .pairs
-            .iter()
-            .map(|p| {
-                serde_json::json!({
-                    "a": p.a, "b": p.b, "score": p.score,
-                    "a_title": title(&p.a), "b_title": title(&p.b),
-                })
-            })
-            .collect();
-        ui.json(&serde_json::json!({
-            "schema": 1,
-            "threshold": args.threshold,
-            "items": report.items,
-            "candidates": report.candidates,
-            "pairs": pairs,
-        }))?;
+        ui.json(&dupes.json())?;
         return Ok(0);
     }
+    let report = &dupes.report;
+    let title = |id: &str| dupes.title(id);
     let id_w = report
         .pairs
         .iter()

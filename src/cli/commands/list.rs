@@ -4,6 +4,7 @@ use backlog::Workspace;
 use backlog::analysis::outline::{GroupKey, Query, Tree, group_by};
 use backlog::graph::Graph;
 use backlog::store::Entry;
+use backlog::view::ListQuery;
 
 use crate::cli::filter::FilterArgs;
 use crate::cli::render::outline;
@@ -91,11 +92,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
     Ok(0)
 }
 
-/// The selected items in backlog order, each rendered by `render_one`.
-///
-/// Each item is rendered on the worker thread that loaded it, and only the rendered form
-/// is kept: a 100k-item list never holds 100k parsed items. `--ready` and `--blocked`
-/// depend on other items' statuses, so they load the whole backlog first.
+/// The selected items in backlog order, each rendered by `render_one` (see
+/// [`backlog::view::select`]); files that did not load are warned about.
 fn select<T: Send>(
     ui: &mut Ui,
     ws: &Workspace,
@@ -103,30 +101,16 @@ fn select<T: Send>(
     query: Option<&Query>,
     render_one: impl Fn(&Entry) -> T + Sync,
 ) -> Vec<T> {
-    let filter = args.filter.filter();
-    let found = |e: &Entry| query.is_none_or(|q| q.matches(e));
-    if args.ready || args.blocked {
-        let loaded = ws.store.load_all();
-        ui.warn_load_errors(&loaded.errors);
-        let graph = Graph::new(&loaded.entries, &ws.store.config);
-        loaded
-            .entries
-            .iter()
-            .filter(|e| {
-                filter.matches(&e.item)
-                    && found(e)
-                    && (!args.ready || graph.is_ready(&e.item.id))
-                    && (!args.blocked || graph.is_blocked(&e.item.id))
-            })
-            .map(render_one)
-            .collect()
-    } else {
-        let loaded = ws
-            .store
-            .load_mapped(|e| (filter.matches(&e.item) && found(e)).then(|| render_one(e)));
-        ui.warn_load_errors(&loaded.errors);
-        loaded.items.into_iter().flatten().collect()
-    }
+    let query = ListQuery {
+        filter: args.filter.filter(),
+        unblocked: args.ready,
+        blocked: args.blocked,
+        search: query.cloned(),
+        open_only: false,
+    };
+    let (items, errors) = backlog::view::select(&ws.store, &query, render_one);
+    ui.warn_load_errors(&errors);
+    items
 }
 
 /// `--tree` and `--group-by`: the whole backlog is loaded (rollups count every child);

@@ -16,6 +16,7 @@ pub(crate) mod init;
 pub(crate) mod list;
 pub(crate) mod log;
 pub(crate) mod matrix;
+pub(crate) mod mcp;
 pub(crate) mod rank;
 pub(crate) mod set;
 pub(crate) mod show;
@@ -55,6 +56,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Fmt(args) => fmt::run(ui, ctx, args),
         Command::Completions(args) => completions::run(ui, args),
         Command::Man(args) => completions::run_man(ui, args),
+        Command::Mcp(args) => mcp::run(ui, ctx, args),
         Command::Split(args) => split::run(ui, ctx, args),
         Command::Criteria(args) => criteria::run(ui, ctx, args),
         Command::Story(args) => story::run(ui, ctx, args),

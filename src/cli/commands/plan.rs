@@ -2,6 +2,7 @@ use clap::Args;
 
 use backlog::planning::{self, CapacitySource, Plan, ResolvedCapacity};
 use backlog::text::sanitize;
+use backlog::view;
 
 use crate::cli::{CliError, Context, Format, Ui, finish};
 
@@ -97,32 +98,6 @@ pub(crate) fn capacity_text(c: &ResolvedCapacity) -> String {
     sanitize(&text).into_owned()
 }
 
-/// Resolves the capacity, with a helpful error.
-pub(crate) fn capacity(
-    requested: Option<u32>,
-    loaded: &backlog::store::Loaded,
-    config: &backlog::Config,
-) -> Result<ResolvedCapacity, CliError> {
-    planning::resolve_capacity(requested, loaded, config).map_err(|e| {
-        CliError::user(e.to_string())
-            .hint("set `capacity: POINTS` under `sprints:` in config.yml, or pass --capacity")
-    })
-}
-
-/// The sprint count to use, checked.
-pub(crate) fn sprint_count(
-    requested: Option<u32>,
-    config: &backlog::Config,
-) -> Result<u32, CliError> {
-    let n = requested.unwrap_or(config.sprints.horizon);
-    if n == 0 || n > 100 {
-        return Err(CliError::user(format!(
-            "--sprints must be between 1 and 100, found {n}"
-        )));
-    }
-    Ok(n)
-}
-
 fn points(p: Option<u32>) -> String {
     p.map_or_else(|| "-".to_owned(), |p| p.to_string())
 }
@@ -136,8 +111,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &PlanArgs) -> Result<u8, Cli
     let loaded = ws.store.load_all();
     ui.warn_load_errors(&loaded.errors);
     let config = &ws.store.config;
-    let n = sprint_count(args.sprints, config)?;
-    let cap = capacity(args.capacity, &loaded, config)?;
+    let n = view::sprint_count(args.sprints, config)?;
+    let cap = view::capacity(args.capacity, &loaded, config)?;
     let sprints = config.sprints.calendar().upcoming(today()?, n as usize);
     let plan = planning::plan(&loaded, config, &sprints, cap.points);
     let incomplete = backlog::ops::incomplete_done(&loaded.entries, config);
@@ -165,11 +140,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &PlanArgs) -> Result<u8, Cli
         return Ok(0);
     }
     if ui.is_json() {
-        ui.json(&serde_json::json!({
-            "schema": 1,
-            "capacity": cap,
-            "plan": plan,
-        }))?;
+        ui.json(&backlog::view::plan_json(&cap, &plan))?;
     } else {
         render(ui, &plan, &cap, true)?;
     }

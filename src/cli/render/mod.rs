@@ -4,76 +4,7 @@ pub(crate) mod outline;
 
 use backlog::store::Entry;
 use backlog::text::sanitize;
-use serde_json::{Map, Value as Json};
-use serde_yaml_ng::Value as Yaml;
-
-/// Converts a YAML value to JSON (non-string keys become strings, tags are dropped).
-pub(crate) fn yaml_to_json(v: &Yaml) -> Json {
-    match v {
-        Yaml::Null => Json::Null,
-        Yaml::Bool(b) => Json::Bool(*b),
-        Yaml::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Json::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Json::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or(Json::Null, Json::Number)
-            }
-        }
-        Yaml::String(s) => Json::String(s.clone()),
-        Yaml::Sequence(seq) => Json::Array(seq.iter().map(yaml_to_json).collect()),
-        Yaml::Mapping(m) => Json::Object(
-            m.iter()
-                .map(|(k, v)| (key_string(k), yaml_to_json(v)))
-                .collect(),
-        ),
-        Yaml::Tagged(t) => yaml_to_json(&t.value),
-    }
-}
-
-fn key_string(k: &Yaml) -> String {
-    match k {
-        Yaml::String(s) => s.clone(),
-        Yaml::Number(n) => n.to_string(),
-        Yaml::Bool(b) => b.to_string(),
-        Yaml::Null => "null".to_owned(),
-        other => serde_yaml_ng::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
-    }
-}
-
-/// An item as JSON: every front-matter key, plus `path`; with `detail`, also `story` and
-/// `acceptance_criteria`.
-pub(crate) fn item_json(entry: &Entry, detail: bool) -> Json {
-    let fields = entry.fields();
-    let mut map = Map::with_capacity(fields.len() + 3);
-    for (k, v) in &fields {
-        map.insert(key_string(k), yaml_to_json(v));
-    }
-    map.insert("path".to_owned(), Json::String(entry.path.clone()));
-    if detail {
-        let body = backlog::Body::parse(entry.doc.body(), entry.doc.body_line());
-        map.insert(
-            "story".to_owned(),
-            body.story.clone().map_or(Json::Null, Json::String),
-        );
-        map.insert(
-            "acceptance_criteria".to_owned(),
-            Json::Array(
-                body.criteria
-                    .iter()
-                    .map(|c| serde_json::json!({"text": c.text, "done": c.done}))
-                    .collect(),
-            ),
-        );
-    }
-    Json::Object(map)
-}
+pub(crate) use backlog::view::{item_json, yaml_to_json};
 
 /// Display width of a string (characters; good enough for IDs, statuses and numbers).
 pub(crate) fn width(s: &str) -> usize {
