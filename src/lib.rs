@@ -21,6 +21,8 @@
 //!   [`analysis::health`], [`analysis::board`], [`analysis::done`] (the done gate),
 //!   [`analysis::outline`] (parent trees with rollups, groups, search).
 //! - [`history`]: the backlog at past commits: `diff` and `log`.
+//! - [`forecast`]: Monte Carlo forecasts over the team's velocity, and the burn-up of past
+//!   sprints read from history.
 //! - [`merge`]: the item-file merge driver (`merge-file`, `git-setup`).
 //! - [`site`]: the static website (`site OUT`).
 //! - [`ops`]: every mutation; each returns a [`Change`] that the workspace applies.
@@ -34,6 +36,7 @@ pub mod analysis;
 pub mod config;
 pub mod document;
 pub mod export;
+pub mod forecast;
 pub mod git;
 pub mod history;
 pub mod import;

@@ -77,6 +77,8 @@ enum Command {
     Agenda(commands::agenda::AgendaArgs),
     Health(commands::health::HealthArgs),
     Board(commands::board::BoardArgs),
+    Forecast(commands::forecast::ForecastArgs),
+    Burnup(commands::burnup::BurnupArgs),
     Import(commands::import::ImportArgs),
     Export(commands::export::ExportArgs),
     Diff(commands::diff::DiffArgs),

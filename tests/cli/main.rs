@@ -5,6 +5,7 @@ mod harness;
 
 mod check;
 mod fast_paths;
+mod forecast;
 mod foundation;
 mod history;
 mod import;

@@ -274,6 +274,25 @@ fn test_snapshot_demo_read_only_commands() {
             ("plan_auto", &["plan", "--capacity", "auto"]),
             ("agenda", &["agenda"]),
             ("health", &["health"]),
+            // The demo's sprints (2026-S21..S23) are after TODAY: too little history.
+            ("forecast", &["forecast"]),
+            (
+                "forecast_velocity",
+                &["forecast", "--velocity", "8", "--sprints", "3"],
+            ),
+            (
+                "forecast_range_by",
+                &[
+                    "forecast",
+                    "B-2A9C",
+                    "B-F8TJ",
+                    "--range",
+                    "5..12",
+                    "--by",
+                    "2026-06-01",
+                ],
+            ),
+            ("burnup", &["burnup"]),
             ("board", &["board"]),
             ("log", &["log", "B-7KX2"]),
             ("diff_worktree", &["diff", "HEAD"]),
@@ -293,6 +312,12 @@ fn test_snapshot_demo_read_only_commands() {
         ("graph_mermaid", &["graph", "--format", "mermaid"]),
         ("graph_dot", &["graph", "--format", "dot"]),
         ("diff_markdown", &["diff", "HEAD", "--format", "markdown"]),
+        (
+            "forecast_markdown",
+            &[
+                "forecast", "B-2A9C", "--range", "5..12", "--format", "markdown",
+            ],
+        ),
         ("help", &["--help"]),
         ("version", &["--version"]),
         ("no_command", &[]),

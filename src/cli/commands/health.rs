@@ -1,5 +1,6 @@
 use clap::Args;
 
+use backlog::forecast::burnup::{ScopeGrowth, burnup};
 use backlog::health::{self, Health, HealthOptions, Share};
 use backlog::planning::resolve_capacity;
 use backlog::text::sanitize;
@@ -23,6 +24,9 @@ pub(crate) struct HealthArgs {
 }
 
 const SHOW: usize = 8;
+
+/// Finished sprints whose scope growth `health` reports.
+const SCOPE_SPRINTS: usize = 3;
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> Result<u8, CliError> {
     if !matches!(ui.format, Format::Text | Format::Json) {
@@ -63,6 +67,24 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> Result<u8, C
         }
         None => health::LastCommits::default(),
     };
+    // Scope growth over the last sprints, from the burn-up (git history only).
+    let scope = match &ws.repo {
+        Some(repo) => {
+            let prefix = backlog::history::folder_prefix(repo, ws.store.dir());
+            let calendar = config.sprints.calendar();
+            burnup(
+                repo.inner(),
+                &prefix,
+                config,
+                &calendar,
+                today,
+                SCOPE_SPRINTS,
+            )
+            .ok()
+            .and_then(|b| b.scope_growth(SCOPE_SPRINTS))
+        }
+        None => None,
+    };
     let opts = HealthOptions {
         capacity,
         today,
@@ -77,10 +99,14 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> Result<u8, C
             map.insert("schema".to_owned(), serde_json::json!(1));
             map.insert("min".to_owned(), serde_json::json!(args.min));
             map.insert("passed".to_owned(), serde_json::json!(!below));
+            map.insert(
+                "scope_growth".to_owned(),
+                serde_json::to_value(&scope).map_err(std::io::Error::other)?,
+            );
         }
         ui.json(&json)?;
     } else {
-        text(ui, &h)?;
+        text(ui, &h, scope.as_ref())?;
     }
     if below {
         ui.flush()?;
@@ -102,7 +128,7 @@ fn of(s: &Share) -> String {
     format!("{} of {}", s.count, s.total)
 }
 
-fn text(ui: &mut Ui, h: &Health) -> Result<(), CliError> {
+fn text(ui: &mut Ui, h: &Health, scope: Option<&ScopeGrowth>) -> Result<(), CliError> {
     let horizon = match h.horizon.capacity {
         Some(c) => format!(
             "horizon: {} sprints of {c} points = {} items",
@@ -211,6 +237,35 @@ fn text(ui: &mut Ui, h: &Health) -> Result<(), CliError> {
     }
     for d in c.duplicates.iter().take(SHOW) {
         ui.line(&format!("{pad}same title: {}", id_list(d, SHOW)))?;
+    }
+    if let Some(g) = scope {
+        let sprints = format!(
+            "over the last {} sprint{}",
+            g.sprints.len(),
+            if g.sprints.len() == 1 { "" } else { "s" }
+        );
+        let line = if g.added == 0 {
+            format!(
+                "Scope        unchanged {sprints} ({} points; {} points done; see `backlog burnup`)",
+                g.to, g.done
+            )
+        } else {
+            format!(
+                "Scope        {}{} points in scope {sprints} ({} -> {}; {} points done{}; see \
+                 `backlog burnup`)",
+                if g.added > 0 { "+" } else { "" },
+                g.added,
+                g.from,
+                g.to,
+                g.done,
+                if g.added > g.done {
+                    ": growing faster than it is done"
+                } else {
+                    ""
+                }
+            )
+        };
+        ui.line(&line)?;
     }
     let s = &h.score;
     ui.line("")?;

@@ -23,7 +23,9 @@ pub(crate) mod site;
 
 pub(crate) mod agenda;
 pub(crate) mod board;
+pub(crate) mod burnup;
 pub(crate) mod dupes;
+pub(crate) mod forecast;
 pub(crate) mod graph;
 pub(crate) mod health;
 pub(crate) mod merge;
@@ -65,6 +67,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, command: &Command) -> Result<u8, C
         Command::Agenda(args) => agenda::run(ui, ctx, args),
         Command::Health(args) => health::run(ui, ctx, args),
         Command::Board(args) => board::run(ui, ctx, args),
+        Command::Forecast(args) => forecast::run(ui, ctx, args),
+        Command::Burnup(args) => burnup::run(ui, ctx, args),
         Command::Import(args) => import::run(ui, ctx, args),
         Command::Export(args) => export::run(ui, ctx, args),
         Command::Site(args) => site::run(ui, ctx, args),
