@@ -17,7 +17,7 @@ for i in 1 2 3; do
   echo "--- run $i: backlog import backlog-md (wall clock, includes the commit)"
   GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com \
   GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com \
-    /usr/bin/time -f "%e s, %M KB max RSS" "$BIN" -C "$REPO" import backlog-md "$SRC" --quiet >/dev/null
+    /usr/bin/time -f "%e s wall, %U s user, %S s sys, %M KB max RSS" "$BIN" -C "$REPO" import backlog-md "$SRC" --quiet >/dev/null
   git -C "$REPO" log --oneline -1 | cut -c1-100
   rm -rf "$REPO"
 done

@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use super::values::{self, yaml_list, yaml_str};
 use super::{Batch, ImportError, Incoming, Skipped, StatusHint};
 use crate::document::{Document, FieldValue};
@@ -206,10 +208,9 @@ pub fn plan(
     .into_iter();
     let manages_rank = batch.managed.iter().any(|k| k == "rank");
 
-    let mut created = Vec::new();
-    let mut updated = Vec::new();
-    let mut unchanged = 0;
-    let mut off_scale = Vec::new();
+    // Statuses, types and rank keys in the source's order (they grow shared lists), then
+    // every item's text in parallel.
+    let mut prepared = Vec::with_capacity(kept.len());
     for ((inc, existing), id) in kept.into_iter().zip(ids) {
         let status = match &inc.status {
             // An item without a status starts at the default, like `add`; an existing one
@@ -235,116 +236,160 @@ pub fn plan(
             }
             norm
         });
-        let mut fields: Vec<(String, String)> = Vec::with_capacity(16 + inc.fields.len());
-        let mut put = |k: &str, v: String| fields.push((k.to_owned(), v));
-        put("id", yaml_str(&id));
-        put("title", yaml_str(&values::one_line(&inc.title)));
-        if let Some(kind) = &kind {
-            put("type", yaml_str(kind));
-        }
-        if let Some(status) = &status {
-            put("status", yaml_str(status));
-        }
         let rank = match existing {
             Some(i) if !manages_rank => loaded.entries[i].item.rank.clone(),
             Some(_) => inc.rank.clone(),
             None if source_ranks => inc.rank.clone(),
             None => fresh_ranks.next(),
         };
-        if let Some(rank) = &rank {
-            put("rank", yaml_str(rank));
-        }
-        if let Some(text) = &inc.estimate {
-            if let Some((yaml, whole)) = values::estimate(text) {
-                if !whole.is_some_and(|n| config.on_scale(n)) {
-                    off_scale.push(OffScale {
-                        id: id.clone(),
-                        estimate: text.trim().to_owned(),
-                    });
+        prepared.push(Prepared {
+            inc,
+            existing,
+            id,
+            status,
+            kind,
+            rank,
+        });
+    }
+    let built: Vec<Result<Built, ImportError>> = prepared
+        .into_par_iter()
+        .map(|p| {
+            let Prepared {
+                inc,
+                existing,
+                id,
+                status,
+                kind,
+                rank,
+            } = p;
+            let mut off_scale = None;
+            let mut fields: Vec<(String, String)> = Vec::with_capacity(16 + inc.fields.len());
+            let mut put = |k: &str, v: String| fields.push((k.to_owned(), v));
+            put("id", yaml_str(&id));
+            put("title", yaml_str(&values::one_line(&inc.title)));
+            if let Some(kind) = &kind {
+                put("type", yaml_str(kind));
+            }
+            if let Some(status) = &status {
+                put("status", yaml_str(status));
+            }
+            if let Some(rank) = &rank {
+                put("rank", yaml_str(rank));
+            }
+            if let Some(text) = &inc.estimate {
+                if let Some((yaml, whole)) = values::estimate(text) {
+                    if !whole.is_some_and(|n| config.on_scale(n)) {
+                        off_scale = Some(OffScale {
+                            id: id.clone(),
+                            estimate: text.trim().to_owned(),
+                        });
+                    }
+                    put("estimate", yaml);
                 }
-                put("estimate", yaml);
             }
-        }
-        if !inc.labels.is_empty() {
-            put("labels", yaml_list(&inc.labels));
-        }
-        if let Some(owner) = &inc.owner {
-            put("owner", yaml_str(owner));
-        }
-        let mut depends_on: Vec<String> = Vec::new();
-        for d in &inc.depends_on {
-            let d = reference(d);
-            if !d.is_empty() && d != id && !depends_on.contains(&d) {
-                depends_on.push(d);
+            if !inc.labels.is_empty() {
+                put("labels", yaml_list(&inc.labels));
             }
-        }
-        if !depends_on.is_empty() {
-            put("depends_on", yaml_list(&depends_on));
-        }
-        if let Some(parent) = &inc.parent {
-            put("parent", yaml_str(&reference(parent)));
-        }
-        let has_created = inc.fields.iter().any(|(k, _)| k == "created");
-        for (k, v) in &inc.fields {
-            put(k, v.clone());
-        }
-        if !has_created && existing.is_none() {
-            put("created", yaml_str(&opts.today));
-        }
-        if let Some(source) = &inc.source {
-            put("source", yaml_str(source));
-        }
+            if let Some(owner) = &inc.owner {
+                put("owner", yaml_str(owner));
+            }
+            let mut depends_on: Vec<String> = Vec::new();
+            for d in &inc.depends_on {
+                let d = reference(d);
+                if !d.is_empty() && d != id && !depends_on.contains(&d) {
+                    depends_on.push(d);
+                }
+            }
+            if !depends_on.is_empty() {
+                put("depends_on", yaml_list(&depends_on));
+            }
+            if let Some(parent) = &inc.parent {
+                put("parent", yaml_str(&reference(parent)));
+            }
+            let has_created = inc.fields.iter().any(|(k, _)| k == "created");
+            for (k, v) in &inc.fields {
+                put(k, v.clone());
+            }
+            if !has_created && existing.is_none() {
+                put("created", yaml_str(&opts.today));
+            }
+            if let Some(source) = &inc.source {
+                put("source", yaml_str(source));
+            }
 
-        match existing {
-            None => {
-                let mut raw = String::from("---\n");
-                for (k, v) in &fields {
-                    raw.push_str(&render_key(k));
-                    raw.push_str(": ");
-                    raw.push_str(v);
-                    raw.push('\n');
-                }
-                raw.push_str("---\n");
-                raw.push_str(&inc.body);
-                let path = store.new_item_path(&id, &inc.title);
-                let entry = Entry::from_text(path, &raw).map_err(|e| ImportError::Invalid {
-                    path: inc.origin.clone(),
-                    line: e.line(),
-                    message: format!("the imported item is invalid: {e}"),
-                })?;
-                created.push(entry);
-            }
-            Some(i) => {
-                let old = &loaded.entries[i];
-                let mut doc = old.doc.clone();
-                for (k, v) in &fields {
-                    if k == "id" || (k == "created" && !has_created) {
-                        continue;
+            match existing {
+                None => {
+                    let mut raw = String::from("---\n");
+                    for (k, v) in &fields {
+                        raw.push_str(&render_key(k));
+                        raw.push_str(": ");
+                        raw.push_str(v);
+                        raw.push('\n');
                     }
-                    doc.set_raw(k, v);
-                }
-                for key in &batch.managed {
-                    let kept = ["id", "created", "status"].contains(&key.as_str());
-                    if !kept && !fields.iter().any(|(k, _)| k == key) {
-                        doc.remove(key);
-                    }
-                }
-                doc.set_body(&inc.body);
-                if doc.as_str() == old.doc.as_str() {
-                    unchanged += 1;
-                } else {
-                    let item = Item::from_document(&doc).map_err(|e| ImportError::Invalid {
-                        path: old.path.clone(),
+                    raw.push_str("---\n");
+                    raw.push_str(&inc.body);
+                    let path = store.new_item_path(&id, &inc.title);
+                    let entry = Entry::from_text(path, &raw).map_err(|e| ImportError::Invalid {
+                        path: inc.origin.clone(),
                         line: e.line(),
-                        message: format!("the updated item is invalid: {e}"),
+                        message: format!("the imported item is invalid: {e}"),
                     })?;
-                    updated.push(Entry {
-                        path: old.path.clone(),
-                        doc,
-                        item,
-                    });
+                    Ok(Built {
+                        outcome: Outcome::Created(entry),
+                        off_scale,
+                    })
+                }
+                Some(i) => {
+                    let old = &loaded.entries[i];
+                    let mut doc = old.doc.clone();
+                    for (k, v) in &fields {
+                        if k == "id" || (k == "created" && !has_created) {
+                            continue;
+                        }
+                        doc.set_raw(k, v);
+                    }
+                    for key in &batch.managed {
+                        let kept = ["id", "created", "status"].contains(&key.as_str());
+                        if !kept && !fields.iter().any(|(k, _)| k == key) {
+                            doc.remove(key);
+                        }
+                    }
+                    doc.set_body(&inc.body);
+                    if doc.as_str() == old.doc.as_str() {
+                        Ok(Built {
+                            outcome: Outcome::Unchanged,
+                            off_scale,
+                        })
+                    } else {
+                        let item = Item::from_document(&doc).map_err(|e| ImportError::Invalid {
+                            path: old.path.clone(),
+                            line: e.line(),
+                            message: format!("the updated item is invalid: {e}"),
+                        })?;
+                        Ok(Built {
+                            outcome: Outcome::Updated(Entry {
+                                path: old.path.clone(),
+                                doc,
+                                item,
+                            }),
+                            off_scale,
+                        })
+                    }
                 }
             }
+        })
+        .collect();
+    let mut created = Vec::new();
+    let mut updated = Vec::new();
+    let mut unchanged = 0;
+    let mut off_scale = Vec::new();
+    for b in built {
+        let b = b?;
+        off_scale.extend(b.off_scale);
+        match b.outcome {
+            Outcome::Created(e) => created.push(e),
+            Outcome::Updated(e) => updated.push(e),
+            Outcome::Unchanged => unchanged += 1,
         }
     }
 
@@ -414,6 +459,27 @@ pub fn plan(
         new_types,
         off_scale,
     })
+}
+
+/// An incoming item with everything decided that depends on the others.
+struct Prepared {
+    inc: Incoming,
+    existing: Option<usize>,
+    id: String,
+    status: Option<String>,
+    kind: Option<String>,
+    rank: Option<String>,
+}
+
+enum Outcome {
+    Created(Entry),
+    Updated(Entry),
+    Unchanged,
+}
+
+struct Built {
+    outcome: Outcome,
+    off_scale: Option<OffScale>,
 }
 
 fn skip(inc: &Incoming, reason: String) -> Skipped {
