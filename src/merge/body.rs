@@ -49,24 +49,17 @@ pub fn merge_lines(
         text.split(|&b| b == b'\n')
             .any(|l| marker_kind(l, size).is_some())
     });
-    // libgit2 needs its global state; merge_file alone does not set it up.
-    let _ = git2::Oid::from_bytes(&[0; 20]);
-    let input = |content| {
-        let mut input = git2::MergeFileInput::new();
-        input.content(content);
-        input
+    let opts = crate::git::MergeFileOptions {
+        ours_label: &labels.ours,
+        theirs_label: &labels.theirs,
+        base_label: &labels.base,
+        marker_size: size as u16,
+        diff3: refine,
     };
-    let mut opts = git2::MergeFileOptions::new();
-    opts.our_label(labels.ours.as_str())
-        .their_label(labels.theirs.as_str())
-        .ancestor_label(labels.base.as_str())
-        .marker_size(size as u16)
-        .style_diff3(refine);
-    let result = git2::merge_file(&input(base), &input(ours), &input(theirs), Some(&mut opts))
-        .map_err(|e| MergeError::Git(e.message().to_owned()))?;
-    let text = result.content().to_vec();
-    if result.is_automergeable() {
-        return Ok(clean(text));
+    let (text, clean) = crate::git::merge_file(base, ours, theirs, &opts)
+        .map_err(|e| MergeError::Git(e.to_string()))?;
+    if clean {
+        return Ok(self::clean(text));
     }
     if !refine {
         // Markers libgit2 added: those in the result that OURS did not already have.

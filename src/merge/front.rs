@@ -9,7 +9,7 @@
 //!
 //! | case                                   | result                                    |
 //! |----------------------------------------|-------------------------------------------|
-//! | changed on one side only               | that side's lines                         |
+//! | changed on one side only (a side that only re-quoted a value counts as unchanged) | that side's lines |
 //! | same lines, or same value, on both     | OURS' lines                               |
 //! | added on one side / removed on one side (other side unchanged) | added / removed   |
 //! | both sides changed a YAML sequence     | set merge: OURS' elements minus THEIRS' removals, then THEIRS' new elements |
@@ -221,7 +221,7 @@ pub fn merge_documents(
         let only_ours_added = b.get(unit.key).is_none() && t.get(unit.key).is_none();
         if !only_ours_added {
             for theirs_unit in waiting.drain(..) {
-                theirs_only(&mut out, &b, &theirs_unit);
+                theirs_only(&mut out, &b, &t, &theirs_unit);
             }
         }
         if !merge_unit(&mut out, ours, &b, &o, &t, unit)? {
@@ -232,7 +232,7 @@ pub fn merge_documents(
         }
     }
     for theirs_unit in waiting.drain(..) {
-        theirs_only(&mut out, &b, &theirs_unit);
+        theirs_only(&mut out, &b, &t, &theirs_unit);
     }
     if out.lines(b.tail, o.tail, t.tail)?.is_none() {
         return Ok(None);
@@ -254,14 +254,14 @@ pub fn merge_documents(
 }
 
 /// A key THEIRS has and OURS does not: added by THEIRS, or removed by OURS.
-fn theirs_only(out: &mut Out<'_>, b: &Side<'_>, unit: &Unit<'_>) {
+fn theirs_only(out: &mut Out<'_>, b: &Side<'_>, t: &Side<'_>, unit: &Unit<'_>) {
     match b.get(unit.key) {
         None => {
             out.text.push_str(unit.lead);
             out.text.push_str(unit.span);
         }
-        // Removed by OURS, untouched by THEIRS: stays removed.
-        Some(base) if base.span == unit.span => {}
+        // Removed by OURS, untouched (in value) by THEIRS: stays removed.
+        Some(base) if base.span == unit.span || b.value(unit.key) == t.value(unit.key) => {}
         // Removed by OURS, changed by THEIRS.
         Some(_) => {
             out.text.push_str(unit.lead);
@@ -291,7 +291,7 @@ fn merge_unit(
             if unit.lead != base.lead {
                 out.text.push_str(unit.lead);
             }
-            if unit.span != base.span {
+            if unit.span != base.span && o.value(key) != b.value(key) {
                 out.conflict(unit.span, "");
             }
         }
@@ -341,10 +341,17 @@ fn merge_key(
     values: &Values<'_>,
 ) -> Option<String> {
     let (o, t) = (spans.ours, spans.theirs);
+    // Bytes first (exact), then values (a side that only re-quoted counts as unchanged).
     if spans.base == Some(o) {
         return Some(t.to_owned());
     }
     if spans.base == Some(t) || o == t || values.ours == values.theirs {
+        return Some(o.to_owned());
+    }
+    if values.base.is_some() && values.ours == values.base {
+        return Some(t.to_owned());
+    }
+    if values.base.is_some() && values.theirs == values.base {
         return Some(o.to_owned());
     }
     let (ov, tv) = (values.ours?, values.theirs?);

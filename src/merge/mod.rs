@@ -14,6 +14,9 @@ pub mod body;
 pub mod front;
 pub mod setup;
 
+#[cfg(test)]
+mod prop;
+
 use crate::document::{Document, MAX_FILE_BYTES};
 
 pub use body::{LineMerge, merge_lines};
@@ -213,6 +216,20 @@ mod tests {
             conflict_marker_line("x\r\n<<<<<<< a\r\n>>>>>>> b\r\n"),
             Some(2)
         );
+    }
+
+    #[test]
+    fn test_documents_with_markers_are_refused() {
+        let text = "---\nid: X\n<<<<<<< HEAD\nestimate: 5\n=======\nestimate: 8\n>>>>>>> b\n---\n";
+        assert_eq!(
+            Document::parse(text.as_bytes()).unwrap_err(),
+            crate::document::DocumentError::MergeConflict { line: 3 }
+        );
+        // A body conflict is refused too: the item is half-merged.
+        let text = "---\nid: X\n---\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> b\n";
+        assert!(Document::parse(text.as_bytes()).is_err());
+        // A setext heading is not a marker.
+        assert!(Document::parse(b"---\nid: X\n---\nTitle\n=======\n").is_ok());
     }
 
     #[test]

@@ -91,30 +91,20 @@ pub fn setup_change(store: &Store) -> Result<(String, Change), StoreError> {
 /// Sets `merge.backlog.name` and `merge.backlog.driver` in the repository's local config
 /// (only those that differ). Returns the keys it set.
 pub fn configure(repo: &Repo) -> Result<Vec<String>, SetupError> {
-    let fail = |key: &str| {
-        let key = key.to_owned();
-        move |e: git2::Error| SetupError::Config {
-            key,
-            message: e.message().to_owned(),
-        }
-    };
-    let config = repo
-        .inner()
-        .config()
-        .map_err(fail("merge.backlog.driver"))?;
-    let mut local = config
-        .open_level(git2::ConfigLevel::Local)
-        .map_err(fail("merge.backlog.driver"))?;
     let mut set = Vec::new();
     for (key, value) in [
         ("merge.backlog.name", DRIVER_NAME),
         ("merge.backlog.driver", DRIVER_COMMAND),
     ] {
-        if local.get_string(key).ok().as_deref() == Some(value) {
-            continue;
+        let changed = repo
+            .set_local_config(key, value)
+            .map_err(|e| SetupError::Config {
+                key: key.to_owned(),
+                message: e.to_string(),
+            })?;
+        if changed {
+            set.push(key.to_owned());
         }
-        local.set_str(key, value).map_err(fail(key))?;
-        set.push(key.to_owned());
     }
     Ok(set)
 }

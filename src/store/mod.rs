@@ -203,10 +203,15 @@ impl Loaded {
             .collect();
         match matching.as_slice() {
             [one] => Ok(one),
-            [] => Err(StoreError::UnknownItem {
-                query: query.to_owned(),
-                suggestions: Vec::new(),
-            }),
+            // A file named after the ID that did not load (a merge conflict, bad YAML):
+            // say why, rather than that the item does not exist.
+            [] => match self.errors.iter().find(|e| named_after(&e.path, &q)) {
+                Some(broken) => Err(StoreError::Load(broken.clone())),
+                None => Err(StoreError::UnknownItem {
+                    query: query.to_owned(),
+                    suggestions: Vec::new(),
+                }),
+            },
             many => {
                 let mut ids: Vec<String> = many.iter().map(|e| e.item.id.clone()).collect();
                 ids.sort();
@@ -601,6 +606,13 @@ impl Store {
         }
         Ok(target)
     }
+}
+
+/// Whether a root-relative path's file name is `<ID>-….md` or `<ID>.md` for the
+/// upper-cased `id`.
+fn named_after(path: &str, id: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_uppercase();
+    !id.is_empty() && (name.starts_with(&format!("{id}-")) || name == format!("{id}.MD"))
 }
 
 fn pick(q: &str, query: &str, candidates: &mut Vec<Entry>) -> Result<Option<Entry>, StoreError> {

@@ -506,7 +506,8 @@ fn test_conflicted_item_is_refused_by_commands_that_rewrite_it() {
     ] {
         let run = env.run(args).code(2);
         assert!(
-            run.stderr.contains("B-X-sign-in.md") || run.stderr.contains("B-X"),
+            run.stderr
+                .contains("B-X-sign-in.md:7: unresolved merge conflict"),
             "{args:?}: {}",
             run.stderr
         );
