@@ -17,6 +17,7 @@
 use std::collections::{HashMap, HashSet};
 
 use git2::{Oid, Repository};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
@@ -177,25 +178,31 @@ pub fn burnup(
         commit = c.parent(0).ok();
     }
     let mut cache: HashMap<Oid, Option<Item>> = HashMap::new();
+    // Snapshots of root trees already added up: a sprint without commits reuses its
+    // predecessor's.
+    let mut by_tree: HashMap<Oid, Snapshot> = HashMap::new();
     let mut prev: Option<Snapshot> = None;
     for (k, sprint) in sprints.iter().enumerate() {
         let limit = cutoff(sprint.end);
-        let Some(&(_, commit, tree)) = chain.iter().find(|(t, _, _)| *t <= limit) else {
+        let Some(&(_, commit, tree_id)) = chain.iter().find(|(t, _, _)| *t <= limit) else {
             prev = None;
             continue;
         };
-        let tree = repo.find_tree(tree).map_err(git_err("read tree"))?;
-        let rev = commit.to_string()[..10].to_owned();
-        let mut items: Vec<Item> = Vec::new();
-        for (path, blob) in tree_item_files(repo, &tree, prefix)? {
-            let item = cache
-                .entry(blob)
-                .or_insert_with(|| read_item(repo, blob, &path, &rev, &mut out.warnings));
-            if let Some(item) = item {
-                items.push(item.clone());
+        let points = match by_tree.get(&tree_id) {
+            Some(&p) => p,
+            None => {
+                let tree = repo.find_tree(tree_id).map_err(git_err("read tree"))?;
+                let rev = commit.to_string()[..10].to_owned();
+                let files = tree_item_files(repo, &tree, prefix)?;
+                parse_new_blobs(repo, &files, &rev, &mut cache, &mut out.warnings);
+                let items = files
+                    .iter()
+                    .filter_map(|(_, blob)| cache.get(blob).and_then(Option::as_ref));
+                let p = snapshot(items, config);
+                by_tree.insert(tree_id, p);
+                p
             }
-        }
-        let points = snapshot(&items, config);
+        };
         if k > 0 {
             out.sprints.push(BurnupSprint {
                 name: sprint.name.clone(),
@@ -212,38 +219,61 @@ pub fn burnup(
     Ok(out)
 }
 
-/// The front matter of one item blob (the body is not parsed: only fields are needed); a
-/// problem becomes a warning naming the file, the line and the revision.
-fn read_item(
+/// Parses the item blobs of `files` that are not in `cache` yet, front matter only (the
+/// body is not needed), in parallel; a problem becomes a warning naming the file, the line
+/// and the revision, and the blob is cached as `None`.
+fn parse_new_blobs(
     repo: &Repository,
-    oid: Oid,
-    path: &str,
+    files: &[(String, Oid)],
     rev: &str,
+    cache: &mut HashMap<Oid, Option<Item>>,
     warnings: &mut Vec<String>,
-) -> Option<Item> {
-    let blob = match repo.find_blob(oid) {
-        Ok(b) => b,
-        Err(e) => {
-            warnings.push(format!("{path} at {rev}: cannot read: {}", e.message()));
-            return None;
+) {
+    // libgit2 objects stay on this thread: read the bytes here, parse them in parallel.
+    let mut todo: Vec<(&str, Oid, Vec<u8>)> = Vec::new();
+    let mut seen: HashSet<Oid> = HashSet::new();
+    for (path, oid) in files {
+        if cache.contains_key(oid) || !seen.insert(*oid) {
+            continue;
         }
-    };
-    if blob.size() > MAX_FILE_BYTES {
-        warnings.push(format!(
-            "{path}:1 at {rev}: file is {} bytes, over the {MAX_FILE_BYTES}-byte limit; skipped",
-            blob.size()
-        ));
-        return None;
+        match repo.find_blob(*oid) {
+            Ok(b) if b.size() > MAX_FILE_BYTES => {
+                warnings.push(format!(
+                    "{path}:1 at {rev}: file is {} bytes, over the {MAX_FILE_BYTES}-byte \
+                     limit; skipped",
+                    b.size()
+                ));
+                cache.insert(*oid, None);
+            }
+            Ok(b) => todo.push((path, *oid, b.content().to_vec())),
+            Err(e) => {
+                warnings.push(format!("{path} at {rev}: cannot read: {}", e.message()));
+                cache.insert(*oid, None);
+            }
+        }
     }
-    let parsed = Document::parse(blob.content())
-        .map_err(|e| (e.line(), e.to_string()))
-        .and_then(|doc| Item::from_document(&doc).map_err(|e| (e.line(), e.to_string())));
-    match parsed {
-        Ok(item) => Some(item),
-        Err((line, message)) => {
-            warnings.push(format!("{path}:{line} at {rev}: {message}"));
-            None
-        }
+    let parsed: Vec<Result<Item, (usize, String)>> = todo
+        .par_iter()
+        .map(|(_, _, bytes)| {
+            Document::parse(bytes)
+                .map_err(|e| (e.line(), e.to_string()))
+                .and_then(|doc| Item::from_document(&doc).map_err(|e| (e.line(), e.to_string())))
+        })
+        .collect();
+    for ((path, oid, _), result) in todo.iter().zip(parsed) {
+        let item = match result {
+            Ok(item) => Some(item),
+            Err((line, message)) => {
+                // The location is already in front: drop the parser's own "line N…: ".
+                let message = match message.split_once(": ") {
+                    Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
+                    _ => message,
+                };
+                warnings.push(format!("{path}:{line} at {rev}: {message}"));
+                None
+            }
+        };
+        cache.insert(*oid, item);
     }
 }
 

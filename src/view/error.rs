@@ -106,7 +106,7 @@ impl From<WorkspaceError> for Error {
             WorkspaceError::Lock(crate::workspace::LockError::Busy { .. }) => {
                 err.hint("wait for it to finish, then run this command again")
             }
-            _ => err,
+            WorkspaceError::Store(_) | WorkspaceError::Git(_) | WorkspaceError::Lock(_) => err,
         }
     }
 }

@@ -368,3 +368,34 @@ fn test_burnup_outside_git_is_a_clear_error() {
     let r = env.run(&["burnup"]).code(2);
     assert!(r.stderr.contains("not a git repository"), "{}", r.stderr);
 }
+
+#[test]
+fn test_burnup_warns_about_unreadable_item_files_in_history() {
+    let env = TestEnv::new();
+    config(&env);
+    open(&env, "B-1", "a1", "estimate: 5\n");
+    env.write(
+        "backlog/B-2-bad.md",
+        "---\nid: B-2\ntitle: [unclosed\n---\n",
+    );
+    commit_at(&env, "start", "2026-01-10T10:00:00Z");
+    let r = env
+        .run_with(
+            &["burnup", "--format", "json"],
+            &[("BACKLOG_TODAY", "2026-02-03")],
+        )
+        .ok();
+    let j = r.json();
+    assert_eq!(j["sprints"][0]["name"], "2026-S1");
+    assert_eq!(j["sprints"][1]["name"], "2026-S2");
+    assert_eq!(j["sprints"][0]["scope"], 5);
+    // The same blob is in both snapshots: one warning, naming file and line.
+    assert_eq!(j["warnings"].as_array().unwrap().len(), 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("warning: backlog/B-2-bad.md:4 at ")
+            && r.stderr.contains(": invalid YAML")
+            && !r.stderr.contains(": line 4"),
+        "{}",
+        r.stderr
+    );
+}

@@ -364,4 +364,59 @@ mod tests {
         assert_eq!(r.percent(), Some(25));
         assert_eq!(Rollup::default().percent(), None);
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn flatten(nodes: &[Node], out: &mut Vec<usize>) {
+            for n in nodes {
+                out.push(n.index);
+                flatten(&n.children, out);
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn every_shown_item_appears_once(
+                parents in proptest::collection::vec(proptest::option::of(0usize..12), 1..12),
+                shown in proptest::collection::vec(proptest::bool::ANY, 12),
+                points in proptest::collection::vec(proptest::option::of(0u32..20), 12),
+            ) {
+                let entries: Vec<Entry> = parents
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let mut extra = format!("rank: a{i:02}\n");
+                        if let Some(p) = p {
+                            extra.push_str(&format!("parent: I{p}\n"));
+                        }
+                        if let Some(e) = points[i] {
+                            extra.push_str(&format!("estimate: {e}\nstatus: done\n"));
+                        }
+                        item(&format!("I{i}"), &extra)
+                    })
+                    .collect();
+                let tree = Tree::new(&entries, &Config::default());
+                let mask: Vec<bool> = shown[..entries.len()].to_vec();
+                let mut seen = Vec::new();
+                flatten(&tree.forest(&mask), &mut seen);
+                let mut expected: Vec<usize> = (0..entries.len()).filter(|&i| mask[i]).collect();
+                seen.sort_unstable();
+                expected.sort_unstable();
+                prop_assert_eq!(seen, expected);
+                // Rollups never count more points than the leaves hold.
+                let leaves: u32 = (0..entries.len())
+                    .filter(|&i| tree.children(i).is_empty())
+                    .map(|i| points[i].unwrap_or(0))
+                    .sum();
+                for i in 0..entries.len() {
+                    if let Some(r) = tree.rollup(i) {
+                        prop_assert!(r.points_done <= r.points_total);
+                        prop_assert!(r.points_total <= leaves);
+                    }
+                }
+            }
+        }
+    }
 }
