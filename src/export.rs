@@ -7,31 +7,20 @@ use serde_json::{Map, Value as Json};
 use serde_yaml_ng::Value;
 
 use crate::import::values::{self, cell_text, scalar_text};
-use crate::model::item::Body;
+use crate::model::item::{Body, KNOWN_KEYS};
 use crate::store::Entry;
 
 /// Keys written first, in this order; `labels` and `depends_on` as repeated columns.
-const KNOWN: &[&str] = &[
-    "id",
-    "title",
-    "type",
-    "status",
-    "rank",
-    "estimate",
-    "value",
-    "time_criticality",
-    "risk_reduction",
-    "priority",
-    "labels",
-    "owner",
-    "depends_on",
-    "parent",
-    "duplicate_of",
-    "sprint",
-    "created",
-    "updated",
-    "source",
-];
+const KNOWN: [&str; 19] = {
+    let mut all = [""; 19];
+    let mut i = 0;
+    while i < KNOWN_KEYS.len() {
+        all[i] = KNOWN_KEYS[i];
+        i += 1;
+    }
+    all[18] = "source";
+    all
+};
 
 /// Keys whose cells hold the plain text of the value (their type is known on import).
 const TYPED: &[&str] = &[
@@ -128,7 +117,7 @@ pub fn to_csv(entries: &[Entry]) -> Result<String, std::io::Error> {
     let criteria = bodies.iter().map(|b| b.criteria.len()).max().unwrap_or(0);
 
     let mut header: Vec<String> = Vec::new();
-    for key in KNOWN {
+    for key in &KNOWN {
         let n = if matches!(*key, "labels" | "depends_on") {
             list_len(key)
         } else {
@@ -148,7 +137,7 @@ pub fn to_csv(entries: &[Entry]) -> Result<String, std::io::Error> {
     out.write_record(&header).map_err(std::io::Error::other)?;
     for ((entry, f), body) in entries.iter().zip(&fields).zip(&bodies) {
         let mut row: Vec<String> = Vec::with_capacity(header.len());
-        for key in KNOWN {
+        for key in &KNOWN {
             let value = f.get(*key);
             if matches!(*key, "labels" | "depends_on") {
                 let mut cells: Vec<String> = match value {

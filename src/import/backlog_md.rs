@@ -21,6 +21,7 @@ use serde_yaml_ng::Value;
 use super::values::{self, scalar_text, string_list, yaml_list, yaml_str, yaml_value};
 use super::{Batch, ImportError, Incoming, Skipped, StatusHint, compose_body, natural_key};
 use crate::document::{Document, MAX_FILE_BYTES};
+use crate::model::item::KNOWN_KEYS;
 
 /// The folder a task file is in, which says something about its status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,30 +65,6 @@ pub const MANAGED: &[&str] = &[
     "sprint",
     "updated",
     "source",
-];
-
-/// Keys of this tool that a Backlog.md key of the same name must not overwrite.
-const OURS: &[&str] = &[
-    "id",
-    "title",
-    "type",
-    "status",
-    "rank",
-    "estimate",
-    "value",
-    "time_criticality",
-    "risk_reduction",
-    "priority",
-    "labels",
-    "owner",
-    "depends_on",
-    "parent",
-    "duplicate_of",
-    "sprint",
-    "created",
-    "updated",
-    "source",
-    "assignees",
 ];
 
 /// Finds the task files under `path`: a project root holding `backlog/`, or that folder.
@@ -313,7 +290,10 @@ pub fn parse_task(
         if MAPPED.contains(&key.as_str()) {
             continue;
         }
-        let key = if OURS.contains(&key.as_str()) {
+        // A key of this tool (or `source`/`assignees`) is never overwritten by a Backlog.md key.
+        let key = if KNOWN_KEYS.contains(&key.as_str())
+            || matches!(key.as_str(), "source" | "assignees")
+        {
             format!("backlog_md_{key}")
         } else {
             key

@@ -500,6 +500,28 @@ impl Item {
     }
 }
 
+/// The known front-matter keys of DESIGN §2, in the order a new item writes them.
+pub const KNOWN_KEYS: [&str; 18] = [
+    "id",
+    "title",
+    "type",
+    "status",
+    "rank",
+    "estimate",
+    "value",
+    "time_criticality",
+    "risk_reduction",
+    "priority",
+    "labels",
+    "owner",
+    "depends_on",
+    "parent",
+    "duplicate_of",
+    "sprint",
+    "created",
+    "updated",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! The pages. Each function returns one complete HTML document; links are relative
 //! (`root` is `""` for pages at the top and `"../"` for item pages).
 
+use crate::model::item::KNOWN_KEYS;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
@@ -508,27 +509,6 @@ fn yaml_text(v: &serde_yaml_ng::Value) -> String {
         other => serde_json::to_string(other).unwrap_or_default(),
     }
 }
-
-const KNOWN_KEYS: [&str; 18] = [
-    "id",
-    "title",
-    "type",
-    "status",
-    "rank",
-    "estimate",
-    "value",
-    "time_criticality",
-    "risk_reduction",
-    "priority",
-    "labels",
-    "owner",
-    "depends_on",
-    "parent",
-    "duplicate_of",
-    "sprint",
-    "created",
-    "updated",
-];
 
 fn fields_html(ctx: &Ctx<'_>, e: &Entry) -> String {
     let it = &e.item;
