@@ -18,7 +18,7 @@ COMMITS=${COMMITS:-1000}
 RUNS=${RUNS:-5}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-cargo build --release --quiet --bin backlog --example gen_backlog
+[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet --bin backlog --example gen_backlog
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 BIN=$TARGET/release/backlog
 WORK=$(mktemp -d)
