@@ -487,7 +487,7 @@ fn load_error_finding(e: &LoadError) -> Finding {
                 Rule::ParseError,
                 format!("invalid YAML at column {column}: {message}; fix the front matter"),
             ),
-            other => (Rule::ParseError, strip_line_prefix(&other.to_string())),
+            other => (Rule::ParseError, other.to_string()),
         },
     };
     Finding {
@@ -498,13 +498,6 @@ fn load_error_finding(e: &LoadError) -> Finding {
         item: None,
         message,
         subject: None,
-    }
-}
-
-fn strip_line_prefix(text: &str) -> String {
-    match text.split_once(": ") {
-        Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
-        _ => text.to_owned(),
     }
 }
 
