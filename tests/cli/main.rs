@@ -5,6 +5,7 @@ mod harness;
 
 mod check;
 mod fast_paths;
+mod first_hour;
 mod forecast;
 mod foundation;
 mod history;

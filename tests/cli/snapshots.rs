@@ -114,6 +114,8 @@ impl Redact {
                 ));
             }
         }
+        // `init` names the absolute path it created.
+        pairs.insert(0, (env.root.display().to_string(), "<root>".to_owned()));
         let head = head(env);
         if head != head_before && !head.is_empty() {
             pairs.push((head[..10].to_owned(), "<commit>".to_owned()));
