@@ -31,7 +31,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::document::DocumentError;
 use crate::item::{Body, ItemError};
-use crate::store::{Entry, LoadError, LoadErrorKind, Loaded, order_key};
+use crate::store::{Entry, IdIndex, LoadError, LoadErrorKind, Loaded, order_key};
 
 pub use crate::config::rules::{
     AcceptanceCriteria, LongRank, RequiredFields, Rules, Severity, StoryForm, Toggle, TooBig,
@@ -122,27 +122,26 @@ impl Report {
     }
 }
 
-/// Looks items up by ID (case-insensitive) in a loaded backlog, in O(1).
+/// Looks items up by ID (case-insensitive) in a loaded backlog, in O(1), through the
+/// store's [`IdIndex`].
 #[derive(Debug)]
 pub struct Lookup<'a> {
     loaded: &'a Loaded,
-    by_id: HashMap<String, Vec<usize>>,
+    index: IdIndex,
 }
 
 impl<'a> Lookup<'a> {
     /// Indexes the loaded items by ID.
     pub fn new(loaded: &'a Loaded) -> Self {
-        let mut by_id: HashMap<String, Vec<usize>> = HashMap::with_capacity(loaded.entries.len());
-        for (i, e) in loaded.entries.iter().enumerate() {
-            by_id.entry(crate::id::key(&e.item.id)).or_default().push(i);
+        Self {
+            loaded,
+            index: loaded.id_index(),
         }
-        Self { loaded, by_id }
     }
 
     /// The item with this ID (the first in backlog order if the ID is duplicated).
     pub fn get(&self, id: &str) -> Option<&'a Entry> {
-        let i = *self.by_id.get(&crate::id::key(id))?.first()?;
-        Some(&self.loaded.entries[i])
+        Some(&self.loaded.entries[self.index.get(id)?])
     }
 }
 
@@ -681,7 +680,7 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
     }
 
     // Duplicate IDs: every file holding the ID gets a finding naming the others.
-    for indices in lookup.by_id.values().filter(|v| v.len() > 1) {
+    for indices in lookup.index.duplicates() {
         let mut paths: Vec<&str> = indices
             .iter()
             .map(|&i| loaded.entries[i].path.as_str())
