@@ -7,6 +7,7 @@
 //! `duplicate` and `duplicate_of: KEEP`. Only the lines that change are rewritten, and
 //! everything is one change.
 
+use crate::config::DUPLICATE;
 use crate::document::FieldValue;
 use crate::ops::{OpError, Outcome, criteria, refresh};
 use crate::store::{Entry, Loaded};
@@ -63,7 +64,7 @@ pub fn merge(loaded: &Loaded, dup_id: &str, keep_id: &str) -> Result<Outcome, Op
     if same(&did, &kid) {
         return Err(OpError::Refused(format!("cannot merge {did} into itself")));
     }
-    if dup.item.status_or_default() == "duplicate" {
+    if dup.item.status.as_deref() == Some(DUPLICATE) {
         return Err(OpError::Refused(format!(
             "{did} is already a duplicate{}",
             dup.item
@@ -72,10 +73,10 @@ pub fn merge(loaded: &Loaded, dup_id: &str, keep_id: &str) -> Result<Outcome, Op
                 .map_or_else(String::new, |o| format!(" of {o}"))
         )));
     }
-    let keep_status = keep.item.status_or_default();
+    let keep_status = keep.item.status.as_deref().unwrap_or_default();
     if crate::config::CLOSED_STATUSES.contains(&keep_status) {
         let hint = match (&keep.item.duplicate_of, keep_status) {
-            (Some(o), "duplicate") => format!("; merge into {o} instead"),
+            (Some(o), DUPLICATE) => format!("; merge into {o} instead"),
             _ => String::new(),
         };
         return Err(OpError::Refused(format!(
@@ -166,7 +167,7 @@ pub fn merge(loaded: &Loaded, dup_id: &str, keep_id: &str) -> Result<Outcome, Op
     let mut dup_entry = dup.clone();
     dup_entry
         .doc
-        .set("status", &FieldValue::Str("duplicate".to_owned()));
+        .set("status", &FieldValue::Str(DUPLICATE.to_owned()));
     dup_entry
         .doc
         .set("duplicate_of", &FieldValue::Str(kid.clone()));

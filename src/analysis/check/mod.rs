@@ -347,7 +347,7 @@ fn dor(
 /// entry of its definition of done.
 fn done_gate(entry: &Entry, config: &Config, out: &mut Vec<Finding>) {
     let rule = &config.rules.done_incomplete;
-    if !rule.enabled || !config.is_done_status(entry.item.status_or_default()) {
+    if !rule.enabled || !config.is_done_status(config.status(&entry.item)) {
         return;
     }
     let gaps = crate::analysis::done::entry_done_gaps(entry, &config.definition_of_done);
@@ -408,17 +408,17 @@ fn dependency_findings(
         if dep.item.id.eq_ignore_ascii_case(id) {
             continue; // a cycle of one, reported as `dependency-cycle`
         }
-        let status = dep.item.status_or_default();
+        let status = config.status(&dep.item);
         let dep_shown = dep.item.id.as_str();
         if config.is_done_status(status) {
             continue;
         }
-        let message = if status == "split" {
+        let message = if status == crate::config::SPLIT {
             format!(
                 "depends on {dep_shown}, which was split: depend on the children of \
                  {dep_shown} that this item needs instead"
             )
-        } else if status == "duplicate" {
+        } else if status == crate::config::DUPLICATE {
             let target = dep
                 .item
                 .duplicate_of
@@ -664,7 +664,7 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
             let entry = &loaded.entries[i];
             let mut out = Vec::new();
             item_integrity(entry, &lookup, config, &mut out);
-            let ready = config.is_ready_status(entry.item.status_or_default());
+            let ready = config.is_ready_status(config.status(&entry.item));
             if ready {
                 let body = Body::parse(entry.doc.body(), entry.doc.body_line());
                 dor(entry, &body, &lookup, config, false, &mut out);
@@ -834,7 +834,7 @@ pub fn check_changed(loaded: &Loaded, config: &Config, changes: &Changes) -> Rep
         }
         report.dependents_checked += 1;
         reference_findings(e, &lookup, Some(&changed_ids), &mut extra);
-        if config.is_ready_status(item.status_or_default()) {
+        if config.is_ready_status(config.status(item)) {
             dependency_findings(e, &lookup, config, false, Some(&changed_ids), &mut extra);
         }
     }

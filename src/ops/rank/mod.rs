@@ -67,8 +67,8 @@ pub struct Filter {
 
 impl Filter {
     /// Whether the item passes the filter.
-    pub fn matches(&self, item: &Item) -> bool {
-        (self.status.is_empty() || self.status.iter().any(|s| s == item.status_or_default()))
+    pub fn matches(&self, item: &Item, config: &Config) -> bool {
+        (self.status.is_empty() || self.status.iter().any(|s| s == config.status(item)))
             && (self.label.is_empty() || self.label.iter().any(|l| item.labels.contains(l)))
             && self
                 .owner
@@ -732,7 +732,7 @@ fn outside_dependencies(
             let Some(&d) = index.get(&crate::id::key(dep)) else {
                 continue;
             };
-            let open = !config.is_closed_status(entries[d].item.status_or_default());
+            let open = config.is_open(&entries[d].item);
             if open && !selected[d] && position[d] > position[s] {
                 found.push((entries[s].item.id.clone(), entries[d].item.id.clone()));
             }
@@ -783,10 +783,10 @@ pub fn rank_by(
     let subset: Vec<usize> = (0..n)
         .filter(|&i| {
             let item = &entries[i].item;
-            if !filter.matches(item) {
+            if !filter.matches(item, config) {
                 return false;
             }
-            let closed = config.is_closed_status(item.status_or_default());
+            let closed = config.is_closed_status(config.status(item));
             skipped_closed += usize::from(closed);
             !closed
         })
