@@ -168,7 +168,7 @@ impl Workspace {
                 .unwrap_or_else(|_| store.dir().to_path_buf());
             dir.starts_with(r.workdir())
         });
-        let commit = opts.commit.unwrap_or(true) && store.config.commit;
+        let commit = opts.commit.unwrap_or(true) && store.config.commit.enabled;
         Ok(Self {
             store,
             repo,
@@ -245,11 +245,23 @@ impl Workspace {
                 content: None,
             }))
             .collect();
-        let mut message =
-            git::commit_message(&change.op, &change.summary, &change.body, &change.items);
-        if let Some(via) = &self.via {
-            message.push_str(&format!("Backlog-Via: {via}\n"));
+        let config = &self.store.config.commit;
+        let committer = &signatures.1;
+        let message = git::message::Message {
+            op: &change.op,
+            summary: &change.summary,
+            body: &change.body,
+            items: &change.items,
+            template: config.template.as_ref(),
+            via: self.via.as_deref(),
+            sign_off: config.sign_off.then(|| {
+                (
+                    committer.name().unwrap_or(""),
+                    committer.email().unwrap_or(""),
+                )
+            }),
         }
+        .render();
         match repo.commit_paths(&paths, &message, &signatures) {
             Ok(Some(oid)) => Ok(Recorded::Committed(oid.to_string())),
             Ok(None) => Ok(Recorded::NothingChanged),

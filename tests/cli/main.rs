@@ -4,6 +4,7 @@
 mod harness;
 
 mod check;
+mod conventions;
 mod fast_paths;
 mod first_hour;
 mod forecast;
