@@ -66,16 +66,16 @@ pub fn merge(
     let find = |id: &str| {
         loaded
             .get(id)
-            .ok_or_else(|| OpError::Invalid(format!("unknown item {id}")))
+            .ok_or_else(|| OpError::UnknownItem(id.to_owned()))
     };
     let dup = find(dup_id)?;
     let keep = find(keep_id)?;
     let (did, kid) = (dup.item.id.clone(), keep.item.id.clone());
     if same(&did, &kid) {
-        return Err(OpError::Invalid(format!("cannot merge {did} into itself")));
+        return Err(OpError::Refused(format!("cannot merge {did} into itself")));
     }
     if dup.item.status_or_default() == "duplicate" {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::Refused(format!(
             "{did} is already a duplicate{}",
             dup.item
                 .duplicate_of
@@ -85,7 +85,7 @@ pub fn merge(
     }
     let dup_status = dup.item.status_or_default();
     if config.is_done_status(dup_status) {
-        return Err(OpError::Refused {
+        return Err(OpError::RefusedWithHints {
             message: format!(
                 "{did} is {dup_status}: merging finished work as a duplicate would rewrite \
                  history (its points leave velocity, its dependents wait for {kid} again)"
@@ -101,7 +101,7 @@ pub fn merge(
         });
     }
     if dup_status == "split" {
-        return Err(OpError::Refused {
+        return Err(OpError::RefusedWithHints {
             message: format!("{did} is closed (split): its children carry its work"),
             hints: vec![format!(
                 "merge the children that duplicate {kid} instead (`backlog show {did}` lists them)"
@@ -114,7 +114,7 @@ pub fn merge(
             (Some(o), "duplicate") => format!("; merge into {o} instead"),
             _ => String::new(),
         };
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::Refused(format!(
             "{kid} is closed ({keep_status}){hint}"
         )));
     }
@@ -401,7 +401,7 @@ mod tests {
             ("s.md", "---\nid: B-S\ntitle: Split\nstatus: split\n---\n"),
         ]);
         match merge(&loaded, &config, "B-D", "B-K") {
-            Err(OpError::Refused { message, hints }) => {
+            Err(OpError::RefusedWithHints { message, hints }) => {
                 assert!(message.contains("B-D is done"), "{message}");
                 assert!(
                     hints[0].contains("backlog merge B-K --into B-D"),
@@ -412,7 +412,7 @@ mod tests {
         }
         assert!(matches!(
             merge(&loaded, &config, "B-S", "B-K"),
-            Err(OpError::Refused { .. })
+            Err(OpError::RefusedWithHints { .. })
         ));
         // Into a done KEEP is allowed, and said when it gains criteria.
         assert!(merge(&loaded, &config, "B-K", "B-D").is_ok());
