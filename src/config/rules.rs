@@ -12,6 +12,7 @@
 //!   rank_collision: {enabled: true, severity: warning}
 //!   long_rank: {enabled: true, severity: warning, max_length: 12}
 //!   done_incomplete: {enabled: true, severity: warning}      # the definition of done
+//!   wip_limit: {enabled: true, severity: warning}            # limits in `wip:`
 //! ```
 //!
 //! Integrity problems (unreadable files, wrong types, unknown status or type, duplicate
@@ -201,6 +202,9 @@ pub struct Rules {
     /// unchecked entry of its definition of done (`definition_of_done` in `config.yml`
     /// plus the item's `## Definition of done` checklist).
     pub done_incomplete: Toggle,
+    /// `wip-limit`: a status holds more items than its `wip:` limit allows (a warning by
+    /// default).
+    pub wip_limit: Toggle,
 }
 
 impl Default for Rules {
@@ -215,6 +219,7 @@ impl Default for Rules {
             rank_collision: Toggle::new(Severity::Warning),
             long_rank: LongRank::default(),
             done_incomplete: Toggle::new(Severity::Warning),
+            wip_limit: Toggle::new(Severity::Warning),
         }
     }
 }

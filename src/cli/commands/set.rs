@@ -1,5 +1,6 @@
 use clap::Args;
 
+use backlog::analysis::wip;
 use backlog::ops::{entry_done_gaps, parse_assignment, resolve_references, set};
 use backlog::text::sanitize;
 
@@ -13,6 +14,9 @@ pub(crate) struct SetArgs {
     /// KEY=VALUE assignments
     #[arg(required = true, value_name = "KEY=VALUE")]
     assignments: Vec<String>,
+    /// Refuse a change that exceeds a WIP limit (`wip:` in config.yml) instead of warning
+    #[arg(long)]
+    strict_wip: bool,
 }
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SetArgs) -> Result<u8, CliError> {
@@ -32,11 +36,19 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SetArgs) -> Result<u8, CliE
         .store
         .config
         .is_done_status(entry.item.status_or_default());
+    let before = entry.item.clone();
     let outcome = set(entry, &assignments)?;
     let changed = &outcome.items[0];
+    let wip = wip_verdict(&ws, &before, &changed.item, args.strict_wip)?;
     let done = format!("Updated {}.", changed.item.id);
     finish(ui, &ws, "set", &outcome, &done)?;
     // The done gate: closing an item with unchecked criteria is allowed, but said.
+    for breach in wip {
+        ui.warn(&sanitize(&format!(
+            "{}; see `backlog board`",
+            breach.describe()
+        )));
+    }
     let config = &ws.store.config;
     if !was_done && config.is_done_status(changed.item.status_or_default()) {
         let gaps = entry_done_gaps(changed, &config.definition_of_done);
@@ -45,4 +57,32 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SetArgs) -> Result<u8, CliE
         }
     }
     Ok(0)
+}
+
+/// The WIP limits' say on a change: the breaches to warn about, or a refusal.
+fn wip_verdict(
+    ws: &backlog::Workspace,
+    before: &backlog::Item,
+    after: &backlog::Item,
+    strict: bool,
+) -> Result<Vec<wip::Breach>, CliError> {
+    let config = &ws.store.config;
+    if !wip::may_breach(before, after, config) {
+        return Ok(Vec::new());
+    }
+    let loaded = ws.store.load_all();
+    let items = loaded.entries.iter().map(|e| &e.item);
+    match wip::judge(items, before, after, config, strict) {
+        wip::Verdict::Within => Ok(Vec::new()),
+        wip::Verdict::Warn(found) => Ok(found),
+        wip::Verdict::Refuse(found) => {
+            let what: Vec<String> = found.iter().map(wip::Breach::describe).collect();
+            Err(CliError::user(sanitize(&format!(
+                "refused: {} would exceed a WIP limit: {}",
+                after.id,
+                what.join("; ")
+            )))
+            .hint("finish or move an item first, or raise the limit in `wip:` of config.yml"))
+        }
+    }
 }
