@@ -796,7 +796,7 @@ impl Backlog {
         let ws = self.workspace()?;
         let _lock = ws.lock()?;
         let index = ops::rank_index(&ws.store);
-        let outcome = ops::rank_move_indexed(&ws.store, &index, &args.id, &position)?;
+        let outcome = ops::rank_move_indexed(&ws.store, &index, &args.id, &position)?.outcome;
         Ok(with_warnings(
             self.apply(&ws, "rank", &outcome)?,
             warnings(&index.errors),

@@ -55,16 +55,16 @@ pub fn merge(loaded: &Loaded, dup_id: &str, keep_id: &str) -> Result<Outcome, Op
     let find = |id: &str| {
         loaded
             .get(id)
-            .ok_or_else(|| OpError::Invalid(format!("unknown item {id}")))
+            .ok_or_else(|| OpError::UnknownItem(id.to_owned()))
     };
     let dup = find(dup_id)?;
     let keep = find(keep_id)?;
     let (did, kid) = (dup.item.id.clone(), keep.item.id.clone());
     if same(&did, &kid) {
-        return Err(OpError::Invalid(format!("cannot merge {did} into itself")));
+        return Err(OpError::Refused(format!("cannot merge {did} into itself")));
     }
     if dup.item.status_or_default() == "duplicate" {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::Refused(format!(
             "{did} is already a duplicate{}",
             dup.item
                 .duplicate_of
@@ -78,7 +78,7 @@ pub fn merge(loaded: &Loaded, dup_id: &str, keep_id: &str) -> Result<Outcome, Op
             (Some(o), "duplicate") => format!("; merge into {o} instead"),
             _ => String::new(),
         };
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::Refused(format!(
             "{kid} is closed ({keep_status}){hint}"
         )));
     }

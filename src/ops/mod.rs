@@ -24,8 +24,8 @@ pub use edit::validate_edit;
 pub use estimate::estimate;
 pub use fmt::{FmtAction, fmt};
 pub use rank::{
-    Filter, Move, Placed, Position, RankIndex, RankSlot, Reorder, rank_by, rank_index, rank_move,
-    rank_move_indexed, rebalance, rebalance_indexed, resolve,
+    Filter, Move, Placed, Position, RankIndex, RankSlot, Ranked, Reorder, rank_by, rank_index,
+    rank_move, rank_move_indexed, rebalance, rebalance_indexed, resolve,
 };
 pub use set::{Assignment, parse_assignment, parse_list, resolve_references, set};
 
@@ -72,16 +72,63 @@ pub enum OpError {
         /// What is wrong.
         message: String,
     },
-    /// A request that makes no sense (bad syntax, forbidden key…).
+    /// An argument that does not parse (`KEY=VALUE`, `NAME=POINTS`, `--give`, a key name).
     #[error("{0}")]
-    Invalid(String),
+    BadArgument(String),
+    /// Text the item cannot hold: an empty or multi-line title, a story with headings,
+    /// a checklist entry with control characters.
+    #[error("{0}")]
+    BadText(String),
+    /// The request names an item that does not exist.
+    #[error("unknown item {0}")]
+    UnknownItem(String),
+    /// The items' state forbids the request: splitting a closed item, merging an item
+    /// into itself, changing an `id`, unchecking the team's definition of done.
+    #[error("{0}")]
+    Refused(String),
+    /// Text from the editor that cannot replace the item file.
+    #[error("line {line}: {message}")]
+    InvalidEdit {
+        /// 1-based line of the edited text.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// An item template (`templates/<type>.md`) that cannot be used.
+    #[error("{path}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Template {
+        /// The template, root-relative.
+        path: String,
+        /// 1-based line, where there is one.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+    /// Rank keys that leave no room for the move (equal, invalid or missing keys).
+    #[error("{0}")]
+    Rank(String),
+    /// The edit cannot be made in place: the file changed while it was read, or its
+    /// layout would not read back as intended.
+    #[error("{0}")]
+    NotInPlace(String),
+    /// An invariant failed: the operation produced something its own reader rejects.
+    /// A bug in `backlog`, never the user's input (exit code 101).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl OpError {
+    /// Whether this is a bug in `backlog` rather than a problem with the input.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, Self::Internal(_))
+    }
 }
 
 /// Re-reads an edited document into an entry (the document was produced by our own
 /// edits, so it parses).
 pub(crate) fn refresh(mut entry: Entry) -> Result<Entry, OpError> {
     entry.item = crate::item::Item::from_document(&entry.doc).map_err(|e| {
-        OpError::Invalid(format!(
+        OpError::Internal(format!(
             "{}:{}: edit produced an invalid item: {e}",
             entry.path,
             e.line()

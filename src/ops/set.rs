@@ -86,7 +86,7 @@ pub fn resolve_references(
 /// Parses and validates `KEY=VALUE` for the given configuration.
 pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpError> {
     let (key, raw) = text.split_once('=').ok_or_else(|| {
-        OpError::Invalid(format!(
+        OpError::BadArgument(format!(
             "expected KEY=VALUE, got {:?} (use KEY= to remove a key)",
             text
         ))
@@ -97,12 +97,12 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::BadArgument(format!(
             "invalid key {key:?}: use letters, digits, `_` and `-`"
         )));
     }
     if key == "id" {
-        return Err(OpError::Invalid(
+        return Err(OpError::Refused(
             "the id of an item cannot be changed: other items refer to it".to_owned(),
         ));
     }
