@@ -812,7 +812,7 @@ fn wip_findings(
         };
         findings.push(finding(
             entry,
-            "wip-limit",
+            Rule::WipLimit,
             rule.severity,
             key_or_front(entry, "status"),
             format!(
