@@ -13,6 +13,7 @@
 //!   long_rank: {enabled: true, severity: warning, max_length: 12}
 //!   done_incomplete: {enabled: true, severity: warning}      # the definition of done
 //!   wip_limit: {enabled: true, severity: warning}            # limits in `wip:`
+//!   unknown_key: {enabled: false, severity: warning}         # front-matter keys not known
 //! ```
 //!
 //! Integrity problems (unreadable files, wrong types, unknown status or type, duplicate
@@ -205,6 +206,9 @@ pub struct Rules {
     /// `wip-limit`: a status holds more items than its `wip:` limit allows (a warning by
     /// default).
     pub wip_limit: Toggle,
+    /// `unknown-key`: a front-matter key that is not a known key (off by default: unknown
+    /// keys are allowed and kept; on, it catches typos such as `stauts`).
+    pub unknown_key: Toggle,
 }
 
 impl Default for Rules {
@@ -220,6 +224,10 @@ impl Default for Rules {
             long_rank: LongRank::default(),
             done_incomplete: Toggle::new(Severity::Warning),
             wip_limit: Toggle::new(Severity::Warning),
+            unknown_key: Toggle {
+                enabled: false,
+                severity: Severity::Warning,
+            },
         }
     }
 }

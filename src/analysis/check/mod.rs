@@ -580,6 +580,25 @@ fn item_integrity(entry: &Entry, lookup: &Lookup<'_>, config: &Config, out: &mut
         ));
     }
     reference_findings(entry, lookup, None, out);
+    let unknown = &config.rules.unknown_key;
+    if unknown.enabled {
+        for key in entry.doc.keys() {
+            if let Some(u) = crate::ops::guard::unknown_key(&key.key) {
+                let mut f = finding(
+                    entry,
+                    Rule::UnknownKey,
+                    unknown.severity,
+                    key.line,
+                    format!(
+                        "{u}; rename or remove it (or switch the rule off: `rules: \
+                         unknown_key` in config.yml)"
+                    ),
+                );
+                f.subject = Some(Subject::Field(key.key.clone()));
+                out.push(f);
+            }
+        }
+    }
     if let Some(rank) = &item.rank {
         let id = &item.id;
         if crate::rank::validate(rank).is_err() {

@@ -40,6 +40,8 @@ pub enum Rule {
     InvalidRank,
     /// A very long rank key.
     LongRank,
+    /// A front-matter key that is not a known key (optional rule, off by default).
+    UnknownKey,
 
     // Integrity of the backlog.
     /// Two files with the same ID.
@@ -91,6 +93,7 @@ impl Rule {
         Rule::MissingReference,
         Rule::InvalidRank,
         Rule::LongRank,
+        Rule::UnknownKey,
         Rule::DuplicateId,
         Rule::RankCollision,
         Rule::DependencyCycle,
@@ -122,6 +125,7 @@ impl Rule {
             Rule::MissingReference => "missing-reference",
             Rule::InvalidRank => "invalid-rank",
             Rule::LongRank => "long-rank",
+            Rule::UnknownKey => "unknown-key",
             Rule::DuplicateId => "duplicate-id",
             Rule::RankCollision => "rank-collision",
             Rule::DependencyCycle => "dependency-cycle",

@@ -1,7 +1,10 @@
 use clap::Args;
 
 use backlog::analysis::wip;
-use backlog::ops::{entry_done_gaps, parse_assignment, resolve_references, set};
+use backlog::ops::{
+    check_references, entry_done_gaps, needs_backlog, parse_assignment, resolve_references, set,
+    set_warnings,
+};
 use backlog::text::sanitize;
 
 use crate::cli::{CliError, Context, Ui, finish};
@@ -32,23 +35,42 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SetArgs) -> Result<u8, CliE
     resolve_references(&mut assignments, &entry.item.id, |q| {
         ws.store.find(q).map(|e| e.item.id)
     })?;
+    let loaded = needs_backlog(&assignments, &ws.store.config).then(|| ws.store.load_all());
+    if let Some(loaded) = &loaded {
+        check_references(&entry, &assignments, loaded)?;
+    }
     let was_done = ws
         .store
         .config
         .is_done_status(entry.item.status_or_default());
-    let before = entry.item.clone();
+    let before = entry.clone();
     let outcome = set(entry, &assignments)?;
     let changed = &outcome.items[0];
-    let wip = wip_verdict(&ws, &before, &changed.item, args.strict_wip)?;
+    let wip = wip_verdict(
+        &ws,
+        loaded.as_ref(),
+        &before.item,
+        &changed.item,
+        args.strict_wip,
+    )?;
     let done = format!("Updated {}.", changed.item.id);
     finish(ui, &ws, "set", &outcome, &done)?;
-    // The done gate: closing an item with unchecked criteria is allowed, but said.
+    for warning in set_warnings(
+        &before,
+        changed,
+        &assignments,
+        loaded.as_ref(),
+        &ws.store.config,
+    ) {
+        ui.warn(&backlog::text::sanitize_lines(&warning));
+    }
     for breach in wip {
         ui.warn(&sanitize(&format!(
             "{}; see `backlog board`",
             breach.describe()
         )));
     }
+    // The done gate: closing an item with unchecked criteria is allowed, but said.
     let config = &ws.store.config;
     if !was_done && config.is_done_status(changed.item.status_or_default()) {
         let gaps = entry_done_gaps(changed, &config.definition_of_done);
@@ -62,6 +84,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SetArgs) -> Result<u8, CliE
 /// The WIP limits' say on a change: the breaches to warn about, or a refusal.
 fn wip_verdict(
     ws: &backlog::Workspace,
+    loaded: Option<&backlog::store::Loaded>,
     before: &backlog::Item,
     after: &backlog::Item,
     strict: bool,
@@ -70,7 +93,14 @@ fn wip_verdict(
     if !wip::may_breach(before, after, config) {
         return Ok(Vec::new());
     }
-    let loaded = ws.store.load_all();
+    let fresh;
+    let loaded = match loaded {
+        Some(loaded) => loaded,
+        None => {
+            fresh = ws.store.load_all();
+            &fresh
+        }
+    };
     let items = loaded.entries.iter().map(|e| &e.item);
     match wip::judge(items, before, after, config, strict) {
         wip::Verdict::Within => Ok(Vec::new()),
