@@ -13,3 +13,4 @@ pub mod outline;
 pub mod planning;
 pub mod prioritize;
 pub mod related;
+pub mod wip;
