@@ -10,6 +10,7 @@ mod edit;
 mod estimate;
 mod fmt;
 pub mod guard;
+pub mod new_item;
 mod rank;
 mod set;
 
@@ -20,13 +21,14 @@ mod story;
 pub mod template;
 mod votes;
 
-pub use add::{AddOptions, add};
+pub use add::{AddOptions, add, add_with_template};
 pub use edit::validate_edit;
 pub use estimate::estimate;
 pub use fmt::{FmtAction, fmt};
+pub use new_item::{NewItem, TitleProblem, check_title};
 pub use rank::{
     Filter, Move, Placed, Position, RankIndex, RankSlot, Ranked, Reorder, rank_by, rank_index,
-    rank_move, rank_move_indexed, rebalance, rebalance_indexed, resolve,
+    rank_move_indexed, rebalance_indexed, resolve,
 };
 pub use set::{
     Assignment, check_references, needs_backlog, parse_assignment, parse_list, resolve_references,
