@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use crate::config::SPLIT;
 use crate::document::FieldValue;
 use crate::ops::new_item::{NewItem, TitleProblem};
-use crate::ops::{OpError, Outcome, criteria, refresh};
+use crate::ops::{OpError, Outcome, criteria, edited, refresh, repoint_references};
 use crate::store::{Entry, Loaded, Store};
 use crate::workspace::Change;
 
@@ -203,24 +203,10 @@ pub fn split(
         {
             continue;
         }
-        let mut deps: Vec<String> = Vec::new();
-        let push = |d: &str, deps: &mut Vec<String>| {
-            if !deps.iter().any(|x| crate::id::key(x) == crate::id::key(d)) {
-                deps.push(d.to_owned());
-            }
-        };
-        for d in &e.item.depends_on {
-            if crate::id::key(d) == pkey {
-                for c in &child_ids {
-                    push(c, &mut deps);
-                }
-            } else {
-                push(d, &mut deps);
-            }
-        }
-        let mut entry = e.clone();
-        entry.doc.set("depends_on", &FieldValue::List(deps));
-        dependents.push(refresh(entry)?);
+        let deps = repoint_references(&e.item.depends_on, &pid, &child_ids, None);
+        dependents.push(edited(e, |doc| {
+            doc.set("depends_on", &FieldValue::List(deps));
+        })?);
     }
 
     let mut body = vec![format!("Children of {pid}:")];
