@@ -33,6 +33,10 @@ pub struct Column {
     pub cards: Vec<Card>,
     /// Cards left out by [`cap_done`] (the column's count and points still include them).
     pub more: usize,
+    /// The status's WIP limit (`wip:` in `config.yml`), if it has one.
+    pub wip_limit: Option<u32>,
+    /// Whether the column holds more cards than its WIP limit.
+    pub over_limit: bool,
 }
 
 /// The columns: every configured status in order (empty ones included), then statuses
@@ -47,6 +51,8 @@ pub fn columns(loaded: &Loaded, config: &Config, include_closed: bool) -> Vec<Co
             points: 0,
             cards: Vec::new(),
             more: 0,
+            wip_limit: None,
+            over_limit: false,
         })
         .collect();
     for e in &loaded.entries {
@@ -62,6 +68,8 @@ pub fn columns(loaded: &Loaded, config: &Config, include_closed: bool) -> Vec<Co
                     points: 0,
                     cards: Vec::new(),
                     more: 0,
+                    wip_limit: None,
+                    over_limit: false,
                 });
                 cols.len() - 1
             }
@@ -75,6 +83,10 @@ pub fn columns(loaded: &Loaded, config: &Config, include_closed: bool) -> Vec<Co
             owner: e.item.owner.clone(),
             recency: recency(&e.item),
         });
+    }
+    for col in &mut cols {
+        col.wip_limit = config.wip.of(&col.status).and_then(|l| l.limit);
+        col.over_limit = col.wip_limit.is_some_and(|l| col.cards.len() > l as usize);
     }
     cols
 }

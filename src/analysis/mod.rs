@@ -12,3 +12,4 @@ pub mod health;
 pub mod outline;
 pub mod planning;
 pub mod prioritize;
+pub mod wip;

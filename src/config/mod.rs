@@ -4,6 +4,7 @@ pub mod commit;
 pub mod locate;
 pub mod rules;
 pub mod sprints;
+pub mod wip;
 
 use std::path::Path;
 
@@ -45,6 +46,8 @@ pub struct Config {
     /// The team's definition of done: what every done item must have checked (`dod`,
     /// and the `done-incomplete` rule of `check`).
     pub definition_of_done: Vec<String>,
+    /// Work-in-progress limits per status (`board`, `set`, the `wip-limit` rule).
+    pub wip: wip::WipLimits,
 }
 
 /// `matrix:` in `config.yml`: where high value and high effort start. An unset threshold
@@ -98,6 +101,7 @@ impl Default for Config {
             estimation: Estimation::default(),
             sprints: sprints::SprintConfig::default(),
             definition_of_done: Vec::new(),
+            wip: wip::WipLimits::default(),
         }
     }
 }
@@ -265,6 +269,10 @@ impl Config {
                 )));
             }
         }
+        config
+            .wip
+            .validate(|s| config.is_known_status(s))
+            .map_err(|(status, message)| invalid_at(&["wip", &status], message))?;
         Ok(config)
     }
 

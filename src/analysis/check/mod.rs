@@ -769,6 +769,8 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
         }
     }
 
+    wip_findings(loaded, &lookup, config, &scope, &mut findings);
+
     // Dependency cycles: each reported once, on the first of its items that is in scope.
     for cycle in cycles::find(loaded, &lookup) {
         let Some(start) = cycle.iter().position(|&i| scope.entry(&loaded.entries[i])) else {
@@ -800,6 +802,45 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
         items_checked,
         ready_checked,
         dependents_checked: 0,
+    }
+}
+
+/// `wip-limit`: each breach of a `wip:` limit once, on the lowest-ranked of its items
+/// that is in scope (the one most likely pulled in last).
+fn wip_findings(
+    loaded: &Loaded,
+    lookup: &Lookup<'_>,
+    config: &Config,
+    scope: &Scope,
+    findings: &mut Vec<Finding>,
+) {
+    let rule = &config.rules.wip_limit;
+    if !rule.enabled {
+        return;
+    }
+    let items = loaded.entries.iter().map(|e| &e.item);
+    for breach in crate::analysis::wip::breaches(items, config) {
+        let Some(entry) = breach
+            .items
+            .iter()
+            .rev()
+            .filter_map(|id| lookup.get(id))
+            .find(|e| scope.entry(e))
+        else {
+            continue;
+        };
+        findings.push(finding(
+            entry,
+            Rule::WipLimit,
+            rule.severity,
+            key_or_front(entry, "status"),
+            format!(
+                "{} ({}): finish or move one before starting more, or raise the limit in \
+                 `wip:` of config.yml",
+                breach.describe(),
+                breach.items.join(", ")
+            ),
+        ));
     }
 }
 
