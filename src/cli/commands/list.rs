@@ -133,8 +133,8 @@ fn run_outline(
     let shown: Vec<bool> = entries
         .iter()
         .map(|e| {
-            filter.matches(&e.item)
-                && !(open_only && config.is_closed_status(e.item.status_or_default()))
+            filter.matches(&e.item, config)
+                && !(open_only && !config.is_open(&e.item))
                 && query.is_none_or(|q| q.matches(e))
                 && graph.as_ref().is_none_or(|g| {
                     (!args.unblocked || g.is_ready(&e.item.id))

@@ -45,12 +45,12 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MatrixArgs) -> Result<u8, C
     let open: Vec<_> = loaded
         .entries
         .iter()
-        .filter(|e| !config.is_closed_status(e.item.status_or_default()))
+        .filter(|e| config.is_open(&e.item))
         .collect();
     let entries: Vec<_> = open
         .iter()
         .copied()
-        .filter(|e| filter.matches(&e.item))
+        .filter(|e| filter.matches(&e.item, config))
         .collect();
     let items: Vec<_> = entries.iter().map(|e| &e.item).collect();
     let (basis, basis_name) = if args.local_thresholds {
