@@ -134,7 +134,7 @@ fn run_outline(
         .iter()
         .map(|e| {
             filter.matches(&e.item, config)
-                && !(open_only && !config.is_open(&e.item))
+                && (!open_only || config.is_open(&e.item))
                 && query.is_none_or(|q| q.matches(e))
                 && graph.as_ref().is_none_or(|g| {
                     (!args.unblocked || g.is_ready(&e.item.id))
