@@ -82,7 +82,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
         render::write_list_envelope(&items, |text| ui.data(text))?;
     } else {
         let rows = select(ui, &ws, args, query.as_ref(), render::Row::of);
-        for row in render::format_rows(&rows) {
+        let width = crate::cli::ui::known_width();
+        let header = !ui.is_quiet();
+        let lines = render::format_rows(&rows, width, header, ui.palette, &ws.store.config);
+        for row in lines {
             ui.line(&row)?;
         }
     }
