@@ -482,7 +482,7 @@ mod tests {
 
     fn order_of(keys: &[OrderKey]) -> Order {
         let mut o = Order {
-            folder: Oid::zero(),
+            folder: Oid::ZERO_SHA1,
             keys: Vec::new(),
             counts: HashMap::new(),
         };
