@@ -111,6 +111,7 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
         (refs, parent)
     };
     let id = crate::id::mint(&config.id_prefix, &loaded.id_set());
+    crate::ops::guard::check_new_dependencies(loaded, &id, &depends_on)?;
     let bottom = loaded
         .entries
         .iter()

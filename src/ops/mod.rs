@@ -9,6 +9,7 @@ mod add;
 mod edit;
 mod estimate;
 mod fmt;
+pub mod guard;
 mod rank;
 mod set;
 
@@ -27,7 +28,10 @@ pub use rank::{
     Filter, Move, Placed, Position, RankIndex, RankSlot, Ranked, Reorder, rank_by, rank_index,
     rank_move, rank_move_indexed, rebalance, rebalance_indexed, resolve,
 };
-pub use set::{Assignment, parse_assignment, parse_list, resolve_references, set};
+pub use set::{
+    Assignment, check_references, needs_backlog, parse_assignment, parse_list, resolve_references,
+    set, set_warnings,
+};
 
 pub use crate::analysis::done::{entry_done_gaps, incomplete_done};
 pub use crate::model::checklist::{DoneGaps, Gap, done_gaps};
@@ -111,6 +115,36 @@ pub enum OpError {
     /// layout would not read back as intended.
     #[error("{0}")]
     NotInPlace(String),
+    /// A new dependency that would close a dependency cycle.
+    #[error("{id} cannot depend on {dep}: that makes a dependency cycle {}", .cycle.join(" -> "))]
+    DependencyCycle {
+        /// The item gaining the dependency.
+        id: String,
+        /// The dependency.
+        dep: String,
+        /// The cycle, from `id` back to `id`.
+        cycle: Vec<String>,
+    },
+    /// A new dependency on a closed item, which would keep the dependent blocked forever.
+    #[error("{dep} is closed ({status}): an item depending on it would stay blocked forever")]
+    ClosedDependency {
+        /// The closed item.
+        dep: String,
+        /// Its status (`split` or `duplicate`).
+        status: String,
+        /// What to depend on instead: the children of a split item, the item a duplicate
+        /// was merged into.
+        instead: Vec<String>,
+    },
+    /// A request refused for a reason worth explaining, with what to do instead (a done
+    /// item merged as a duplicate).
+    #[error("{message}")]
+    RefusedWithHints {
+        /// What is refused and why.
+        message: String,
+        /// What to do instead.
+        hints: Vec<String>,
+    },
     /// An invariant failed: the operation produced something its own reader rejects.
     /// A bug in `backlog`, never the user's input (exit code 101).
     #[error("internal error: {0}")]

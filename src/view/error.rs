@@ -90,6 +90,32 @@ impl From<OpError> for Error {
     fn from(e: OpError) -> Self {
         match e {
             OpError::Store(e) => e.into(),
+            OpError::DependencyCycle {
+                ref id, ref dep, ..
+            } => {
+                let hint = format!("remove one dependency of the cycle, or drop {dep} from {id}");
+                Self::new(e.to_string()).hint(hint)
+            }
+            OpError::ClosedDependency {
+                ref dep,
+                ref status,
+                ref instead,
+            } => {
+                let err = Self::new(e.to_string());
+                match (status.as_str(), instead.as_slice()) {
+                    (_, []) => err.hint(format!("{dep} has nothing to depend on instead")),
+                    ("duplicate", [keep]) => err.hint(format!(
+                        "{dep} was merged into {keep}: depend on {keep} instead"
+                    )),
+                    _ => err.hint(format!(
+                        "{dep} was split: depend on its children instead: {}",
+                        instead.join(", ")
+                    )),
+                }
+            }
+            OpError::RefusedWithHints { message, hints } => hints
+                .into_iter()
+                .fold(Self::new(message), |err, hint| err.hint(hint)),
             e @ OpError::Internal(_) => Self::internal(e.to_string()),
             other => Self::new(other.to_string()),
         }

@@ -40,6 +40,8 @@ pub enum Rule {
     InvalidRank,
     /// A very long rank key.
     LongRank,
+    /// A front-matter key that is not a known key (optional rule, off by default).
+    UnknownKey,
 
     // Integrity of the backlog.
     /// Two files with the same ID.
@@ -68,6 +70,10 @@ pub enum Rule {
     // The definition of done.
     /// A done item with unchecked criteria or definition-of-done entries.
     DoneIncomplete,
+
+    // Team conventions.
+    /// A status (or an owner in it) over its `wip:` limit.
+    WipLimit,
 }
 
 impl Rule {
@@ -87,6 +93,7 @@ impl Rule {
         Rule::MissingReference,
         Rule::InvalidRank,
         Rule::LongRank,
+        Rule::UnknownKey,
         Rule::DuplicateId,
         Rule::RankCollision,
         Rule::DependencyCycle,
@@ -98,6 +105,7 @@ impl Rule {
         Rule::DependencyNotReady,
         Rule::RequiredField,
         Rule::DoneIncomplete,
+        Rule::WipLimit,
     ];
 
     /// The kebab-case rule ID (`estimate-missing`, `dependency-cycle`, …).
@@ -117,6 +125,7 @@ impl Rule {
             Rule::MissingReference => "missing-reference",
             Rule::InvalidRank => "invalid-rank",
             Rule::LongRank => "long-rank",
+            Rule::UnknownKey => "unknown-key",
             Rule::DuplicateId => "duplicate-id",
             Rule::RankCollision => "rank-collision",
             Rule::DependencyCycle => "dependency-cycle",
@@ -128,6 +137,7 @@ impl Rule {
             Rule::DependencyNotReady => "dependency-not-ready",
             Rule::RequiredField => "required-field",
             Rule::DoneIncomplete => "done-incomplete",
+            Rule::WipLimit => "wip-limit",
         }
     }
 

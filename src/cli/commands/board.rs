@@ -10,12 +10,31 @@ use crate::cli::{CliError, Context, Format, Ui};
 /// Kanban board: a column per status (workflow order), cards in rank order
 ///
 /// Each card shows ID, estimate, owner and title. The text board fits the terminal width
-/// (`COLUMNS`, default 100); when the columns would be too narrow they are stacked.
+/// (`COLUMNS`, default 100); when the columns would be too narrow they are stacked. A
+/// status with a WIP limit (`wip:` in config.yml) shows `IN-PROGRESS (6/5, …)`; a column
+/// over its limit is marked with `!` and a double rule.
 #[derive(Debug, Args)]
 pub(crate) struct BoardArgs {
     /// Also show the closed states (split, duplicate)
     #[arg(long)]
     all: bool,
+    /// Show only the N most recently done items in the done column (by sprint, then
+    /// `updated`/`created`); `all` shows every one
+    #[arg(long, value_name = "N", default_value = "5", value_parser = parse_done)]
+    done: DoneCap,
+}
+
+/// `--done N|all`.
+#[derive(Debug, Clone, Copy)]
+struct DoneCap(Option<usize>);
+
+fn parse_done(s: &str) -> Result<DoneCap, String> {
+    if s.eq_ignore_ascii_case("all") {
+        return Ok(DoneCap(None));
+    }
+    s.parse()
+        .map(|n| DoneCap(Some(n)))
+        .map_err(|_| format!("expected a number of items or `all`, not {s:?}"))
 }
 
 /// Narrowest column worth drawing side by side.
@@ -32,7 +51,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &BoardArgs) -> Result<u8, Cl
     let ws = ctx.workspace()?;
     let loaded = ws.store.load_all();
     ui.warn_load_errors(&loaded.errors);
-    let cols = board::columns(&loaded, &ws.store.config, args.all);
+    let mut cols = board::columns(&loaded, &ws.store.config, args.all);
+    if let DoneCap(Some(keep)) = args.done {
+        board::cap_done(&mut cols, &ws.store.config, keep);
+    }
     match ui.format {
         Format::Json => ui.json(&serde_json::json!({"schema": 1, "columns": cols}))?,
         Format::Markdown => markdown(ui, &cols)?,
@@ -48,13 +70,25 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &BoardArgs) -> Result<u8, Cl
     Ok(0)
 }
 
+/// `IN-PROGRESS (6, 13 pts)`; with a WIP limit `IN-PROGRESS (6/5, 13 pts)`, and a `!`
+/// in front when the column is over it (where a narrow column cannot cut it off).
 fn header(c: &Column) -> String {
+    let cards = c.cards.len() + c.more;
+    let count = match c.wip_limit {
+        Some(limit) => format!("{cards}/{limit}"),
+        None => cards.to_string(),
+    };
     format!(
-        "{} ({}, {} pts)",
+        "{}{} ({count}, {} pts)",
+        if c.over_limit { "! " } else { "" },
         sanitize(&c.status).to_uppercase(),
-        c.cards.len(),
         c.points
     )
+}
+
+/// The line under a capped column: `… 4 more (--done all)`.
+fn more(c: &Column) -> Option<String> {
+    (c.more > 0).then(|| format!("… {} more (--done all)", c.more))
 }
 
 fn card_head(k: &Card) -> String {
@@ -86,6 +120,9 @@ fn text(cols: &[Column], width: usize) -> Vec<String> {
             for k in &c.cards {
                 out.push(fit(&format!("  {}  {}", card_head(k), k.title), width));
             }
+            if let Some(m) = more(c) {
+                out.push(fit(&format!("  {m}"), width));
+            }
             out.push(String::new());
         }
         out.pop();
@@ -94,7 +131,9 @@ fn text(cols: &[Column], width: usize) -> Vec<String> {
     let sep = " ".repeat(gap);
     let row = |cells: Vec<String>| cells.join(&sep);
     out.push(row(cols.iter().map(|c| pad(&header(c), col_w)).collect()));
-    out.push(row(cols.iter().map(|_| "─".repeat(col_w)).collect()));
+    // A column over its WIP limit is underlined twice.
+    let rule = |c: &Column| if c.over_limit { "═" } else { "─" }.repeat(col_w);
+    out.push(row(cols.iter().map(rule).collect()));
     let depth = cols.iter().map(|c| c.cards.len()).max().unwrap_or(0);
     for i in 0..depth {
         let cell = |c: &Column, line: usize| match c.cards.get(i) {
@@ -104,6 +143,12 @@ fn text(cols: &[Column], width: usize) -> Vec<String> {
         };
         out.push(row(cols.iter().map(|c| cell(c, 0)).collect()));
         out.push(row(cols.iter().map(|c| cell(c, 1)).collect()));
+    }
+    if cols.iter().any(|c| c.more > 0) {
+        out.push(row(cols
+            .iter()
+            .map(|c| pad(&more(c).unwrap_or_default(), col_w))
+            .collect()));
     }
     out
 }
@@ -120,6 +165,13 @@ fn markdown(ui: &mut Ui, cols: &[Column]) -> Result<(), CliError> {
                 Some(k) => format!("**{}** {}", md(&card_head(k)), md(&k.title)),
                 None => String::new(),
             })
+            .collect();
+        ui.line(&format!("| {} |", cells.join(" | ")))?;
+    }
+    if cols.iter().any(|c| c.more > 0) {
+        let cells: Vec<String> = cols
+            .iter()
+            .map(|c| more(c).map(|m| md(&m)).unwrap_or_default())
             .collect();
         ui.line(&format!("| {} |", cells.join(" | ")))?;
     }
@@ -142,8 +194,12 @@ mod tests {
                     title: (*t).to_owned(),
                     estimate: Some(3),
                     owner: Some("lee".to_owned()),
+                    recency: Default::default(),
                 })
                 .collect(),
+            more: 0,
+            wip_limit: None,
+            over_limit: false,
         }
     }
 
@@ -164,6 +220,16 @@ mod tests {
         let lines = text(&cols, 40);
         assert!(lines[0].starts_with("DRAFT (2, 3 pts)"), "{lines:?}");
         assert!(lines[3].contains('…'), "{lines:?}");
+        // A WIP limit shows in the header, and a breach is marked.
+        let mut over = col("in-progress", &["a", "b"]);
+        over.wip_limit = Some(1);
+        over.over_limit = true;
+        assert_eq!(header(&over), "! IN-PROGRESS (2/1, 3 pts)");
+        let lines = text(&[over, col("done", &[])], 60);
+        assert!(
+            lines[1].starts_with('═') && lines[1].ends_with('─'),
+            "{lines:?}"
+        );
         // Too narrow for side by side: stacked.
         let stacked = text(&cols, 20);
         assert_eq!(stacked[0], "DRAFT (2, 3 pts)");
