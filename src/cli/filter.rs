@@ -21,6 +21,16 @@ pub(crate) struct FilterArgs {
 }
 
 impl FilterArgs {
+    /// The filter, refused with the known values when it names an unknown status or type.
+    pub(crate) fn checked(
+        &self,
+        config: &backlog::config::Config,
+    ) -> Result<Filter, crate::cli::CliError> {
+        let filter = self.filter();
+        filter.validate(config)?;
+        Ok(filter)
+    }
+
     pub(crate) fn filter(&self) -> Filter {
         Filter {
             status: self.status.clone(),

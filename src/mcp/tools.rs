@@ -369,13 +369,15 @@ impl Backlog {
     /// `list_items`: `{"schema", "items": [...]}` in backlog order.
     pub fn list_items(&self, args: &ListArgs) -> Result<Json, Error> {
         let ws = self.workspace()?;
+        let filter = Filter {
+            status: args.status.clone(),
+            label: args.label.clone(),
+            owner: args.owner.clone(),
+            kind: args.kind.clone(),
+        };
+        filter.validate(&ws.store.config)?;
         let query = ListQuery {
-            filter: Filter {
-                status: args.status.clone(),
-                label: args.label.clone(),
-                owner: args.owner.clone(),
-                kind: args.kind.clone(),
-            },
+            filter,
             unblocked: args.unblocked,
             blocked: args.blocked,
             search: args.search.as_deref().and_then(Query::parse),

@@ -198,6 +198,26 @@ impl Workspace {
         self.commit && self.repo.is_some()
     }
 
+    /// The refusals of [`Workspace::apply`] for a change to `paths`, without writing: a
+    /// missing git identity, git's index lock, and (unless `allow_dirty`) uncommitted
+    /// edits in those files. `edit` runs them before it opens the editor, so nobody edits
+    /// what cannot be recorded.
+    pub fn preflight(&self, paths: &[String]) -> Result<(), WorkspaceError> {
+        let Some(repo) = self.repo.as_ref().filter(|_| self.commit) else {
+            return Ok(());
+        };
+        repo.signature()?;
+        repo.check_index_unlocked()?;
+        if !self.allow_dirty {
+            let change = Change {
+                writes: paths.iter().map(|p| (p.clone(), String::new())).collect(),
+                ..Change::default()
+            };
+            self.refuse_dirty(repo, &change)?;
+        }
+        Ok(())
+    }
+
     /// Takes the workspace lock, waiting up to five seconds for another process (see
     /// [`lock`] for why it can never be left stuck).
     pub fn lock(&self) -> Result<Lock, WorkspaceError> {

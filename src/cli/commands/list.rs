@@ -63,6 +63,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
         return Err(CliError::format("list", ui.format, &["text", "json"]));
     }
     let ws = ctx.workspace()?;
+    args.filter.checked(&ws.store.config)?;
     let query = match &args.search {
         Some(text) => Some(
             Query::parse(text).ok_or_else(|| CliError::user("--search needs at least one word"))?,
@@ -75,10 +76,16 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
     if ui.is_json() {
         let items = select(ui, &ws, args, query.as_ref(), render::item_json_in_envelope);
         render::write_list_envelope(&items, |text| ui.data(text))?;
+        if items.is_empty() {
+            ui.status("0 items match");
+        }
     } else {
         let rows = select(ui, &ws, args, query.as_ref(), render::Row::of);
         for row in render::format_rows(&rows) {
             ui.line(&row)?;
+        }
+        if rows.is_empty() {
+            ui.status("0 items match");
         }
     }
     Ok(0)

@@ -37,7 +37,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MatrixArgs) -> Result<u8, C
     let loaded = ws.store.load_all();
     ui.warn_load_errors(&loaded.errors);
     let config = &ws.store.config;
-    let filter = args.filter.filter();
+    let filter = args.filter.checked(config)?;
     let entries: Vec<_> = loaded
         .entries
         .iter()

@@ -152,6 +152,7 @@ fn run_by(ui: &mut Ui, ws: &Workspace, args: &RankArgs, model: Model) -> Result<
         owner: args.owner.clone(),
         kind: args.kind.clone(),
     };
+    filter.validate(&ws.store.config)?;
     let reorder = rank_by(&loaded, &ws.store.config, model, &filter)?;
     for cycle in &reorder.cycles {
         ui.warn(&format!(

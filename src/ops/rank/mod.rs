@@ -66,19 +66,67 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Whether the item passes the filter.
+    /// Whether the item passes the filter. Statuses, labels, owners and types compare
+    /// case-insensitively (`--status READY`, `--owner Dana`, `--label AUTH`), as IDs do.
     pub fn matches(&self, item: &Item) -> bool {
-        (self.status.is_empty() || self.status.iter().any(|s| s == item.status_or_default()))
-            && (self.label.is_empty() || self.label.iter().any(|l| item.labels.contains(l)))
+        (self.status.is_empty()
+            || self
+                .status
+                .iter()
+                .any(|s| same_word(s, item.status_or_default())))
+            && (self.label.is_empty()
+                || self
+                    .label
+                    .iter()
+                    .any(|l| item.labels.iter().any(|x| same_word(x, l))))
             && self
                 .owner
                 .as_ref()
-                .is_none_or(|o| item.owner.as_ref() == Some(o))
+                .is_none_or(|o| item.owner.as_deref().is_some_and(|x| same_word(x, o)))
             && self
                 .kind
                 .as_ref()
-                .is_none_or(|k| item.kind.as_ref() == Some(k))
+                .is_none_or(|k| item.kind.as_deref().is_some_and(|x| same_word(x, k)))
     }
+
+    /// Refuses a status or type that `config` does not know, listing the known ones: a
+    /// typo (`--status nonsense`) would otherwise match nothing and look like an empty
+    /// backlog. Labels and owners are free text and are not checked.
+    pub fn validate(&self, config: &Config) -> Result<(), OpError> {
+        for s in &self.status {
+            let known = config.is_known_status(s)
+                || config.statuses.iter().any(|k| same_word(k, s))
+                || crate::config::CLOSED_STATUSES
+                    .iter()
+                    .any(|k| same_word(k, s));
+            if !known {
+                let mut all: Vec<&str> = config.statuses.iter().map(String::as_str).collect();
+                all.extend(
+                    crate::config::CLOSED_STATUSES
+                        .iter()
+                        .filter(|c| !config.statuses.iter().any(|k| k == *c)),
+                );
+                return Err(OpError::BadArgument(format!(
+                    "unknown status {s:?} in --status; known: {}",
+                    all.join(", ")
+                )));
+            }
+        }
+        if let Some(k) = &self.kind
+            && !config.types.iter().any(|t| same_word(t, k))
+        {
+            return Err(OpError::BadArgument(format!(
+                "unknown type {k:?} in --type; known: {}",
+                config.types.join(", ")
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Equal ignoring case (Unicode lowercase, so `Über` matches `über`).
+fn same_word(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b) || a.to_lowercase() == b.to_lowercase()
 }
 
 /// One item that gets a new rank key.
@@ -978,6 +1026,42 @@ mod tests {
             entries,
             errors: Vec::new(),
         }
+    }
+
+    #[test]
+    fn test_filter_matches_case_insensitively_and_validates() {
+        let e = entry(
+            "B-1",
+            "status: ready\ntype: story\nlabels: [Auth, Über]\nowner: dana\n",
+        );
+        let f = |status: &[&str], label: &[&str], owner: Option<&str>, kind: Option<&str>| Filter {
+            status: status.iter().map(|s| (*s).to_owned()).collect(),
+            label: label.iter().map(|s| (*s).to_owned()).collect(),
+            owner: owner.map(str::to_owned),
+            kind: kind.map(str::to_owned),
+        };
+        assert!(f(&["READY"], &["auth"], Some("Dana"), Some("Story")).matches(&e.item));
+        assert!(f(&[], &["über"], None, None).matches(&e.item));
+        assert!(!f(&["draft"], &[], None, None).matches(&e.item));
+        assert!(!f(&[], &[], Some("marco"), None).matches(&e.item));
+        let config = Config::default();
+        assert!(
+            f(&["Ready", "split"], &["x"], Some("x"), Some("BUG"))
+                .validate(&config)
+                .is_ok()
+        );
+        let err = f(&["nonsense"], &[], None, None)
+            .validate(&config)
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("known: draft, ready, in-progress, done"),
+            "{err}"
+        );
+        let err = f(&[], &[], None, Some("storey"))
+            .validate(&config)
+            .unwrap_err();
+        assert!(err.to_string().contains("unknown type \"storey\""), "{err}");
     }
 
     /// The backlog after applying an outcome, as IDs in order.
