@@ -84,6 +84,12 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
             ),
         });
     }
+    if let Some(bad) = opts.labels.iter().find(|l| l.contains(',')) {
+        return Err(OpError::InvalidValue {
+            key: "labels".to_owned(),
+            message: format!("label {bad:?} contains a comma: give each label its own --label"),
+        });
+    }
     if let Some(points) = opts.estimate
         && !config.on_scale(points)
     {

@@ -103,7 +103,8 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
     }
     if key == "id" {
         return Err(OpError::Refused(
-            "the id of an item cannot be changed: other items refer to it".to_owned(),
+            "the id of an item cannot be changed: items, commits and history name it by its ID"
+                .to_owned(),
         ));
     }
     let invalid = |message: String| OpError::InvalidValue {
@@ -134,10 +135,16 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
             FieldValue::Int(i64::from(n))
         }
         k if NUMBER_KEYS.contains(&k) => {
-            let n: u32 = raw
-                .trim()
-                .parse()
-                .map_err(|_| invalid(format!("{raw:?} is not a whole number")))?;
+            let n: u32 = raw.trim().parse().map_err(|_| {
+                let digits = raw.trim();
+                invalid(
+                    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                        format!("{digits} is too large (at most {})", u32::MAX)
+                    } else {
+                        format!("{raw:?} is not a whole number")
+                    },
+                )
+            })?;
             FieldValue::Int(i64::from(n))
         }
         k if LIST_KEYS.contains(&k) => {

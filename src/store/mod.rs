@@ -141,12 +141,18 @@ pub enum StoreError {
         suggestions: Vec<String>,
     },
     /// More than one item matches a prefix.
-    #[error("ambiguous item {query}: matches {}", .matches.join(", "))]
+    #[error(
+        "ambiguous item {query}: matches {}{}",
+        .matches.join(", "),
+        if *.more > 0 { format!(" and {} more", .more) } else { String::new() }
+    )]
     Ambiguous {
         /// What the user typed.
         query: String,
-        /// The IDs it matches.
+        /// The IDs it matches (the first ten).
         matches: Vec<String>,
+        /// How many more it matches.
+        more: usize,
     },
     /// The item's file could not be loaded.
     #[error("{0}")]
@@ -212,10 +218,12 @@ impl Loaded {
             many => {
                 let mut ids: Vec<String> = many.iter().map(|e| e.item.id.clone()).collect();
                 ids.sort();
+                let more = ids.len().saturating_sub(10);
                 ids.truncate(10);
                 Err(StoreError::Ambiguous {
                     query: query.to_owned(),
                     matches: ids,
+                    more,
                 })
             }
         }
@@ -518,6 +526,12 @@ impl Store {
     /// the whole folder loaded.
     pub fn find(&self, query: &str) -> Result<Entry, StoreError> {
         let q = query.trim().to_ascii_uppercase();
+        if q.is_empty() {
+            return Err(StoreError::UnknownItem {
+                query: "\"\" (an empty ID)".to_owned(),
+                suggestions: Vec::new(),
+            });
+        }
         let (named, _) = self.scan(|name| {
             name.len() >= q.len() && name[..q.len()].eq_ignore_ascii_case(q.as_bytes())
         });
@@ -660,7 +674,7 @@ fn pick(q: &str, query: &str, candidates: &mut Vec<Entry>) -> Result<Option<Entr
             });
         }
     }
-    let mut matching: Vec<usize> = candidates
+    let matching: Vec<usize> = candidates
         .iter()
         .enumerate()
         .filter(|(_, e)| e.item.id.to_ascii_uppercase().starts_with(q))
@@ -670,16 +684,18 @@ fn pick(q: &str, query: &str, candidates: &mut Vec<Entry>) -> Result<Option<Entr
         0 => Ok(None),
         1 => Ok(Some(candidates.swap_remove(matching[0]))),
         _ => {
-            matching.truncate(10);
             let mut ids: Vec<String> = matching
                 .iter()
                 .map(|&i| candidates[i].item.id.clone())
                 .collect();
             ids.sort();
             ids.dedup();
+            let more = ids.len().saturating_sub(10);
+            ids.truncate(10);
             Err(StoreError::Ambiguous {
                 query: query.to_owned(),
                 matches: ids,
+                more,
             })
         }
     }

@@ -310,7 +310,7 @@ fn test_check_demo_reports_the_four_unready_items_and_the_done_gate() {
     .map(|(i, r, l)| (i.to_owned(), r.to_owned(), l))
     .collect();
     assert_eq!(got, expected);
-    assert_eq!(json["summary"]["items_checked"], 34);
+    assert_eq!(json["summary"]["items_checked"], 35);
     assert_eq!(json["summary"]["warnings"], 1);
     let gate = findings(&json)
         .into_iter()

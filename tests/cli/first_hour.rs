@@ -598,3 +598,84 @@ fn test_bug3_every_edit_failure_says_where_the_kept_edit_is() {
     );
     assert!(std::fs::read_to_string(&kept).unwrap().contains("SLACK"));
 }
+
+// ---- bug 13: wrong or odd messages; bug 14 and point 10: small fixes -----------------
+
+#[test]
+fn test_bug13_messages_say_what_is_wrong() {
+    let env = demo();
+    let r = env.run(&["set", "B-1TBK", "value=4294967296"]).code(2);
+    assert!(
+        r.stderr
+            .contains("4294967296 is too large (at most 4294967295)"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["set", "B-1TBK", "value=abc"]).code(2);
+    assert!(r.stderr.contains("is not a whole number"), "{}", r.stderr);
+    let r = env.run(&["set", "B-5YXD", "id=B-NEWX"]).code(2);
+    assert!(
+        !r.stderr.contains("other items refer to it"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("cannot be changed"), "{}", r.stderr);
+    let r = env
+        .run(&["check", "--changed-since", "origin/main"])
+        .code(2);
+    assert!(
+        !r.stderr.contains("e.g. --changed-since origin/main"),
+        "{}",
+        r.stderr
+    );
+    let r = env
+        .run(&["split", "B-F8TJ", "--into", "One", "--give", "2=1"])
+        .code(2);
+    assert!(
+        r.stderr.contains("but there is 1 child (numbered from 1)"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["estimate", "B-XN62", "five"]).code(2);
+    assert!(
+        r.stderr
+            .contains("\"five\" is not a number of story points"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["estimate", "B-XN62", "7"]).code(2);
+    assert!(
+        r.stderr.contains("7 is not on the estimate scale"),
+        "{}",
+        r.stderr
+    );
+    // An ambiguous prefix says how many more it matches; an empty ID is no prefix.
+    let r = env.run(&["show", "b"]).code(2);
+    assert!(r.stderr.contains(" and 25 more"), "{}", r.stderr);
+    let r = env.run(&["show", ""]).code(2);
+    assert!(
+        r.stderr.contains("unknown item \"\" (an empty ID)"),
+        "{}",
+        r.stderr
+    );
+    let r = env
+        .run_with(&["plan"], &[("BACKLOG_TODAY", "2026-02-30")])
+        .code(2);
+    assert!(r.stderr.contains("2026-02-30"), "{}", r.stderr);
+}
+
+#[test]
+fn test_slugs_transliterate_and_labels_with_commas_are_refused() {
+    let env = demo();
+    let r = env.run(&["add", "Ünïcödé café"]).ok();
+    assert!(r.stderr.contains("-unicode-cafe.md"), "{}", r.stderr);
+    let before = env.commit_count();
+    let r = env.run(&["add", "Two labels", "--label", "a, b"]).code(2);
+    assert!(
+        r.stderr
+            .contains("label \"a, b\" contains a comma: give each label its own --label"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.commit_count(), before);
+}

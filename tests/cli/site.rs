@@ -153,12 +153,12 @@ fn test_site_demo_pages_links_and_structure() {
         .json();
     let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
     assert_eq!(keys[0], "schema");
-    assert_eq!(json["items"], 34);
+    assert_eq!(json["items"], 35);
     let site = files(&env.path("out"));
     assert_eq!(json["files"], site.len());
     // One page per item, plus the six views; assets and the lazy index.
     let items: Vec<&String> = site.keys().filter(|p| p.starts_with("items/")).collect();
-    assert_eq!(items.len(), 34);
+    assert_eq!(items.len(), 35);
     for f in [
         "index.html",
         "board.html",

@@ -221,13 +221,15 @@ fn resolve_in<T: Slot>(entries: &[T], query: &str) -> Result<usize, OpError> {
         many => {
             let mut ids: Vec<String> = many
                 .iter()
-                .take(10)
                 .map(|&i| entries[i].slot_id().to_owned())
                 .collect();
             ids.sort();
+            let more = ids.len().saturating_sub(10);
+            ids.truncate(10);
             Err(StoreError::Ambiguous {
                 query: query.to_owned(),
                 matches: ids,
+                more,
             }
             .into())
         }
