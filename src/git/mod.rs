@@ -43,6 +43,13 @@ pub enum GitError {
         /// The lock file.
         path: String,
     },
+    /// HEAD or its branch is locked by another process (or a left-over
+    /// `refs/heads/<branch>.lock`).
+    #[error("git's branch is locked ({path} exists): another git command may be running")]
+    RefLocked {
+        /// The lock file.
+        path: String,
+    },
     /// A libgit2 call failed.
     #[error("git {op} failed: {source}")]
     Git {
@@ -143,14 +150,28 @@ impl Repo {
         &self.repo
     }
 
-    /// Fails when git's index is locked: checked before anything is written, so a commit
-    /// is never made whose index entries cannot be refreshed afterwards.
-    pub fn check_index_unlocked(&self) -> Result<(), GitError> {
+    /// Fails when git's index, HEAD or HEAD's branch is locked (another git command is
+    /// running, or one was killed): checked before anything is written, so a change is
+    /// never half recorded because a lock turned up later.
+    pub fn check_unlocked(&self) -> Result<(), GitError> {
         let lock = self.repo.path().join("index.lock");
         if lock.exists() {
             return Err(GitError::IndexLocked {
                 path: lock.display().to_string(),
             });
+        }
+        let mut refs = vec![self.repo.path().join("HEAD.lock")];
+        if let Ok(name) = self.head_ref_name()
+            && name != "HEAD"
+        {
+            refs.push(self.repo.path().join(format!("{name}.lock")));
+        }
+        for lock in refs {
+            if std::fs::symlink_metadata(&lock).is_ok() {
+                return Err(GitError::RefLocked {
+                    path: lock.display().to_string(),
+                });
+            }
         }
         Ok(())
     }
@@ -238,14 +259,49 @@ impl Repo {
 
     /// Commits exactly `changes` on top of HEAD and refreshes their index entries.
     /// Returns `None` when the resulting tree equals HEAD's (nothing to record).
+    ///
+    /// The three steps ([`Repo::prepare_commit`], [`Repo::advance_head`],
+    /// [`Repo::update_index`]) are public so a crash-safe transaction can journal between
+    /// them (see `workspace::transaction`).
     pub fn commit_paths(
         &self,
         changes: &[PathChange<'_>],
         message: &str,
         signatures: &(Signature<'static>, Signature<'static>),
     ) -> Result<Option<Oid>, GitError> {
+        let Some(prepared) = self.prepare_commit(changes, message, signatures)? else {
+            return Ok(None);
+        };
+        self.advance_head(prepared.parent, prepared.commit, message)?;
+        let entries: Vec<(&str, Option<(Oid, u32)>)> = changes
+            .iter()
+            .zip(&prepared.blobs)
+            .map(|(c, b)| (c.path, *b))
+            .collect();
+        if let Err(e) = self.update_index(&entries) {
+            let source = match e {
+                GitError::Git { source, .. } => source,
+                other => git2::Error::from_str(&other.to_string()),
+            };
+            return Err(GitError::IndexNotUpdated {
+                commit: prepared.commit.to_string(),
+                source,
+            });
+        }
+        Ok(Some(prepared.commit))
+    }
+
+    /// Writes the blobs, trees and commit object of `changes` on top of HEAD without
+    /// moving any reference. `None` when the tree equals HEAD's (nothing to record). A
+    /// path that is executable in HEAD stays executable.
+    pub fn prepare_commit(
+        &self,
+        changes: &[PathChange<'_>],
+        message: &str,
+        signatures: &(Signature<'static>, Signature<'static>),
+    ) -> Result<Option<PreparedCommit>, GitError> {
         if changes.len() >= PACKED_COMMIT_PATHS {
-            return self.commit_paths_packed(changes, message, signatures);
+            return self.prepare_commit_packed(changes, message, signatures);
         }
         let head = self.head_commit()?;
         let base_tree = match &head {
@@ -264,21 +320,29 @@ impl Repo {
                 }
             },
         };
-        let fast = match changes {
-            [
-                PathChange {
-                    path,
-                    content: Some(bytes),
-                },
-            ] if head.is_some() => {
-                let blob = self.repo.blob(bytes).map_err(git("write blob"))?;
-                self.patched_tree(base_tree.id(), path, blob)?
+        let mut blobs = Vec::with_capacity(changes.len());
+        for change in changes {
+            blobs.push(match change.content {
+                Some(bytes) => {
+                    let blob = self.repo.blob(bytes).map_err(git("write blob"))?;
+                    let mode = match self.entry_at(base_tree.id(), change.path)? {
+                        Some((EXEC_MODE, _)) => EXEC_MODE,
+                        _ => BLOB_MODE,
+                    };
+                    Some((blob, mode))
+                }
+                None => None,
+            });
+        }
+        let fast = match (changes, blobs.as_slice()) {
+            ([PathChange { path, .. }], [Some((blob, BLOB_MODE))]) if head.is_some() => {
+                self.patched_tree(base_tree.id(), path, *blob)?
             }
             _ => None,
         };
         let tree_oid = match fast {
             Some(oid) => oid,
-            None => self.updated_tree(changes, &base_tree)?,
+            None => self.updated_tree(changes, &blobs, &base_tree)?,
         };
         if tree_oid == base_tree.id() && head.is_some() {
             return Ok(None);
@@ -287,40 +351,128 @@ impl Repo {
         let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
         let oid = self
             .repo
-            .commit(
-                Some("HEAD"),
-                &signatures.0,
-                &signatures.1,
-                message,
-                &tree,
-                &parents,
-            )
+            .commit(None, &signatures.0, &signatures.1, message, &tree, &parents)
             .map_err(git("commit"))?;
-        if let Err(e) = self.refresh_index(changes) {
-            let source = match e {
-                GitError::Git { source, .. } => source,
-                other => git2::Error::from_str(&other.to_string()),
-            };
-            return Err(GitError::IndexNotUpdated {
-                commit: oid.to_string(),
-                source,
-            });
-        }
-        Ok(Some(oid))
+        Ok(Some(PreparedCommit {
+            parent: head.map(|c| c.id()),
+            commit: oid,
+            blobs,
+        }))
     }
 
-    /// HEAD's tree plus `changes`, built with libgit2's tree updater.
+    /// Moves HEAD's branch (or a detached HEAD) from `parent` to `commit`, refusing if it
+    /// no longer points at `parent` (like `git_commit_create`). `parent` `None` creates
+    /// the branch of an unborn HEAD. The reflog gets `commit: <summary>`.
+    pub fn advance_head(
+        &self,
+        parent: Option<Oid>,
+        commit: Oid,
+        message: &str,
+    ) -> Result<(), GitError> {
+        let summary = message.lines().next().unwrap_or("");
+        let name = self.head_ref_name()?;
+        match parent {
+            Some(parent) => self
+                .repo
+                .reference_matching(&name, commit, true, parent, &format!("commit: {summary}"))
+                .map(|_| ())
+                .map_err(git("move HEAD")),
+            None => self
+                .repo
+                .reference(
+                    &name,
+                    commit,
+                    false,
+                    &format!("commit (initial): {summary}"),
+                )
+                .map(|_| ())
+                .map_err(git("move HEAD")),
+        }
+    }
+
+    /// The reference a commit moves: the branch HEAD points at, or `HEAD` when detached.
+    pub fn head_ref_name(&self) -> Result<String, GitError> {
+        let head = self.repo.find_reference("HEAD").map_err(git("read HEAD"))?;
+        Ok(match head.symbolic_target().ok().flatten() {
+            Some(name) => name.to_owned(),
+            None if head.symbolic_target_bytes().is_some() => {
+                return Err(GitError::Git {
+                    op: "read HEAD",
+                    source: git2::Error::from_str("HEAD points at a branch name that is not UTF-8"),
+                });
+            }
+            None => "HEAD".to_owned(),
+        })
+    }
+
+    /// What HEAD's reference points at now (`None` on an unborn branch).
+    pub fn head_oid(&self) -> Result<Option<Oid>, GitError> {
+        Ok(self.head_commit()?.map(|c| c.id()))
+    }
+
+    /// Sets the index entries of `entries` (`path`, `Some((blob, mode))`, or `None` to
+    /// remove it) from a `stat` of each work-tree file, without reading any file again.
+    /// The on-disk index is re-read first, so entries another process staged meanwhile
+    /// are kept.
+    pub fn update_index(&self, entries: &[(&str, Option<(Oid, u32)>)]) -> Result<(), GitError> {
+        let mut index = self.repo.index().map_err(git("read index"))?;
+        index.read(false).map_err(git("read index"))?;
+        let workdir = self.workdir().to_path_buf();
+        for (path, id) in entries {
+            match id {
+                Some((id, mode)) => {
+                    let entry = bulk::index_entry(&workdir, path, *id, *mode)?;
+                    index.add(&entry).map_err(git("update index"))?;
+                }
+                None => {
+                    if index.get_path(Path::new(path), 0).is_some() {
+                        index
+                            .remove_path(Path::new(path))
+                            .map_err(git("update index"))?;
+                    }
+                }
+            }
+        }
+        index.write().map_err(git("write index"))
+    }
+
+    /// The blob id (and mode) of `path` in the tree of `commit`, if it is a file there.
+    pub fn blob_at(&self, commit: Oid, path: &str) -> Result<Option<(Oid, u32)>, GitError> {
+        let commit = self.repo.find_commit(commit).map_err(git("read commit"))?;
+        Ok(self
+            .entry_at(commit.tree_id(), path)?
+            .filter(|(mode, _)| *mode != TREE_MODE)
+            .map(|(mode, oid)| (oid, mode)))
+    }
+
+    /// The ids of the stage-0 entries of `paths` in the on-disk index.
+    pub fn index_entry_ids(&self, paths: &[&str]) -> Result<Vec<Option<Oid>>, GitError> {
+        let mut index = self.repo.index().map_err(git("read index"))?;
+        index.read(false).map_err(git("read index"))?;
+        Ok(paths
+            .iter()
+            .map(|p| index.get_path(Path::new(p), 0).map(|e| e.id))
+            .collect())
+    }
+
+    /// HEAD's tree plus `changes` (whose blobs are already written), built with
+    /// libgit2's tree updater.
     fn updated_tree(
         &self,
         changes: &[PathChange<'_>],
+        blobs: &[Option<(Oid, u32)>],
         base_tree: &git2::Tree<'_>,
     ) -> Result<Oid, GitError> {
         let mut update = git2::build::TreeUpdateBuilder::new();
-        for change in changes {
-            match change.content {
-                Some(bytes) => {
-                    let blob = self.repo.blob(bytes).map_err(git("write blob"))?;
-                    update.upsert(change.path, blob, FileMode::Blob);
+        for (change, blob) in changes.iter().zip(blobs) {
+            match blob {
+                Some((blob, mode)) => {
+                    let mode = if *mode == EXEC_MODE {
+                        FileMode::BlobExecutable
+                    } else {
+                        FileMode::Blob
+                    };
+                    update.upsert(change.path, *blob, mode);
                 }
                 None => {
                     update.remove(change.path);
@@ -420,20 +572,6 @@ impl Repo {
         Ok(Some(id))
     }
 
-    /// Updates the index entries of `changes` to match the work tree.
-    fn refresh_index(&self, changes: &[PathChange<'_>]) -> Result<(), GitError> {
-        let mut index = self.repo.index().map_err(git("read index"))?;
-        for change in changes {
-            let path = Path::new(change.path);
-            if change.content.is_some() {
-                index.add_path(path).map_err(git("update index"))?;
-            } else if index.get_path(path, 0).is_some() {
-                index.remove_path(path).map_err(git("update index"))?;
-            }
-        }
-        index.write().map_err(git("write index"))
-    }
-
     /// Sets `key` to `value` in the repository's own config (`.git/config`), unless it
     /// already has that value there. Returns whether it changed.
     pub fn set_local_config(&self, key: &str, value: &str) -> Result<bool, GitError> {
@@ -520,6 +658,18 @@ const OID_LEN: usize = 20;
 /// Tree-entry modes as written in tree objects (octal, no leading zero).
 const TREE_MODE: u32 = 0o40000;
 const BLOB_MODE: u32 = 0o100644;
+const EXEC_MODE: u32 = 0o100755;
+
+/// A commit object written but not yet on any branch ([`Repo::prepare_commit`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedCommit {
+    /// HEAD when it was prepared (`None`: unborn branch).
+    pub parent: Option<Oid>,
+    /// The new commit.
+    pub commit: Oid,
+    /// Per change, the blob id and mode written (`None` for a removal).
+    pub blobs: Vec<Option<(Oid, u32)>>,
+}
 
 /// Finds the entry `name` in raw tree bytes (`<octal mode> <name>\0<20-byte id>`…).
 /// Returns its mode and the offset of its id; `None` if absent or the bytes are malformed.
@@ -654,7 +804,11 @@ mod tests {
             let blob = repo.inner().blob(b"new content\n").unwrap();
             let fast = repo.patched_tree(base.id(), path, blob).unwrap();
             let slow = repo
-                .updated_tree(&[change(path, "new content\n")], &base)
+                .updated_tree(
+                    &[change(path, "new content\n")],
+                    &[Some((blob, BLOB_MODE))],
+                    &base,
+                )
                 .unwrap();
             assert_eq!(fast, Some(slow), "{path}");
         }

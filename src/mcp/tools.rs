@@ -21,7 +21,7 @@ use crate::ops::{
 };
 use crate::store::{LoadError, StoreError};
 use crate::view::{self, Error, ListQuery};
-use crate::workspace::{Workspace, WorkspaceOptions};
+use crate::workspace::{Transaction, Workspace, WorkspaceOptions};
 use crate::{Checklist, FieldValue};
 
 /// Where the tools find the backlog, and the date they plan from.
@@ -345,9 +345,13 @@ impl Backlog {
     }
 
     /// Applies an outcome and describes it as the CLI's `--format json` does.
-    fn apply(&self, ws: &Workspace, command: &str, outcome: &Outcome) -> Result<Json, Error> {
-        let recorded = ws.apply(&outcome.change)?;
-        Ok(view::change_json(command, outcome, &recorded))
+    fn apply(&self, tx: &Transaction<'_>, command: &str, outcome: &Outcome) -> Result<Json, Error> {
+        let recorded = tx.apply(&outcome.change)?;
+        let json = view::change_json(command, outcome, &recorded);
+        Ok(with_warnings(
+            json,
+            tx.recovered().map(|r| r.to_string()).into_iter().collect(),
+        ))
     }
 
     /// The day plans start from.
@@ -551,7 +555,7 @@ impl Backlog {
             .hint("add one to `statuses`, e.g. [draft, ready, in-progress, done]"));
         };
         // Read the item under the lock: a second claimant sees the first one's owner.
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let entry = ws.store.find(&args.id)?;
         let id = entry.item.id.clone();
         let current = entry.item.status_or_default().to_owned();
@@ -579,7 +583,7 @@ impl Backlog {
             },
         ];
         let outcome = relabel(ops::set(entry, &assignments)?, "claim");
-        self.apply(&ws, "claim", &outcome)
+        self.apply(&tx, "claim", &outcome)
     }
 
     /// `finish_item`: sets the first done status; the result lists what the done gate
@@ -592,14 +596,14 @@ impl Backlog {
             return Err(Error::new("config.yml has no done status")
                 .hint("set `done_statuses`, e.g. [done]"));
         };
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let entry = ws.store.find(&args.id)?;
         let assignments = [Assignment {
             key: "status".to_owned(),
             value: Some(FieldValue::Str(done)),
         }];
         let outcome = relabel(ops::set(entry, &assignments)?, "finish");
-        let result = self.apply(&ws, "finish", &outcome)?;
+        let result = self.apply(&tx, "finish", &outcome)?;
         // The done gate, as `set status=done` and `check` apply it: allowed, but said.
         let finished = &outcome.items[0];
         let gaps = crate::analysis::done::entry_done_gaps(finished, &config.definition_of_done);
@@ -621,7 +625,7 @@ impl Backlog {
     /// `add_item`: a new item at the bottom of the ranking.
     pub fn add_item(&self, args: &AddArgs) -> Result<Json, Error> {
         let ws = self.workspace()?;
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let loaded = ws.store.load_all();
         // The type's template (`templates/<type>.md`), as `backlog add` uses it.
         let kind = args
@@ -645,7 +649,7 @@ impl Backlog {
             template,
         };
         let outcome = ops::add(&ws.store, &loaded, &opts)?;
-        self.apply(&ws, "add", &outcome)
+        self.apply(&tx, "add", &outcome)
     }
 
     /// `update_item`: `KEY=VALUE` assignments, as `backlog set`.
@@ -661,7 +665,7 @@ impl Backlog {
             .iter()
             .map(|a| parse_assignment(a, &ws.store.config))
             .collect::<Result<Vec<_>, _>>()?;
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let entry = ws.store.find(&args.id)?;
         resolve_references(&mut assignments, &entry.item.id, |q| {
             ws.store.find(q).map(|e| e.item.id)
@@ -669,7 +673,7 @@ impl Backlog {
         let config = &ws.store.config;
         let was_done = config.is_done_status(entry.item.status_or_default());
         let outcome = ops::set(entry, &assignments)?;
-        let result = self.apply(&ws, "set", &outcome)?;
+        let result = self.apply(&tx, "set", &outcome)?;
         // The done gate, as `backlog set` applies it.
         let changed = &outcome.items[0];
         let mut warnings = Vec::new();
@@ -715,10 +719,10 @@ impl Backlog {
                 key: entries,
             }));
         };
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let entry = ws.store.find(&args.id)?;
         let outcome = ops::edit_checklist(entry, list, team, &edit)?;
-        self.apply(&ws, command, &outcome)
+        self.apply(&tx, command, &outcome)
     }
 
     /// `estimate`: story points on the scale.
@@ -728,10 +732,10 @@ impl Backlog {
             Points::Text(t) => t.clone(),
         };
         let ws = self.workspace()?;
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let entry = ws.store.find(&args.id)?;
         let outcome = ops::estimate(entry, &points, &ws.store.config)?;
-        self.apply(&ws, "estimate", &outcome)
+        self.apply(&tx, "estimate", &outcome)
     }
 
     /// `split_item`: children take the item's place in the ranking; it is closed as split.
@@ -745,7 +749,7 @@ impl Backlog {
             .map(|g| parse_give(g))
             .collect::<Result<Vec<_>, _>>()?;
         let ws = self.workspace()?;
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let id = ws.store.find(&args.id)?.item.id;
         let loaded = ws.store.load_all();
         let opts = SplitOptions {
@@ -755,7 +759,7 @@ impl Backlog {
         };
         let outcome = ops::split(&ws.store, &loaded, &id, &opts)?;
         Ok(with_warnings(
-            self.apply(&ws, "split", &outcome)?,
+            self.apply(&tx, "split", &outcome)?,
             warnings(&loaded.errors),
         ))
     }
@@ -763,13 +767,13 @@ impl Backlog {
     /// `merge_items`: folds a duplicate into the item that stays.
     pub fn merge_items(&self, args: &MergeArgs) -> Result<Json, Error> {
         let ws = self.workspace()?;
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let dup = ws.store.find(&args.duplicate)?.item.id;
         let keep = ws.store.find(&args.into)?.item.id;
         let loaded = ws.store.load_all();
         let outcome = ops::merge(&loaded, &dup, &keep)?;
         Ok(with_warnings(
-            self.apply(&ws, "merge", &outcome)?,
+            self.apply(&tx, "merge", &outcome)?,
             warnings(&loaded.errors),
         ))
     }
@@ -794,11 +798,11 @@ impl Backlog {
             _ => Position::Bottom,
         };
         let ws = self.workspace()?;
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let index = ops::rank_index(&ws.store);
         let outcome = ops::rank_move_indexed(&ws.store, &index, &args.id, &position)?;
         Ok(with_warnings(
-            self.apply(&ws, "rank", &outcome)?,
+            self.apply(&tx, "rank", &outcome)?,
             warnings(&index.errors),
         ))
     }

@@ -2,7 +2,7 @@ use clap::Args;
 
 use backlog::ops::{AddOptions, add, load_template};
 
-use crate::cli::{CliError, Context, Ui, finish};
+use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Add an item at the bottom of the ranking
 ///
@@ -46,7 +46,7 @@ pub(crate) struct AddArgs {
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AddArgs) -> Result<u8, CliError> {
     let ws = ctx.workspace()?;
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let loaded = ws.store.load_all();
     let kind = args
         .kind
@@ -75,7 +75,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AddArgs) -> Result<u8, CliE
     let outcome = add(&ws.store, &loaded, &opts)?;
     let entry = &outcome.items[0];
     let done = format!("Added {} in {}{from}.", entry.item.id, entry.path);
-    finish(ui, &ws, "add", &outcome, &done)?;
+    finish(ui, &tx, "add", &outcome, &done)?;
     if !ui.is_json() {
         ui.line(&entry.item.id)?;
     }

@@ -4,7 +4,7 @@ use backlog::planning::{self, CapacitySource, Plan, ResolvedCapacity};
 use backlog::text::sanitize;
 use backlog::view;
 
-use crate::cli::{CliError, Context, Format, Ui, finish};
+use crate::cli::{CliError, Context, Format, Ui, begin, finish};
 
 /// Fill the next sprints up to capacity with ready items, in rank order
 ///
@@ -107,7 +107,11 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &PlanArgs) -> Result<u8, Cli
         return Err(CliError::format("plan", ui.format, &["text", "json"]));
     }
     let ws = ctx.workspace()?;
-    let _lock = if args.apply { Some(ws.lock()?) } else { None };
+    let tx = if args.apply {
+        Some(begin(ui, &ws)?)
+    } else {
+        None
+    };
     let loaded = ws.store.load_all();
     ui.warn_load_errors(&loaded.errors);
     let config = &ws.store.config;
@@ -126,7 +130,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &PlanArgs) -> Result<u8, Cli
             id_list(&ids, 5)
         ));
     }
-    if args.apply {
+    if let Some(tx) = &tx {
         if !ui.is_json() {
             render(ui, &plan, &cap, false)?;
         }
@@ -136,7 +140,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &PlanArgs) -> Result<u8, Cli
             "Planned {count} item{} (wrote `sprint:` on each).",
             if count == 1 { "" } else { "s" }
         );
-        finish(ui, &ws, "plan", &outcome, &done)?;
+        finish(ui, tx, "plan", &outcome, &done)?;
         return Ok(0);
     }
     if ui.is_json() {

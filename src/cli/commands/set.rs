@@ -3,7 +3,7 @@ use clap::Args;
 use backlog::ops::{entry_done_gaps, parse_assignment, resolve_references, set};
 use backlog::text::sanitize;
 
-use crate::cli::{CliError, Context, Ui, finish};
+use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Set, change or remove front-matter keys: KEY=VALUE, lists as [a, b], KEY= removes
 #[derive(Debug, Args)]
@@ -22,7 +22,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SetArgs) -> Result<u8, CliE
         .iter()
         .map(|a| parse_assignment(a, &ws.store.config))
         .collect::<Result<Vec<_>, _>>()?;
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let entry = ws.store.find(&args.id)?;
     let mut assignments = assignments;
     resolve_references(&mut assignments, &entry.item.id, |q| {
@@ -35,7 +35,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SetArgs) -> Result<u8, CliE
     let outcome = set(entry, &assignments)?;
     let changed = &outcome.items[0];
     let done = format!("Updated {}.", changed.item.id);
-    finish(ui, &ws, "set", &outcome, &done)?;
+    finish(ui, &tx, "set", &outcome, &done)?;
     // The done gate: closing an item with unchecked criteria is allowed, but said.
     let config = &ws.store.config;
     if !was_done && config.is_done_status(changed.item.status_or_default()) {
