@@ -173,6 +173,9 @@ pub(crate) struct Context {
     dir: PathBuf,
     no_commit: bool,
     allow_dirty: bool,
+    quiet: bool,
+    /// Whether `using ../backlog` was said already (once per run).
+    announced: std::cell::Cell<bool>,
 }
 
 impl Context {
@@ -185,9 +188,20 @@ impl Context {
         }
     }
 
-    /// Opens the workspace; the backlog folder must exist.
+    /// Opens the workspace; the backlog folder must exist. A backlog found outside the
+    /// current folder is named on stderr (`using ../backlog`), once.
     pub(crate) fn workspace(&self) -> Result<Workspace, CliError> {
-        Ok(Workspace::open(&self.options(), false)?)
+        let ws = Workspace::open(&self.options(), false)?;
+        if let Some(elsewhere) = ws.found_elsewhere()
+            && !self.quiet
+            && !self.announced.replace(true)
+        {
+            eprintln!(
+                "using {}",
+                backlog::text::sanitize(&elsewhere.display().to_string())
+            );
+        }
+        Ok(ws)
     }
 
     /// Opens the workspace even if the folder does not exist yet.
@@ -253,6 +267,8 @@ pub(crate) fn main() -> ExitCode {
         dir: cli.dir.clone(),
         no_commit: cli.no_commit,
         allow_dirty: cli.allow_dirty,
+        quiet: cli.quiet,
+        announced: std::cell::Cell::new(false),
     };
     let mut ui = Ui::new(cli.format, cli.quiet);
     let result = commands::run(&mut ui, &ctx, &cli.command).and_then(|code| {

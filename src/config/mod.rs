@@ -1,5 +1,7 @@
 //! `config.yml` in the backlog folder: every setting has a default.
 
+pub mod commit;
+pub mod locate;
 pub mod rules;
 pub mod sprints;
 
@@ -30,8 +32,8 @@ pub struct Config {
     pub default_type: String,
     /// Allowed story-point values.
     pub estimate_scale: Vec<u32>,
-    /// Whether mutating commands record a commit.
-    pub commit: bool,
+    /// Whether mutating commands record a commit, and the shape of their messages.
+    pub commit: commit::CommitConfig,
     /// The rules of `backlog check` (definition of ready), each configurable.
     pub rules: rules::Rules,
     /// Thresholds of the priority matrix (`backlog matrix`).
@@ -90,7 +92,7 @@ impl Default for Config {
                 .to_vec(),
             default_type: "story".to_owned(),
             estimate_scale: vec![0, 1, 2, 3, 5, 8, 13, 20, 40, 100],
-            commit: true,
+            commit: commit::CommitConfig::default(),
             rules: rules::Rules::default(),
             matrix: MatrixConfig::default(),
             estimation: Estimation::default(),
@@ -203,6 +205,15 @@ impl Config {
                 config.id_prefix
             )));
         }
+        let invalid_at = |key: &[&str], message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            line: locate::key_line(text, key),
+            message,
+        };
+        config
+            .commit
+            .compile()
+            .map_err(|e| invalid_at(&["commit", "template"], e.to_string()))?;
         config.sprints.validate().map_err(invalid)?;
         let mut seen = std::collections::HashSet::new();
         for entry in &config.definition_of_done {
@@ -306,6 +317,11 @@ default_type: story
 estimate_scale: [0, 1, 2, 3, 5, 8, 13, 20, 40, 100]
 # Record a git commit for every change (same as passing --no-commit when false).
 commit: true
+# Or, to shape the messages for the repository's own rules (conventional commits, DCO):
+# commit:
+#   enabled: true
+#   template: \"chore(backlog): {op} {ids}: {summary}\"  # the subject line
+#   sign_off: true               # adds Signed-off-by: from the git identity
 # `backlog check`: the definition of ready for items whose status is in ready_statuses.
 # Each rule can be switched off (enabled: false) or made a warning (severity: warning).
 rules:

@@ -649,6 +649,7 @@ fn configure_libgit2() {
 const PACKED_COMMIT_PATHS: usize = 256;
 
 mod bulk;
+pub mod message;
 
 /// The id of git's empty tree.
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
@@ -708,41 +709,20 @@ fn parse_git_date(s: &str) -> Option<(i64, i32)> {
     Some((secs, sign * (hours * 60 + minutes)))
 }
 
-/// Builds the commit message: `backlog: <summary>`, an optional body, and the trailers
-/// `Backlog-Op` and `Backlog-Items`.
+/// Builds the default commit message: `backlog: <summary>`, an optional body, and the
+/// trailers `Backlog-Op` and `Backlog-Items` (see [`message::Message`] for templates).
 pub fn commit_message(op: &str, summary: &str, body: &[String], items: &[String]) -> String {
-    let mut msg = format!("backlog: {summary}\n\n");
-    if !body.is_empty() {
-        for line in body {
-            msg.push_str(line);
-            msg.push('\n');
-        }
-        msg.push('\n');
+    message::Message {
+        op,
+        summary,
+        body,
+        items,
+        ..message::Message::default()
     }
-    msg.push_str(&format!("Backlog-Op: {op}\n"));
-    if !items.is_empty() {
-        msg.push_str(&format!("Backlog-Items: {}\n", items.join(", ")));
-    }
-    msg
+    .render()
 }
 
-/// Parses the `Backlog-Op` and `Backlog-Items` trailers of a commit message.
-pub fn parse_trailers(message: &str) -> (Option<String>, Vec<String>) {
-    let mut op = None;
-    let mut items = Vec::new();
-    for line in message.lines() {
-        if let Some(v) = line.strip_prefix("Backlog-Op: ") {
-            op = Some(v.trim().to_owned());
-        } else if let Some(v) = line.strip_prefix("Backlog-Items: ") {
-            items = v
-                .split(',')
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect();
-        }
-    }
-    (op, items)
-}
+pub use message::parse_trailers;
 
 #[cfg(test)]
 mod tests {

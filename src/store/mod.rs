@@ -251,19 +251,48 @@ pub struct Store {
     pub config: Config,
 }
 
-/// Where the workspace root is, given a starting folder: the nearest ancestor with a
-/// `.git` (what git's discovery does), else the nearest ancestor holding `dir_name`,
-/// else the start itself.
+/// Where the workspace root is outside git, given a starting folder: the start itself
+/// when it holds `dir_name`, else the nearest ancestor whose `dir_name` holds a
+/// `config.yml` (what `backlog init` writes), else the start itself.
+///
+/// An ancestor that merely contains a folder named like the backlog (a clone of a
+/// project called `backlog`, say) is not a backlog: discovery never climbs into it.
 pub fn find_root(start: &Path, dir_name: &Path) -> PathBuf {
-    if dir_name.is_absolute() {
+    if dir_name.is_absolute() || start.join(dir_name).is_dir() {
         return start.to_path_buf();
     }
-    for ancestor in start.ancestors() {
-        if ancestor.join(".git").exists() || ancestor.join(dir_name).is_dir() {
-            return ancestor.to_path_buf();
-        }
+    start
+        .ancestors()
+        .skip(1)
+        .find(|a| a.join(dir_name).join("config.yml").is_file())
+        .unwrap_or(start)
+        .to_path_buf()
+}
+
+/// `to` relative to `from` (both absolute and normalized), with `..` where `to` is not
+/// below `from`: the way to say where a folder is from where the user stands.
+pub fn relative_to(to: &Path, from: &Path) -> PathBuf {
+    let (to_parts, from_parts): (Vec<_>, Vec<_>) =
+        (to.components().collect(), from.components().collect());
+    let common = to_parts
+        .iter()
+        .zip(&from_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return to.to_path_buf();
     }
-    start.to_path_buf()
+    let mut out = PathBuf::new();
+    for _ in common..from_parts.len() {
+        out.push("..");
+    }
+    for part in &to_parts[common..] {
+        out.push(part);
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }
 
 impl Store {
@@ -750,6 +779,36 @@ mod tests {
             let paths = |v: &[Entry]| v.iter().map(|e| e.path.clone()).collect::<Vec<_>>();
             prop_assert_eq!(paths(&got), paths(&expected));
         }
+    }
+
+    #[test]
+    fn test_find_root_outside_git_climbs_only_into_a_real_backlog() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let dir = Path::new("backlog");
+        std::fs::create_dir_all(root.join("a/backlog")).unwrap();
+        std::fs::create_dir_all(root.join("a/b/c")).unwrap();
+        // A folder merely named `backlog` above: not climbed into.
+        assert_eq!(find_root(&root.join("a/b/c"), dir), root.join("a/b/c"));
+        // One with a config.yml is a backlog.
+        std::fs::write(root.join("a/backlog/config.yml"), "").unwrap();
+        assert_eq!(find_root(&root.join("a/b/c"), dir), root.join("a"));
+        // The start's own folder wins, config or not.
+        std::fs::create_dir_all(root.join("a/b/backlog")).unwrap();
+        assert_eq!(find_root(&root.join("a/b"), dir), root.join("a/b"));
+    }
+
+    #[test]
+    fn test_relative_to() {
+        let rel = |to: &str, from: &str| {
+            relative_to(Path::new(to), Path::new(from))
+                .display()
+                .to_string()
+        };
+        assert_eq!(rel("/r/backlog", "/r/src"), "../backlog");
+        assert_eq!(rel("/r/backlog", "/r/a/b"), "../../backlog");
+        assert_eq!(rel("/r/x/backlog", "/r"), "x/backlog");
+        assert_eq!(rel("/r", "/r"), ".");
     }
 
     #[test]

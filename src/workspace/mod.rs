@@ -120,11 +120,15 @@ pub struct Workspace {
     commit: bool,
     allow_dirty: bool,
     via: Option<String>,
+    /// Where discovery started (canonical), to say where the backlog is from there.
+    start: PathBuf,
 }
 
 impl Workspace {
     /// Discovers the repository and opens the backlog folder. `allow_missing` lets `init`
-    /// open a workspace whose folder does not exist yet.
+    /// open a workspace whose folder does not exist yet; it also stops discovery from
+    /// looking above the start outside git, so `init` creates the backlog where it was
+    /// asked to (inside git: at the repository root, or the nearest existing one).
     pub fn open(opts: &WorkspaceOptions, allow_missing: bool) -> Result<Self, StoreError> {
         let start = opts.start.canonicalize().map_err(|source| StoreError::Io {
             path: opts.start.display().to_string(),
@@ -133,6 +137,7 @@ impl Workspace {
         let repo = Repo::discover(&start);
         let root = match &repo {
             Some(r) => r.workdir().to_path_buf(),
+            None if allow_missing => start.clone(),
             None => crate::store::find_root(&start, &opts.dir),
         };
         // Like cargo looking for Cargo.toml: the nearest `<dir>` between the start and
@@ -171,14 +176,23 @@ impl Workspace {
                 .unwrap_or_else(|_| store.dir().to_path_buf());
             dir.starts_with(r.workdir())
         });
-        let commit = opts.commit.unwrap_or(true) && store.config.commit;
+        let commit = opts.commit.unwrap_or(true) && store.config.commit.enabled;
         Ok(Self {
             store,
             repo,
             commit,
             allow_dirty: opts.allow_dirty,
             via: None,
+            start,
         })
+    }
+
+    /// Where the backlog folder is, relative to where discovery started, when it is not
+    /// inside that folder (`../backlog`): a backlog found above the current folder is
+    /// worth saying, so nobody writes into an unexpected place.
+    pub fn found_elsewhere(&self) -> Option<PathBuf> {
+        let dir = self.store.dir();
+        (!dir.starts_with(&self.start)).then(|| crate::store::relative_to(dir, &self.start))
     }
 
     /// Records which front end made the changes: every commit gets a `Backlog-Via: NAME`

@@ -377,11 +377,28 @@ impl Transaction<'_> {
                 content: None,
             }))
             .collect();
-        let mut message =
-            crate::git::commit_message(&change.op, &change.summary, &change.body, &change.items);
-        if let Some(via) = &ws.via {
-            message.push_str(&format!("Backlog-Via: {via}\n"));
-        }
+        let message = match &signatures {
+            Some(signatures) => {
+                let config = &ws.store.config.commit;
+                let committer = &signatures.1;
+                crate::git::message::Message {
+                    op: &change.op,
+                    summary: &change.summary,
+                    body: &change.body,
+                    items: &change.items,
+                    template: config.template.as_ref(),
+                    via: ws.via.as_deref(),
+                    sign_off: config.sign_off.then(|| {
+                        (
+                            committer.name().unwrap_or(""),
+                            committer.email().unwrap_or(""),
+                        )
+                    }),
+                }
+                .render()
+            }
+            None => String::new(),
+        };
         let prepared = match (repo, &signatures) {
             (Some(r), Some(s)) => match r.prepare_commit(&changes, &message, s) {
                 Ok(p) => p,

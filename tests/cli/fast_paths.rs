@@ -30,33 +30,36 @@ fn sample(env: &TestEnv) {
 }
 
 #[test]
-fn test_list_json_is_the_pretty_array_of_items() {
+fn test_list_json_is_the_pretty_envelope_of_items() {
     let env = TestEnv::new();
     sample(&env);
     let run = env.run(&["list", "--format", "json"]).ok();
     let value = run.json();
-    // Byte-for-byte what serde_json's pretty printer writes for the whole array.
+    // Byte-for-byte what serde_json's pretty printer writes for the whole object.
     assert_eq!(
         run.stdout,
         format!("{}\n", serde_json::to_string_pretty(&value).unwrap())
     );
-    let ids: Vec<&str> = value
+    assert_eq!(value["schema"], 1);
+    let items = run.items();
+    let ids: Vec<&str> = items
         .as_array()
         .unwrap()
         .iter()
         .map(|i| i["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["B-0002", "B-0001", "B-0004", "B-0003"]);
-    assert_eq!(value[0]["title"], "Second: with a colon");
-    assert_eq!(value[0]["labels"], serde_json::json!(["web"]));
-    assert_eq!(value[1]["estimate"], 3);
-    assert_eq!(value[2]["path"], "backlog/sub/B-0004-nested.md");
+    assert_eq!(items[0]["title"], "Second: with a colon");
+    assert_eq!(items[0]["labels"], serde_json::json!(["web"]));
+    assert_eq!(items[1]["estimate"], 3);
+    assert_eq!(items[2]["path"], "backlog/sub/B-0004-nested.md");
 }
 
 #[test]
 fn test_list_json_empty_and_filtered() {
     let env = TestEnv::new();
-    assert_eq!(env.run(&["list", "--format", "json"]).ok().stdout, "[]\n");
+    const EMPTY: &str = "{\n  \"schema\": 1,\n  \"items\": []\n}\n";
+    assert_eq!(env.run(&["list", "--format", "json"]).ok().stdout, EMPTY);
     sample(&env);
     let run = env
         .run(&["list", "--format", "json", "--label", "api"])
@@ -65,11 +68,11 @@ fn test_list_json_empty_and_filtered() {
         run.stdout,
         format!("{}\n", serde_json::to_string_pretty(&run.json()).unwrap())
     );
-    assert_eq!(run.json().as_array().unwrap().len(), 1);
+    assert_eq!(run.items().as_array().unwrap().len(), 1);
     let none = env
         .run(&["list", "--format", "json", "--owner", "nobody"])
         .ok();
-    assert_eq!(none.stdout, "[]\n");
+    assert_eq!(none.stdout, EMPTY);
 }
 
 #[test]

@@ -21,7 +21,7 @@ fn test_add_then_list_shows_item() {
         .stdout
         .trim()
         .to_owned();
-    let list = env.run(&["list", "--format", "json"]).ok().json();
+    let list = env.run(&["list", "--format", "json"]).ok().items();
     assert_eq!(list[0]["id"], id.as_str());
     assert_eq!(list[0]["status"], "draft");
     env.assert_fsck();
@@ -93,7 +93,7 @@ fn test_new_items_go_to_the_bottom() {
     let a = env.run(&["add", "A"]).ok().stdout.trim().to_owned();
     let b = env.run(&["add", "B"]).ok().stdout.trim().to_owned();
     let c = env.run(&["add", "C"]).ok().stdout.trim().to_owned();
-    let list = env.run(&["list", "--format", "json"]).ok().json();
+    let list = env.run(&["list", "--format", "json"]).ok().items();
     let ids: Vec<&str> = list
         .as_array()
         .unwrap()
@@ -255,7 +255,7 @@ fn test_items_added_on_two_branches_merge_cleanly() {
         );
     }
     env.git(&["merge", "-q", "--no-edit", "feature"]).ok();
-    let list = env.run(&["list", "--format", "json"]).ok().json();
+    let list = env.run(&["list", "--format", "json"]).ok().items();
     let mut ids: Vec<String> = list
         .as_array()
         .unwrap()
@@ -280,7 +280,7 @@ fn test_malformed_item_is_reported_and_others_still_list() {
     );
     env.write("backlog/B-BAD2-nofence.md", "id: B-BAD2\n");
     let r = env.run(&["list", "--format", "json"]).ok();
-    assert_eq!(r.json().as_array().unwrap().len(), 1);
+    assert_eq!(r.items().as_array().unwrap().len(), 1);
     assert!(
         r.stderr.contains("backlog/B-BAD1-broken.md:4:"),
         "{}",
@@ -435,7 +435,7 @@ fn test_terminal_escapes_in_titles_are_neutralized() {
     let out = env.run(&["list"]).ok().stdout;
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
     assert!(out.contains("evil \\u{1b}[31m red \\u{7}"), "{out}");
-    let json = env.run(&["list", "--format", "json"]).ok().json();
+    let json = env.run(&["list", "--format", "json"]).ok().items();
     assert_eq!(json[0]["title"], "evil \u{1b}[31m red \u{7}");
 }
 
@@ -459,7 +459,7 @@ fn test_list_filters() {
         full.extend_from_slice(args);
         env.run(&full)
             .ok()
-            .json()
+            .items()
             .as_array()
             .unwrap()
             .iter()
@@ -503,7 +503,7 @@ fn test_demo_backlog_lists() {
     let r = env
         .run(&["-C", demo.to_str().unwrap(), "list", "--format", "json"])
         .ok();
-    assert!(r.json().as_array().unwrap().len() >= 30);
+    assert!(r.items().as_array().unwrap().len() >= 30);
     assert_eq!(r.stderr, "");
 }
 
@@ -674,7 +674,7 @@ fn test_dir_with_dot_dot_gives_real_paths() {
             "json",
         ])
         .ok()
-        .json();
+        .items();
     assert_eq!(json[0]["path"], "plans/backlog/a.md");
 }
 

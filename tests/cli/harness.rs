@@ -44,6 +44,19 @@ impl Run {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
+
+    /// The `items` array of a `list --format json` document (`{"schema": 1, "items"}`).
+    #[track_caller]
+    pub fn items(&self) -> serde_json::Value {
+        let doc = self.json();
+        assert!(
+            self.stdout
+                .starts_with("{\n  \"schema\": 1,\n  \"items\": ["),
+            "not a list envelope:\n{}",
+            self.stdout
+        );
+        doc["items"].clone()
+    }
 }
 
 fn run_output(out: Output) -> Run {

@@ -4,7 +4,9 @@
 mod harness;
 
 mod check;
+mod conventions;
 mod fast_paths;
+mod first_hour;
 mod forecast;
 mod foundation;
 mod history;

@@ -170,9 +170,8 @@ fn apply(env: &TestEnv, cmd: Cmd, side: usize) -> Vec<Fact> {
                 &format!("{prefix} two"),
             ])
             .ok();
-            let list = env.run(&["list", "--format", "json"]).ok().json();
-            // Items under `items` (schema 0.2.0), or the bare array before it.
-            let items = list.get("items").unwrap_or(&list);
+            let list = env.run(&["list", "--format", "json"]).ok().items();
+            let items = &list;
             let children: Vec<String> = items
                 .as_array()
                 .unwrap()

@@ -140,7 +140,7 @@ fn test_list_search_all_words_case_insensitive_text_and_json() {
         full.extend_from_slice(args);
         env.run(&full)
             .ok()
-            .json()
+            .items()
             .as_array()
             .unwrap()
             .iter()

@@ -19,7 +19,7 @@ fn ranked(env: &TestEnv, items: &[(&str, &str)]) {
 fn order(env: &TestEnv) -> Vec<String> {
     env.run(&["list", "--format", "json"])
         .ok()
-        .json()
+        .items()
         .as_array()
         .unwrap()
         .iter()
@@ -165,7 +165,7 @@ fn test_rank_sixty_alternating_inserts_keep_keys_short() {
 
     // --rebalance respreads them in one commit, touching only the files whose key changes.
     let keys = |env: &TestEnv| -> Vec<String> {
-        let list = env.run(&["list", "--format", "json"]).ok().json();
+        let list = env.run(&["list", "--format", "json"]).ok().items();
         list.as_array()
             .unwrap()
             .iter()

@@ -172,7 +172,7 @@ fn test_split_is_one_commit_children_take_parents_place() {
     );
     assert!(last_message(&env).contains("Backlog-Op: split\n"));
 
-    let list = env.run(&["list", "--format", "json"]).ok().json();
+    let list = env.run(&["list", "--format", "json"]).ok().items();
     assert_eq!(
         ids(&list),
         ["B-A", children[0], children[1], "B-P", "B-C", "B-Z"]
@@ -207,7 +207,7 @@ fn test_split_is_one_commit_children_take_parents_place() {
     let blocked = env
         .run(&["list", "--blocked", "--format", "json"])
         .ok()
-        .json();
+        .items();
     assert!(ids(&blocked).contains(&"B-C".to_owned()));
     assert_eq!(env.status(), "");
     env.assert_fsck();
@@ -351,12 +351,12 @@ fn test_list_ready_and_blocked() {
     let ready = env
         .run(&["list", "--ready", "--format", "json"])
         .ok()
-        .json();
+        .items();
     assert_eq!(ids(&ready), ["B-2", "B-4"]);
     let blocked = env
         .run(&["list", "--blocked", "--format", "json"])
         .ok()
-        .json();
+        .items();
     assert_eq!(ids(&blocked), ["B-3", "B-5"]);
     env.run(&["list", "--ready", "--blocked"]).code(2);
 }

@@ -114,6 +114,8 @@ impl Redact {
                 ));
             }
         }
+        // `init` names the absolute path it created.
+        pairs.insert(0, (env.root.display().to_string(), "<root>".to_owned()));
         let head = head(env);
         if head != head_before && !head.is_empty() {
             pairs.push((head[..10].to_owned(), "<commit>".to_owned()));
@@ -198,6 +200,23 @@ fn last_commit(env: &TestEnv, redact: &Redact) -> String {
     redact.apply(&format!("{out}--- git status --porcelain\n{status}"))
 }
 
+/// Every `--format json` document is one object with `"schema"` first (DESIGN.md,
+/// "Machine output"); a run that failed (exit 2) prints nothing on stdout.
+fn assert_schema_first(transcript: &str) {
+    let stdout = transcript
+        .split_once("--- stdout\n")
+        .and_then(|(_, rest)| rest.split_once("--- stderr\n"))
+        .map_or("", |(out, _)| out);
+    if transcript.contains("\nexit: 2\n") {
+        assert_eq!(stdout, "", "{transcript}");
+    } else {
+        assert!(
+            stdout.starts_with("{\n  \"schema\": 1,\n"),
+            "JSON without `schema` first:\n{transcript}"
+        );
+    }
+}
+
 /// Snapshots read-only commands, each in text and in JSON.
 /// The fixture's one commit hash changes whenever the fixture does; it is `<head>` here.
 fn read_only(prefix: &str, env: &TestEnv, commands: &[(&str, &[&str])]) {
@@ -212,6 +231,10 @@ fn read_only(prefix: &str, env: &TestEnv, commands: &[(&str, &[&str])]) {
         let mut json_args = args.to_vec();
         json_args.extend(["--format", "json"]);
         let (json, _) = transcript(env, &json_args, &[]);
+        // `show`'s JSON gains `schema` on the `first-hour` branch (issue 12, point 5).
+        if args[0] != "show" {
+            assert_schema_first(&json);
+        }
         insta::assert_snapshot!(format!("{prefix}_{name}_json"), redact.apply(&json));
     }
     assert_eq!(env.status(), "", "a read-only command changed files");
@@ -228,6 +251,9 @@ fn mutating(name: &str, setup: fn() -> TestEnv, args: &[&str], extra: &[(&str, &
         }
         let head_before = head(&env);
         let (out, redact) = transcript(&env, &run_args, extra);
+        if format.is_some() {
+            assert_schema_first(&out);
+        }
         let commit = if head(&env) == head_before {
             format!("(none)\n--- git status --porcelain\n{}", env.status())
         } else {

@@ -220,7 +220,7 @@ fn test_criteria_numbers_are_the_ones_split_give_uses() {
         "split", "B-1", "--into", "Logout", "--into", "Rest", "--give", "1=1",
     ])
     .ok();
-    let child = env.run(&["--format", "json", "list"]).ok().json();
+    let child = env.run(&["--format", "json", "list"]).ok().items();
     let logout = child
         .as_array()
         .unwrap()
@@ -421,7 +421,7 @@ fn test_add_uses_the_type_template_and_templates_are_not_items() {
     assert!(tracked.contains("backlog/templates/bug.md"), "{tracked}");
     // The example template is not an item: list and check ignore it.
     assert_eq!(
-        env.run(&["--format", "json", "list"]).ok().json(),
+        env.run(&["--format", "json", "list"]).ok().items(),
         serde_json::json!([])
     );
     env.run(&["check"]).ok();

@@ -5,7 +5,7 @@ use backlog::history::folder_prefix;
 use backlog::text::sanitize;
 
 use crate::cli::commands::plan::{fit, terminal_width, today};
-use crate::cli::{CliError, Context, Format, Ui};
+use crate::cli::{CliError, Context, Format, Ui, render};
 
 /// Points in scope and done at the end of each past sprint, from git history
 ///
@@ -53,14 +53,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &BurnupArgs) -> Result<u8, C
         ui.warn(&sanitize(w));
     }
     if ui.is_json() {
-        let mut map = serde_json::Map::new();
-        map.insert("schema".to_owned(), serde_json::json!(1));
-        if let serde_json::Value::Object(rest) =
-            serde_json::to_value(&b).map_err(std::io::Error::other)?
-        {
-            map.extend(rest);
-        }
-        ui.json(&serde_json::Value::Object(map))?;
+        ui.json(&render::envelope(&b)?)?;
         return Ok(0);
     }
     text(ui, &b)?;

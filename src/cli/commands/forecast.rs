@@ -7,7 +7,7 @@ use backlog::forecast::{
 use backlog::text::sanitize;
 
 use crate::cli::commands::plan::{fit, terminal_width, today};
-use crate::cli::{CliError, Context, Format, Ui};
+use crate::cli::{CliError, Context, Format, Ui, render};
 
 /// When will it be done? Monte Carlo over the team's own velocity
 ///
@@ -111,14 +111,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ForecastArgs) -> Result<u8,
     })?;
     match ui.format {
         Format::Json => {
-            let mut map = serde_json::Map::new();
-            map.insert("schema".to_owned(), serde_json::json!(1));
-            if let serde_json::Value::Object(rest) =
-                serde_json::to_value(&f).map_err(std::io::Error::other)?
-            {
-                map.extend(rest);
-            }
-            ui.json(&serde_json::Value::Object(map))?;
+            ui.json(&render::envelope(&f)?)?;
         }
         Format::Markdown => markdown(ui, &f)?,
         _ => text(ui, &f)?,

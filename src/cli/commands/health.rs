@@ -6,7 +6,7 @@ use backlog::planning::resolve_capacity;
 use backlog::text::sanitize;
 
 use crate::cli::commands::plan::{id_list, today};
-use crate::cli::{CliError, Context, Format, Ui};
+use crate::cli::{CliError, Context, Format, Ui, render};
 
 /// Is the backlog DEEP? Detailed, Estimated, Emergent, Prioritized as numbers (CI gate)
 ///
@@ -94,9 +94,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> Result<u8, C
     let h = health::health(&loaded, config, &opts);
     let below = args.min.is_some_and(|m| h.score.total < m);
     if ui.is_json() {
-        let mut json = serde_json::to_value(&h).map_err(std::io::Error::other)?;
+        let mut json = render::envelope(&h)?;
         if let Some(map) = json.as_object_mut() {
-            map.insert("schema".to_owned(), serde_json::json!(1));
             map.insert("min".to_owned(), serde_json::json!(args.min));
             map.insert("passed".to_owned(), serde_json::json!(!below));
             map.insert(

@@ -16,7 +16,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &InitArgs) -> Result<u8, Cl
     if config_path.exists() {
         return Err(CliError::user(format!(
             "{} already exists: this backlog is initialized",
-            ws.store.relative(&config_path)
+            config_path.display()
         )));
     }
     let rel = ws.store.relative(&config_path);
@@ -52,7 +52,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &InitArgs) -> Result<u8, Cl
         &tx,
         "init",
         &outcome,
-        &format!("Initialized the backlog in {rel}."),
+        &format!(
+            "Initialized the backlog in {}.",
+            backlog::text::sanitize(&config_path.display().to_string())
+        ),
     )?;
     Ok(0)
 }

@@ -73,16 +73,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
         return run_outline(ui, &ws, args, query.as_ref());
     }
     if ui.is_json() {
-        let items = select(ui, &ws, args, query.as_ref(), render::item_json_in_array);
-        // The same bytes `serde_json::to_writer_pretty` writes for the whole array.
-        let mut first = true;
-        ui.data("[")?;
-        for text in &items {
-            ui.data(if first { "\n" } else { ",\n" })?;
-            ui.data(text)?;
-            first = false;
-        }
-        ui.data(if first { "]\n" } else { "\n]\n" })?;
+        let items = select(ui, &ws, args, query.as_ref(), render::item_json_in_envelope);
+        render::write_list_envelope(&items, |text| ui.data(text))?;
     } else {
         let rows = select(ui, &ws, args, query.as_ref(), render::Row::of);
         for row in render::format_rows(&rows) {

@@ -4,7 +4,7 @@ use backlog::planning;
 use backlog::text::sanitize;
 
 use crate::cli::commands::plan::{id_list, terminal_width};
-use crate::cli::{CliError, Context, Format, Ui};
+use crate::cli::{CliError, Context, Format, Ui, render};
 
 /// Points completed per sprint, from done items with a `sprint` value
 ///
@@ -30,11 +30,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &VelocityArgs) -> Result<u8,
     ui.warn_load_errors(&loaded.errors);
     let v = planning::velocity(&loaded, &ws.store.config, Some(args.last));
     if ui.is_json() {
-        let mut json = serde_json::to_value(&v).map_err(std::io::Error::other)?;
-        if let Some(map) = json.as_object_mut() {
-            map.insert("schema".to_owned(), serde_json::json!(1));
-        }
-        ui.json(&json)?;
+        ui.json(&render::envelope(&v)?)?;
         return Ok(0);
     }
     if v.sprints.is_empty() {

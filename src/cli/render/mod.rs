@@ -55,18 +55,60 @@ pub(crate) fn format_rows(rows: &[Row]) -> Vec<String> {
         .collect()
 }
 
-/// One item as pretty JSON, indented to sit inside a pretty JSON array.
-pub(crate) fn item_json_in_array(entry: &Entry) -> String {
-    let text = serde_json::to_string_pretty(&item_json(entry, false)).unwrap_or_default();
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
+/// One item as pretty JSON, indented to sit in the `items` array of [`list_envelope`].
+pub(crate) fn item_json_in_envelope(entry: &Entry) -> String {
+    indent_json(&item_json(entry, false), "    ")
+}
+
+/// Pretty JSON of `value` with every line after the first indented by `indent`, and the
+/// first line too, so it can be placed as an element of a pretty-printed array.
+fn indent_json(value: &serde_json::Value, indent: &str) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        out.push_str("  ");
+        out.push_str(indent);
         out.push_str(line);
     }
     out
+}
+
+/// Writes the `list --format json` document, `{"schema": 1, "items": [...]}`, through
+/// `emit`, from items already rendered by [`item_json_in_envelope`]: the same bytes
+/// serde_json's pretty printer writes for the whole object, streamed without holding the
+/// items as one JSON tree or one string.
+pub(crate) fn write_list_envelope<E>(
+    items: &[String],
+    mut emit: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    emit("{\n  \"schema\": 1,\n  \"items\": [")?;
+    for (i, text) in items.iter().enumerate() {
+        emit(if i == 0 { "\n" } else { ",\n" })?;
+        emit(text)?;
+    }
+    emit(if items.is_empty() {
+        "]\n}\n"
+    } else {
+        "\n  ]\n}\n"
+    })
+}
+
+/// `value` (an object) as a `--format json` document: `"schema": 1` first, then the
+/// value's own keys in their order.
+pub(crate) fn envelope(value: &impl serde::Serialize) -> std::io::Result<serde_json::Value> {
+    let mut map = serde_json::Map::new();
+    map.insert("schema".to_owned(), serde_json::json!(1));
+    match serde_json::to_value(value).map_err(std::io::Error::other)? {
+        serde_json::Value::Object(rest) => {
+            map.extend(rest.into_iter().filter(|(k, _)| k != "schema"))
+        }
+        other => {
+            map.insert("value".to_owned(), other);
+        }
+    }
+    Ok(serde_json::Value::Object(map))
 }
 
 /// Escapes text from item files for markdown: no markup, links, HTML or @mentions.
@@ -95,4 +137,44 @@ pub(crate) fn md(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn streamed(items: &[serde_json::Value]) -> String {
+        let rendered: Vec<String> = items.iter().map(|v| indent_json(v, "    ")).collect();
+        let mut out = String::new();
+        write_list_envelope::<()>(&rendered, |s| {
+            out.push_str(s);
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn test_envelope_puts_schema_first() {
+        let v = envelope(&serde_json::json!({"b": 1, "a": 2, "schema": 7})).unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["schema", "b", "a"]);
+        assert_eq!(v["schema"], 1);
+    }
+
+    #[test]
+    fn test_list_envelope_matches_the_pretty_printer() {
+        for items in [
+            vec![],
+            vec![serde_json::json!({"id": "B-1", "labels": ["a", "b"], "x": {"y": []}})],
+            vec![
+                serde_json::json!({"id": "B-1"}),
+                serde_json::json!({"id": "B-2", "title": "multi\nline"}),
+            ],
+        ] {
+            let whole = serde_json::json!({"schema": 1, "items": items});
+            let expected = format!("{}\n", serde_json::to_string_pretty(&whole).unwrap());
+            assert_eq!(streamed(&items), expected);
+        }
+    }
 }

@@ -1,0 +1,154 @@
+//! Team conventions (issue 19): commit templates and sign-off, WIP limits, typed custom
+//! fields.
+
+use serde_json::Value;
+
+use crate::harness::TestEnv;
+
+/// The commitlint-style header rule many repositories enforce in a commit-msg hook.
+const CONVENTIONAL: &str = r"^(build|chore|ci|docs|feat|fix|perf|refactor|revert|style|test)(\([a-z0-9-]+\))?!?: [^ ].{0,98}$";
+
+fn env_with_config(config: &str) -> TestEnv {
+    let env = TestEnv::new();
+    env.write("backlog/config.yml", config);
+    env.commit_all("Seed config");
+    env
+}
+
+/// Subjects of every commit after the first, newest first.
+fn subjects(env: &TestEnv) -> Vec<String> {
+    env.git(&["log", "--format=%s"])
+        .ok()
+        .stdout
+        .lines()
+        .filter(|s| *s != "Seed config")
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn test_commit_template_conventional_commits_and_sign_off() {
+    let env = env_with_config(
+        "commit:\n  template: \"chore(backlog): {op} {ids}: {summary}\"\n  sign_off: true\n",
+    );
+    let add = env
+        .run(&["add", "Sign in with SSO", "--format", "json"])
+        .ok()
+        .json();
+    let id = add["items"][0]["id"].as_str().unwrap().to_owned();
+    env.run(&["set", &id, "status=ready", "estimate=3"]).ok();
+    env.run(&["estimate", &id, "5"]).ok();
+    env.run(&["add", "Export CSV"]).ok();
+    let subjects = subjects(&env);
+    assert_eq!(subjects.len(), 4, "{subjects:?}");
+    assert_eq!(
+        subjects[1],
+        format!("chore(backlog): estimate {id}: 3 -> 5")
+    );
+    assert_eq!(
+        subjects[3],
+        format!("chore(backlog): add {id}: Sign in with SSO")
+    );
+    // What a commit-msg hook would run: every subject passes the conventional rule.
+    let log = env.git(&["log", "--format=%s", "-n", "4"]).ok().stdout;
+    let hook = std::process::Command::new("grep")
+        .args(["-Evc", CONVENTIONAL])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(log.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&hook.stdout).trim(),
+        "0",
+        "subjects that fail the rule:\n{log}"
+    );
+    // git itself reads the trailers, the sign-off included.
+    let message = env.git(&["log", "-1", "--format=%B", "HEAD~1"]).ok().stdout;
+    let parsed = env
+        .git_with_input(&["interpret-trailers", "--parse"], message.as_bytes())
+        .ok()
+        .stdout;
+    assert_eq!(
+        parsed,
+        format!(
+            "Backlog-Op: estimate\nBacklog-Items: {id}\n\
+             Signed-off-by: Test Committer <committer@example.com>\n"
+        ),
+        "{message}"
+    );
+    // History still reads the operations and the changes.
+    let log = env.run(&["log", &id, "--format", "json"]).ok().json();
+    let ops: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["op"].as_str().unwrap_or("-"))
+        .collect();
+    assert_eq!(ops, ["estimate", "set", "add"]);
+    assert_eq!(
+        log["entries"][0]["changes"],
+        serde_json::json!([{"kind": "estimate", "from": 3, "to": 5}])
+    );
+    let diff = env
+        .run(&["diff", "HEAD~4..HEAD", "--format", "json"])
+        .ok()
+        .json();
+    let items: Vec<&Value> = diff["items"].as_array().unwrap().iter().collect();
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(|i| i["change"] == "added"), "{diff}");
+    assert_eq!(diff["totals"]["added"], 2);
+}
+
+#[test]
+fn test_commit_template_errors_name_the_line() {
+    let env = env_with_config("id_prefix: B\ncommit:\n  template: \"{type}: {summary}\"\n");
+    let r = env.run(&["list"]).code(2);
+    assert!(
+        r.stderr.contains("backlog/config.yml:3:") && r.stderr.contains("{type}"),
+        "{}",
+        r.stderr
+    );
+    let env = env_with_config("commit:\n  template: \"chore: {op}\"\n");
+    let r = env.run(&["add", "X"]).code(2);
+    assert!(r.stderr.contains("{summary}"), "{}", r.stderr);
+    assert_eq!(env.commit_count(), 1);
+}
+
+#[test]
+fn test_commit_short_form_still_switches_commits_off() {
+    let env = env_with_config("commit: false\n");
+    env.run(&["add", "Not committed"]).ok();
+    assert_eq!(env.commit_count(), 1);
+    assert!(env.status().contains("backlog/"));
+}
+
+/// The `config.yml` examples of the README's team-convention sections, each with its
+/// first line `# backlog/config.yml: …`.
+fn readme_configs() -> Vec<String> {
+    let readme = include_str!("../../README.md");
+    readme
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|block| block.split_once("```").map(|(yaml, _)| yaml))
+        .filter(|yaml| yaml.starts_with("# backlog/config.yml: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn test_readme_convention_configs_pass_check() {
+    let configs = readme_configs();
+    assert!(!configs.is_empty());
+    for config in configs {
+        let env = TestEnv::new();
+        env.write("backlog/config.yml", &config);
+        env.item("B-1", "Sign in", "status: draft\n", "");
+        let r = env.run(&["check"]);
+        assert_eq!(r.code, 0, "{config}\n{}{}", r.stdout, r.stderr);
+    }
+}
