@@ -56,7 +56,9 @@ impl Repo {
         for change in changes {
             match change.content {
                 Some(bytes) => {
-                    let blob = mem_repo.blob(bytes).map_err(git("write blob"))?;
+                    let blob = mem_repo
+                        .blob(&self.clean(change.path, bytes))
+                        .map_err(git("write blob"))?;
                     let executable = head.is_some()
                         && matches!(
                             self.entry_at(base_tree.id(), change.path)?,

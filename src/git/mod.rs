@@ -50,6 +50,15 @@ pub enum GitError {
         /// The lock file.
         path: String,
     },
+    /// The repository exists but cannot be used (dubious ownership, unsupported format).
+    #[error("{0}")]
+    Unusable(String),
+    /// `commit.gpgsign` is set: backlog cannot sign, so it does not commit.
+    #[error(
+        "this repository signs its commits (commit.gpgsign is true), and backlog cannot sign: \
+         it runs no external programs such as gpg; nothing was changed"
+    )]
+    SigningRequired,
     /// A libgit2 call failed.
     #[error("git {op} failed: {source}")]
     Git {
@@ -103,17 +112,92 @@ impl std::fmt::Debug for Repo {
 
 impl Repo {
     /// Finds the repository containing `start`, as git does. `None` outside a repository
-    /// or in a bare one.
-    pub fn discover(start: &Path) -> Option<Self> {
+    /// or in a bare one; an error for a repository git would refuse too (owned by another
+    /// user, or in a format libgit2 cannot read such as SHA-256), so a command never
+    /// silently stops committing.
+    pub fn discover(start: &Path) -> Result<Option<Self>, GitError> {
         configure_libgit2();
-        let repo = Repository::discover(start).ok()?;
-        let workdir = repo.workdir()?.to_path_buf();
+        let repo = match Repository::discover(start) {
+            Ok(repo) => repo,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(GitError::Unusable(unusable_reason(&e))),
+        };
+        let Some(workdir) = repo.workdir() else {
+            return Ok(None);
+        };
+        let workdir = workdir.to_path_buf();
         let workdir = workdir.canonicalize().unwrap_or(workdir);
-        Some(Self {
+        Ok(Some(Self {
             repo,
             workdir,
             trees: RefCell::default(),
-        })
+        }))
+    }
+
+    /// The content git stores for work-tree `bytes` at `path`: git's end-of-line "clean"
+    /// conversion (CRLF to LF) where `core.autocrlf` (`true` or `input`) or the
+    /// `text` / `eol` attributes ask for it, as `git add` does. Everything else is stored
+    /// as it is (libgit2 runs no external filter programs, and neither does backlog).
+    pub fn clean<'b>(&self, path: &str, bytes: &'b [u8]) -> std::borrow::Cow<'b, [u8]> {
+        use std::borrow::Cow;
+        if !bytes.windows(2).any(|w| w == b"\r\n") || !self.converts_eol(path, bytes) {
+            return Cow::Borrowed(bytes);
+        }
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut rest = bytes;
+        while let Some(at) = rest.windows(2).position(|w| w == b"\r\n") {
+            out.extend_from_slice(&rest[..at]);
+            out.push(b'\n');
+            rest = &rest[at + 2..];
+        }
+        out.extend_from_slice(rest);
+        Cow::Owned(out)
+    }
+
+    /// Whether git converts CRLF to LF when it stores `path` (see [`Repo::clean`]).
+    fn converts_eol(&self, path: &str, bytes: &[u8]) -> bool {
+        use git2::{AttrCheckFlags, AttrValue};
+        let attr = |name: &str| {
+            AttrValue::from_string(
+                self.repo
+                    .get_attr(Path::new(path), name, AttrCheckFlags::FILE_THEN_INDEX)
+                    .ok()
+                    .flatten(),
+            )
+        };
+        let binary = bytes.contains(&0);
+        match attr("text") {
+            AttrValue::False => false,
+            AttrValue::True => true,
+            AttrValue::String("auto") => !binary,
+            _ => {
+                if matches!(attr("eol"), AttrValue::String("crlf" | "lf")) {
+                    return true;
+                }
+                let autocrlf = self
+                    .repo
+                    .config()
+                    .ok()
+                    .and_then(|c| c.get_string("core.autocrlf").ok())
+                    .map(|v| v.to_ascii_lowercase());
+                !binary
+                    && matches!(
+                        autocrlf.as_deref(),
+                        Some("true" | "input" | "yes" | "on" | "1")
+                    )
+            }
+        }
+    }
+
+    /// Refuses to commit when the repository requires signed commits: libgit2 does not
+    /// run `gpg` (nothing is executed from the repository's configuration), and an
+    /// unsigned commit where `git commit` would sign is worse than none.
+    pub fn check_signing(&self) -> Result<(), GitError> {
+        let config = self.repo.config().map_err(git("read config"))?;
+        if config.get_bool("commit.gpgsign").unwrap_or(false) {
+            return Err(GitError::SigningRequired);
+        }
+        Ok(())
     }
 
     /// Opens the repository at exactly `path`.
@@ -243,9 +327,10 @@ impl Repo {
             };
             let index_oid = index.get_path(Path::new(path), 0).map(|e| e.id);
             let work_oid = match content {
-                Some(bytes) => {
-                    Some(Oid::hash_object(ObjectType::Blob, bytes).map_err(git("hash"))?)
-                }
+                Some(bytes) => Some(
+                    Oid::hash_object(ObjectType::Blob, &self.clean(path, bytes))
+                        .map_err(git("hash"))?,
+                ),
                 None => None,
             };
             let index_differs = index_oid != head_oid;
@@ -324,7 +409,10 @@ impl Repo {
         for change in changes {
             blobs.push(match change.content {
                 Some(bytes) => {
-                    let blob = self.repo.blob(bytes).map_err(git("write blob"))?;
+                    let blob = self
+                        .repo
+                        .blob(&self.clean(change.path, bytes))
+                        .map_err(git("write blob"))?;
                     let mode = match self.entry_at(base_tree.id(), change.path)? {
                         Some((EXEC_MODE, _)) => EXEC_MODE,
                         _ => BLOB_MODE,
@@ -633,6 +721,24 @@ pub fn merge_file(
     )
     .map_err(git("merge-file"))?;
     Ok((result.content().to_vec(), result.is_automergeable()))
+}
+
+/// Why git (libgit2) refuses a repository it found, in words for the user.
+fn unusable_reason(e: &git2::Error) -> String {
+    let detail = e.message();
+    if e.code() == ErrorCode::Owner {
+        format!(
+            "git refuses this repository: it is owned by another user ({detail}); \
+             if you trust it, run `git config --global --add safe.directory <its path>`"
+        )
+    } else if detail.contains("objectformat") || detail.contains("sha256") {
+        format!(
+            "git repository in a format backlog cannot read (SHA-256 object IDs: {detail}); \
+             use --no-commit, or a SHA-1 repository"
+        )
+    } else {
+        format!("cannot open the git repository: {detail}")
+    }
 }
 
 /// Process-wide libgit2 settings, applied once before the first repository is opened.

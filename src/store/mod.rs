@@ -113,6 +113,9 @@ pub enum StoreError {
     /// `config.yml` is unusable.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The git repository exists but git refuses it (ownership, format).
+    #[error("{0}")]
+    Repository(String),
     /// The backlog folder does not exist.
     #[error("no backlog folder at {path}")]
     NoBacklog {
@@ -442,6 +445,13 @@ impl Store {
             path: rel.clone(),
             kind,
         };
+        // Paths are strings from here on: a non-UTF-8 name would be written back under a
+        // lossy name, a second file. Such a file is reported, never loaded.
+        if path.to_str().is_none() {
+            return Err(fail(LoadErrorKind::Io(
+                "its name is not valid UTF-8; rename the file".to_owned(),
+            )));
+        }
         let bytes = read_bounded(path).map_err(|e| match e {
             ReadError::Io(e) => fail(LoadErrorKind::Io(e.to_string())),
             ReadError::TooLarge(size) => fail(LoadErrorKind::Item(ItemError::Document(

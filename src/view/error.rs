@@ -92,6 +92,9 @@ impl From<WorkspaceError> for Error {
                     paths.join(" ")
                 ))
                 .hint("or pass --allow-dirty to include them in this commit, or --no-commit"),
+            WorkspaceError::Git(crate::git::GitError::SigningRequired) => err
+                .hint("pass --no-commit, then sign the commit yourself: `git commit -S`")
+                .hint("or turn signing off for this repository: `git config commit.gpgsign false`"),
             WorkspaceError::CommitFailed { .. } => {
                 err.hint("run the command again once the cause is fixed")
             }

@@ -134,7 +134,7 @@ impl Workspace {
             path: opts.start.display().to_string(),
             source,
         })?;
-        let repo = Repo::discover(&start);
+        let repo = Repo::discover(&start).map_err(|e| StoreError::Repository(e.to_string()))?;
         let root = match &repo {
             Some(r) => r.workdir().to_path_buf(),
             None if allow_missing => start.clone(),
@@ -166,6 +166,21 @@ impl Workspace {
                 canonical
             }
             Err(_) => dir,
+        };
+        // A backlog folder inside a nested repository (a submodule, or a repository
+        // inside the work tree) belongs to that repository: it is committed there, as
+        // `git -C backlog commit` would, never in the outer one (which sees a gitlink).
+        let (repo, root) = match repo {
+            Some(outer) if dir.is_dir() => {
+                match Repo::discover(&dir).map_err(|e| StoreError::Repository(e.to_string()))? {
+                    Some(inner) if inner.workdir() != outer.workdir() => {
+                        let root = inner.workdir().to_path_buf();
+                        (Some(inner), root)
+                    }
+                    _ => (Some(outer), root),
+                }
+            }
+            other => (other, root),
         };
         let store = Store::open(&root, &dir, allow_missing)?;
         // A backlog folder outside the work tree cannot be committed.

@@ -340,6 +340,7 @@ impl Transaction<'_> {
             None => None,
         };
         if let Some(r) = repo {
+            r.check_signing()?;
             r.check_unlocked()?;
         }
         let paths: Vec<&String> = change
