@@ -9,7 +9,9 @@
 # for a different item, one after the other: from writing the request to reading the
 # response. The round trip includes the pipe and the JSON-RPC framing, so it bounds the
 # time spent inside the server (which reads the backlog afresh on every call) from above.
-# Also times `next_item` and `list_items`, which read every item. Needs git, python3, cargo.
+# Also times `next_item` and `list_items`, which read every item, and reports the server's own
+# CPU time per `show_item` call (from /proc, so it holds on a busy machine). Needs git,
+# python3, cargo, Linux.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,7 +33,7 @@ done
 
 target="${CARGO_TARGET_DIR:-$here/target}"
 echo "building release binary and generator..." >&2
-(cd "$here" && cargo build --release --quiet --bin backlog --example gen_backlog)
+[[ -n "$prebuilt" && -x "$target/release/examples/gen_backlog" ]] || (cd "$here" && cargo build --release --quiet --bin backlog --example gen_backlog)
 mkdir -p "$work/bin-mcp"
 cp "$target/release/backlog" "$target/release/examples/gen_backlog" "$work/bin-mcp/"
 bin="${prebuilt:-$work/bin-mcp/backlog}"
@@ -50,7 +52,8 @@ import json, os, statistics, subprocess, time
 
 repo, calls = os.environ["REPO"], int(os.environ["CALLS"])
 ids = sorted(f.split("-")[0] + "-" + f.split("-")[1]
-             for f in os.listdir(os.path.join(repo, "backlog")) if f.endswith(".md"))
+             for f in os.listdir(os.path.join(repo, "backlog"))
+             if f.endswith(".md") and f.count("-") >= 2)
 server = subprocess.Popen([os.environ["BACKLOG_BIN"], "mcp"], cwd=repo, stdin=subprocess.PIPE,
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 next_id = 0
@@ -82,7 +85,18 @@ server.stdin.write(json.dumps({"jsonrpc": "2.0", "method": "notifications/initia
 step = max(1, len(ids) // calls)
 picked = ids[::step][:calls]
 timed("show_item", {"id": picked[0]})  # warm-up
+
+
+def cpu_ms():
+    """CPU time (user + system) the server process has used so far, in ms."""
+    with open(f"/proc/{server.pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+cpu_before = cpu_ms()
 show = sorted(timed("show_item", {"id": i}) for i in picked)
+show_cpu = (cpu_ms() - cpu_before) / len(picked)
 nxt = sorted(timed("next_item", {}) for _ in range(5))
 lst = sorted(timed("list_items", {}) for _ in range(5))
 server.stdin.close()
@@ -101,4 +115,6 @@ print("|---|---|---|---|---|")
 print(row("show_item", show))
 print(row("next_item", nxt))
 print(row("list_items", lst))
+print(f"\nCPU time inside the server per `show_item` call (user + system, over {len(picked)} calls,"
+      f" independent of other load on the machine): {show_cpu:.2f} ms")
 PY

@@ -77,17 +77,23 @@ git reset -q --hard main
 echo "repository: $N items, $(git rev-list --count HEAD) commits"
 
 times=()
+cpus=()
 rss_max=0
 for i in $(seq 0 "$RUNS"); do
     rm -rf "$WORK/site"
     start=$(date +%s%N)
-    /usr/bin/time -f "%M" -o "$WORK/rss" "$BIN" -q site "$WORK/site" >/dev/null
+    /usr/bin/time -f "%M %U %S" -o "$WORK/rss" "$BIN" -q site "$WORK/site" >/dev/null
     end=$(date +%s%N)
-    rss=$(cat "$WORK/rss")
+    read -r rss user sys < "$WORK/rss"
     [ "$rss" -gt "$rss_max" ] && rss_max=$rss
-    [ "$i" -gt 0 ] && times+=($(( (end - start) / 1000000 )))
+    if [ "$i" -gt 0 ]; then
+        times+=($(( (end - start) / 1000000 )))
+        cpus+=("$(echo "$user + $sys" | bc)")
+    fi
 done
 sorted=($(printf '%s\n' "${times[@]}" | sort -n))
 median=${sorted[$(( ${#sorted[@]} / 2 ))]}
 echo "backlog site: median ${median} ms of ${#times[@]} runs (min ${sorted[0]} ms, max ${sorted[-1]} ms), peak RSS $(( rss_max / 1024 )) MB"
+cpu_sorted=($(printf '%s\n' "${cpus[@]}" | sort -n))
+echo "CPU time (user + system, all threads): median ${cpu_sorted[$(( ${#cpu_sorted[@]} / 2 ))]} s; on a busy machine the wall time is bounded by this, on an idle 2-core machine it is about half of it"
 echo "site: $(find "$WORK/site" -type f | wc -l) files, $(du -sh "$WORK/site" | cut -f1); index.html $(du -h "$WORK/site/index.html" | cut -f1), data/index.js $(du -h "$WORK/site/data/index.js" | cut -f1), graph.html $(du -h "$WORK/site/graph.html" | cut -f1), matrix.html $(du -h "$WORK/site/matrix.html" | cut -f1)"

@@ -139,12 +139,15 @@ impl From<std::io::Error> for CliError {
     }
 }
 
+/// The exit code of an internal error (a failed invariant, a bug), as cargo's.
+pub(crate) const EXIT_INTERNAL: u8 = 101;
+
 impl From<backlog::view::Error> for CliError {
     fn from(e: backlog::view::Error) -> Self {
         Self {
             message: e.message,
             hints: e.hints,
-            code: 2,
+            code: if e.internal { EXIT_INTERNAL } else { 2 },
         }
     }
 }
@@ -297,5 +300,14 @@ mod tests {
     #[test]
     fn test_cli_definition_is_valid() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn test_internal_errors_exit_101_and_input_errors_2() {
+        let internal: CliError = OpError::Internal("broken invariant".to_owned()).into();
+        assert_eq!(internal.code, EXIT_INTERNAL);
+        assert_eq!(EXIT_INTERNAL, 101);
+        let refused: CliError = OpError::Refused("no".to_owned()).into();
+        assert_eq!(refused.code, 2);
     }
 }

@@ -346,6 +346,7 @@ rules:
   rank_collision: {enabled: true, severity: warning}    # two items with one rank key
   long_rank: {enabled: true, severity: warning, max_length: 12}
   done_incomplete: {enabled: true, severity: warning}   # done with unchecked boxes
+  unknown_key: {enabled: false, severity: warning}      # keys that are not known (typos)
 # The definition of done: every done item checks these off (`backlog dod ID`), on top of
 # its acceptance criteria and its own `## Definition of done` checklist.
 definition_of_done: []

@@ -12,6 +12,7 @@
 //!   rank_collision: {enabled: true, severity: warning}
 //!   long_rank: {enabled: true, severity: warning, max_length: 12}
 //!   done_incomplete: {enabled: true, severity: warning}      # the definition of done
+//!   unknown_key: {enabled: false, severity: warning}         # front-matter keys not known
 //! ```
 //!
 //! Integrity problems (unreadable files, wrong types, unknown status or type, duplicate
@@ -201,6 +202,9 @@ pub struct Rules {
     /// unchecked entry of its definition of done (`definition_of_done` in `config.yml`
     /// plus the item's `## Definition of done` checklist).
     pub done_incomplete: Toggle,
+    /// `unknown-key`: a front-matter key that is not a known key (off by default: unknown
+    /// keys are allowed and kept; on, it catches typos such as `stauts`).
+    pub unknown_key: Toggle,
 }
 
 impl Default for Rules {
@@ -215,6 +219,10 @@ impl Default for Rules {
             rank_collision: Toggle::new(Severity::Warning),
             long_rank: LongRank::default(),
             done_incomplete: Toggle::new(Severity::Warning),
+            unknown_key: Toggle {
+                enabled: false,
+                severity: Severity::Warning,
+            },
         }
     }
 }

@@ -24,22 +24,25 @@ use std::sync::OnceLock;
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Why a file cannot be read as an item document. Lines are 1-based file lines.
+///
+/// The message (`Display`) does not repeat the line: it is [`DocumentError::line`] (and
+/// [`DocumentError::column`]), which front ends render as `path:line:` before it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DocumentError {
     /// The bytes are not UTF-8.
-    #[error("line {line}: file is not valid UTF-8")]
+    #[error("file is not valid UTF-8")]
     NotUtf8 {
         /// Line of the first invalid byte.
         line: usize,
     },
     /// The file contains NUL bytes.
-    #[error("line {line}: binary file (contains NUL bytes)")]
+    #[error("binary file (contains NUL bytes)")]
     Binary {
         /// Line of the first NUL byte.
         line: usize,
     },
     /// The file is over [`MAX_FILE_BYTES`].
-    #[error("line 1: file is {size} bytes, over the {limit}-byte limit for an item")]
+    #[error("file is {size} bytes, over the {limit}-byte limit for an item")]
     TooLarge {
         /// Size of the file.
         size: u64,
@@ -47,16 +50,16 @@ pub enum DocumentError {
         limit: usize,
     },
     /// The file does not start with a `---` line.
-    #[error("line 1: missing front matter: an item file must start with a `---` line")]
+    #[error("missing front matter: an item file must start with a `---` line")]
     MissingFrontMatter,
     /// The opening fence has no closing fence.
-    #[error("line {line}: front matter opened here is never closed with a `---` line")]
+    #[error("front matter opened here is never closed with a `---` line")]
     Unterminated {
         /// Line of the opening fence.
         line: usize,
     },
     /// The YAML could not be parsed.
-    #[error("line {line}, column {column}: invalid YAML: {message}")]
+    #[error("invalid YAML: {message}")]
     Yaml {
         /// File line of the error.
         line: usize,
@@ -66,19 +69,19 @@ pub enum DocumentError {
         message: String,
     },
     /// The front matter is valid YAML but not a mapping of keys.
-    #[error("line {line}: front matter must be a mapping of `key: value` lines")]
+    #[error("front matter must be a mapping of `key: value` lines")]
     NotAMapping {
         /// Line of the opening fence.
         line: usize,
     },
     /// The file holds unresolved merge-conflict markers (`<<<<<<<` … `>>>>>>>`).
-    #[error("line {line}: unresolved merge conflict (a `<<<<<<<` marker line)")]
+    #[error("unresolved merge conflict (a `<<<<<<<` marker line)")]
     MergeConflict {
         /// Line of the first marker.
         line: usize,
     },
     /// An edit was requested for a key the line editor cannot rewrite safely.
-    #[error("line {line}: cannot rewrite key `{key}` in place: {reason}")]
+    #[error("cannot rewrite key `{key}` in place: {reason}")]
     Unsupported {
         /// The key.
         key: String,
@@ -1115,6 +1118,40 @@ mod tests {
             doc.as_str(),
             "\u{feff}---\r\nid: X-1\r\ntitle: t\r\nstatus: ready\r\n---\r\nbody"
         );
+    }
+
+    #[test]
+    fn test_error_messages_leave_the_line_to_the_front_end() {
+        let errors = [
+            DocumentError::NotUtf8 { line: 2 },
+            DocumentError::Binary { line: 3 },
+            DocumentError::TooLarge { size: 9, limit: 1 },
+            DocumentError::MissingFrontMatter,
+            DocumentError::Unterminated { line: 1 },
+            DocumentError::Yaml {
+                line: 4,
+                column: 2,
+                message: "bad".to_owned(),
+            },
+            DocumentError::NotAMapping { line: 1 },
+            DocumentError::MergeConflict { line: 5 },
+            DocumentError::Unsupported {
+                key: "k".to_owned(),
+                line: 6,
+                reason: "why",
+            },
+        ];
+        for e in errors {
+            let text = e.to_string();
+            assert!(!text.starts_with("line "), "{text}");
+            assert!(!text.contains(&format!("line {}", e.line())), "{text}");
+        }
+        let e = crate::item::ItemError::BadId {
+            line: 2,
+            message: "`id` is missing".to_owned(),
+        };
+        assert_eq!(e.to_string(), "`id` is missing");
+        assert_eq!(e.line(), 2);
     }
 
     #[test]

@@ -264,11 +264,6 @@ fn parse_new_blobs(
         let item = match result {
             Ok(item) => Some(item),
             Err((line, message)) => {
-                // The location is already in front: drop the parser's own "line N…: ".
-                let message = match message.split_once(": ") {
-                    Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
-                    _ => message,
-                };
                 warnings.push(format!("{path}:{line} at {rev}: {message}"));
                 None
             }

@@ -306,10 +306,6 @@ pub(crate) fn parse_or_warn(
     match Version::parse(path, bytes) {
         Ok(v) => Some(v),
         Err((line, message)) => {
-            let message = match message.split_once(": ") {
-                Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
-                _ => message,
-            };
             warnings.push(format!("{path}:{line} at {rev}: {message}"));
             None
         }

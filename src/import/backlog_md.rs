@@ -214,11 +214,10 @@ pub fn parse_task(
         text.to_owned()
     };
     let text = quote_handles(&text);
-    let doc =
-        Document::from_string(text).map_err(|e| (Some(e.line()), strip_line(&e.to_string())))?;
+    let doc = Document::from_string(text).map_err(|e| (Some(e.line()), e.to_string()))?;
     let fm = doc
         .front_matter()
-        .map_err(|e| (Some(e.line()), strip_line(&e.to_string())))?;
+        .map_err(|e| (Some(e.line()), e.to_string()))?;
     let get = |k: &str| fm.get(k).filter(|v| !v.is_null());
     let text_of = |k: &str| {
         get(k)
@@ -325,14 +324,6 @@ pub fn parse_task(
         },
         ordinal,
     ))
-}
-
-/// `line 3, column 1: invalid YAML…` → `invalid YAML…` (the line is reported separately).
-fn strip_line(message: &str) -> String {
-    match message.split_once(": ") {
-        Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
-        _ => message.to_owned(),
-    }
 }
 
 /// Backlog.md accepts `assignee: @dana` and `reporter: [@a, @b]`, which YAML does not

@@ -579,7 +579,12 @@ fn config_write(
         line: 1,
         message,
     };
-    let mut doc = Document::from_string(wrapped).map_err(|e| invalid(e.to_string()))?;
+    // The wrapped text has one fence line above the config's first line.
+    let mut doc = Document::from_string(wrapped).map_err(|e| ImportError::Invalid {
+        path: rel.clone(),
+        line: e.line().saturating_sub(1).max(1),
+        message: e.to_string(),
+    })?;
     let mut set = |key: &str, base: &[String], add: &[String]| {
         if !add.is_empty() {
             let mut list = base.to_vec();

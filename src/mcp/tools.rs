@@ -671,12 +671,18 @@ impl Backlog {
             ws.store.find(q).map(|e| e.item.id)
         })?;
         let config = &ws.store.config;
+        let loaded = ops::needs_backlog(&assignments, config).then(|| ws.store.load_all());
+        if let Some(loaded) = &loaded {
+            ops::check_references(&entry, &assignments, loaded)?;
+        }
         let was_done = config.is_done_status(entry.item.status_or_default());
+        let before = entry.clone();
         let outcome = ops::set(entry, &assignments)?;
         let result = self.apply(&tx, "set", &outcome)?;
         // The done gate, as `backlog set` applies it.
         let changed = &outcome.items[0];
-        let mut warnings = Vec::new();
+        let mut warnings =
+            ops::set_warnings(&before, changed, &assignments, loaded.as_ref(), config);
         if !was_done && config.is_done_status(changed.item.status_or_default()) {
             let gaps = crate::analysis::done::entry_done_gaps(changed, &config.definition_of_done);
             if !gaps.is_empty() {
@@ -771,7 +777,7 @@ impl Backlog {
         let dup = ws.store.find(&args.duplicate)?.item.id;
         let keep = ws.store.find(&args.into)?.item.id;
         let loaded = ws.store.load_all();
-        let outcome = ops::merge(&loaded, &dup, &keep)?;
+        let outcome = ops::merge(&loaded, &ws.store.config, &dup, &keep)?;
         Ok(with_warnings(
             self.apply(&tx, "merge", &outcome)?,
             warnings(&loaded.errors),
@@ -800,7 +806,7 @@ impl Backlog {
         let ws = self.workspace()?;
         let tx = ws.begin()?;
         let index = ops::rank_index(&ws.store);
-        let outcome = ops::rank_move_indexed(&ws.store, &index, &args.id, &position)?;
+        let outcome = ops::rank_move_indexed(&ws.store, &index, &args.id, &position)?.outcome;
         Ok(with_warnings(
             self.apply(&tx, "rank", &outcome)?,
             warnings(&index.errors),

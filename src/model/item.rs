@@ -21,14 +21,15 @@ pub struct FieldProblem {
     pub message: String,
 }
 
-/// Why a document is not an item at all.
+/// Why a document is not an item at all. Like [`DocumentError`], the message leaves the
+/// line ([`ItemError::line`]) to the front end.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ItemError {
     /// The document itself is unreadable.
     #[error(transparent)]
     Document(#[from] DocumentError),
     /// There is no usable `id`.
-    #[error("line {line}: {message}")]
+    #[error("{message}")]
     BadId {
         /// Line of the `id` key, or of the opening fence.
         line: usize,

@@ -43,10 +43,10 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
     let config: &Config = &store.config;
     let title = opts.title.trim();
     if title.is_empty() {
-        return Err(OpError::Invalid("the title must not be empty".to_owned()));
+        return Err(OpError::BadText("the title must not be empty".to_owned()));
     }
     if title.chars().any(char::is_control) {
-        return Err(OpError::Invalid(
+        return Err(OpError::BadText(
             "the title must be one line without control characters".to_owned(),
         ));
     }
@@ -111,6 +111,7 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
         (refs, parent)
     };
     let id = crate::id::mint(&config.id_prefix, &loaded.id_set());
+    crate::ops::guard::check_new_dependencies(loaded, &id, &depends_on)?;
     let bottom = loaded
         .entries
         .iter()
@@ -118,7 +119,7 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
         .filter(|r| crate::rank::validate(r).is_ok())
         .max();
     let rank = crate::rank::key_after_with_jitter(bottom)
-        .map_err(|e| OpError::Invalid(format!("cannot rank the new item: {e}")))?;
+        .map_err(|e| OpError::Rank(format!("cannot rank the new item: {e}")))?;
 
     let mut fields: Vec<(&str, FieldValue)> = vec![
         ("id", FieldValue::Str(id.clone())),
@@ -160,7 +161,7 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
     };
     let doc = Document::new_item(&fields, &body);
     let item = crate::item::Item::from_document(&doc)
-        .map_err(|e| OpError::Invalid(format!("generated item is invalid: {e}")))?;
+        .map_err(|e| OpError::Internal(format!("generated item is invalid: {e}")))?;
     let path = store.new_item_path(&id, title);
     let entry = Entry { path, doc, item };
     Ok(Outcome {

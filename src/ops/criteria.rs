@@ -340,13 +340,13 @@ fn noun(list: Checklist, count: usize) -> &'static str {
 /// Checks an entry's new text: one line of something, no control characters.
 fn entry_text(text: &str) -> Result<String, OpError> {
     if text.chars().any(char::is_control) {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::BadText(format!(
             "{text:?}: an entry is one line without control characters"
         )));
     }
     let text = text.trim();
     if text.is_empty() {
-        return Err(OpError::Invalid("an entry needs some text".to_owned()));
+        return Err(OpError::BadText("an entry needs some text".to_owned()));
     }
     Ok(text.to_owned())
 }
@@ -379,7 +379,7 @@ pub fn edit_checklist(
     let count = slots.len();
     let pick = |n: usize| -> Result<&Slot, OpError> {
         if n == 0 || n > count {
-            return Err(OpError::Invalid(format!(
+            return Err(OpError::Refused(format!(
                 "{id} has {count} {}; there is no number {n} (numbered from 1, as `backlog {} {id}` lists them)",
                 noun(list, count),
                 op_name(list)
@@ -391,7 +391,7 @@ pub fn edit_checklist(
         let slot = pick(n)?;
         match (&slot.source, slot.team) {
             (Some(s), false) => Ok(s),
-            _ => Err(OpError::Invalid(format!(
+            _ => Err(OpError::Refused(format!(
                 "{n} is on the team's definition of done (config.yml): it cannot be {verb} \
                  for one item"
             ))),
@@ -416,7 +416,7 @@ pub fn edit_checklist(
     let (new_body, what) = match edit {
         ChecklistEdit::Add(texts) => {
             if texts.is_empty() {
-                return Err(OpError::Invalid("nothing to add".to_owned()));
+                return Err(OpError::BadArgument("nothing to add".to_owned()));
             }
             let texts = texts
                 .iter()
@@ -463,7 +463,7 @@ pub fn edit_checklist(
                 }
             }
             let out = String::from_utf8(out)
-                .map_err(|_| OpError::Invalid("task marker is not ASCII".to_owned()))?;
+                .map_err(|_| OpError::Internal("task marker is not ASCII".to_owned()))?;
             let raws: Vec<&str> = missing.iter().map(String::as_str).collect();
             let verb = if check { "check" } else { "uncheck" };
             (
@@ -505,7 +505,7 @@ pub fn edit_checklist(
             if from == to {
                 (body.clone(), String::new())
             } else if a.range.start <= b.range.start && b.range.end <= a.range.end {
-                return Err(OpError::Invalid(format!(
+                return Err(OpError::Refused(format!(
                     "{to} is nested under {from}: an entry cannot move into itself"
                 )));
             } else {
@@ -535,7 +535,7 @@ pub fn edit_checklist(
     let entry = refresh(entry)?;
     let found = slots_count(entry.doc.body(), list, team);
     if changed && found != expected {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::NotInPlace(format!(
             "{}: the edit would not read back as {expected} {} (found {found}); \
              use `backlog edit {id}` for this change",
             entry.path,

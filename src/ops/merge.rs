@@ -6,6 +6,11 @@
 //! duplicates in lists, no item depending on itself). DUP is closed with status
 //! `duplicate` and `duplicate_of: KEEP`. Only the lines that change are rewritten, and
 //! everything is one change.
+//!
+//! A done DUP is refused (merging it would take finished work out of velocity and make
+//! its dependents wait again), and so is a `split` DUP (its children carry its work).
+//! Merging into a done KEEP is allowed (a new item that duplicates finished work), and
+//! the commit body says that KEEP gains unchecked criteria.
 
 use crate::document::FieldValue;
 use crate::ops::{OpError, Outcome, criteria, refresh};
@@ -50,21 +55,27 @@ fn waits_for(loaded: &Loaded, start: &str, targets: &[&str]) -> bool {
     false
 }
 
-/// Merges `dup_id` into `keep_id` (exact IDs present in `loaded`).
-pub fn merge(loaded: &Loaded, dup_id: &str, keep_id: &str) -> Result<Outcome, OpError> {
+/// Merges `dup_id` into `keep_id` (exact IDs present in `loaded`); `config` says which
+/// statuses are done.
+pub fn merge(
+    loaded: &Loaded,
+    config: &crate::config::Config,
+    dup_id: &str,
+    keep_id: &str,
+) -> Result<Outcome, OpError> {
     let find = |id: &str| {
         loaded
             .get(id)
-            .ok_or_else(|| OpError::Invalid(format!("unknown item {id}")))
+            .ok_or_else(|| OpError::UnknownItem(id.to_owned()))
     };
     let dup = find(dup_id)?;
     let keep = find(keep_id)?;
     let (did, kid) = (dup.item.id.clone(), keep.item.id.clone());
     if same(&did, &kid) {
-        return Err(OpError::Invalid(format!("cannot merge {did} into itself")));
+        return Err(OpError::Refused(format!("cannot merge {did} into itself")));
     }
     if dup.item.status_or_default() == "duplicate" {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::Refused(format!(
             "{did} is already a duplicate{}",
             dup.item
                 .duplicate_of
@@ -72,13 +83,38 @@ pub fn merge(loaded: &Loaded, dup_id: &str, keep_id: &str) -> Result<Outcome, Op
                 .map_or_else(String::new, |o| format!(" of {o}"))
         )));
     }
+    let dup_status = dup.item.status_or_default();
+    if config.is_done_status(dup_status) {
+        return Err(OpError::RefusedWithHints {
+            message: format!(
+                "{did} is {dup_status}: merging finished work as a duplicate would rewrite \
+                 history (its points leave velocity, its dependents wait for {kid} again)"
+            ),
+            hints: vec![
+                format!(
+                    "if {kid} repeats {did}, merge the other way: `backlog merge {kid} --into {did}`"
+                ),
+                format!(
+                    "or close {kid} by hand: `backlog set {kid} status=duplicate duplicate_of={did}`"
+                ),
+            ],
+        });
+    }
+    if dup_status == "split" {
+        return Err(OpError::RefusedWithHints {
+            message: format!("{did} is closed (split): its children carry its work"),
+            hints: vec![format!(
+                "merge the children that duplicate {kid} instead (`backlog show {did}` lists them)"
+            )],
+        });
+    }
     let keep_status = keep.item.status_or_default();
     if crate::config::CLOSED_STATUSES.contains(&keep_status) {
         let hint = match (&keep.item.duplicate_of, keep_status) {
             (Some(o), "duplicate") => format!("; merge into {o} instead"),
             _ => String::new(),
         };
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::Refused(format!(
             "{kid} is closed ({keep_status}){hint}"
         )));
     }
@@ -159,6 +195,11 @@ pub fn merge(loaded: &Loaded, dup_id: &str, keep_id: &str) -> Result<Outcome, Op
             added.len(),
             if added.len() == 1 { "on" } else { "a" }
         ));
+        if config.is_done_status(keep_status) {
+            notes.push(format!(
+                "{kid} is {keep_status}: check the criteria it gained, or reopen it."
+            ));
+        }
     }
     let keep_entry = refresh(keep_entry)?;
 
@@ -284,7 +325,7 @@ mod tests {
                 "---\nid: B-W\ntitle: Older dup\nstatus: duplicate\nduplicate_of: B-D\n---\n",
             ),
         ]);
-        let out = merge(&loaded, "B-D", "B-K").unwrap();
+        let out = merge(&loaded, &crate::config::Config::default(), "B-D", "B-K").unwrap();
         let get = |id: &str| out.items.iter().find(|e| e.item.id == id).unwrap();
         let keep = get("B-K");
         assert_eq!(keep.item.labels, ["a", "b"]);
@@ -317,7 +358,7 @@ mod tests {
             ),
             ("q.md", "---\nid: B-Q\ntitle: Free\n---\n"),
         ]);
-        let out = merge(&loaded, "B-D", "B-K").unwrap();
+        let out = merge(&loaded, &crate::config::Config::default(), "B-D", "B-K").unwrap();
         let keep = out.items.iter().find(|e| e.item.id == "B-K").unwrap();
         assert_eq!(keep.item.depends_on, ["B-Q"]);
         assert!(
@@ -337,15 +378,43 @@ mod tests {
             ),
             ("s.md", "---\nid: B-S\ntitle: Split\nstatus: split\n---\n"),
         ]);
-        assert!(merge(&loaded, "B-K", "B-K").is_err());
+        assert!(merge(&loaded, &crate::config::Config::default(), "B-K", "B-K").is_err());
         assert!(
-            merge(&loaded, "B-D", "B-K")
+            merge(&loaded, &crate::config::Config::default(), "B-D", "B-K")
                 .unwrap_err()
                 .to_string()
                 .contains("already")
         );
-        let err = merge(&loaded, "B-K", "B-D").unwrap_err().to_string();
+        let err = merge(&loaded, &crate::config::Config::default(), "B-K", "B-D")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("merge into B-K instead"), "{err}");
-        assert!(merge(&loaded, "B-K", "B-S").is_err());
+        assert!(merge(&loaded, &crate::config::Config::default(), "B-K", "B-S").is_err());
+    }
+
+    #[test]
+    fn test_merge_refuses_a_done_or_split_duplicate() {
+        let config = crate::config::Config::default();
+        let (_dir, loaded) = loaded(&[
+            ("k.md", "---\nid: B-K\ntitle: Keep\n---\n"),
+            ("d.md", "---\nid: B-D\ntitle: Done\nstatus: done\n---\n"),
+            ("s.md", "---\nid: B-S\ntitle: Split\nstatus: split\n---\n"),
+        ]);
+        match merge(&loaded, &config, "B-D", "B-K") {
+            Err(OpError::RefusedWithHints { message, hints }) => {
+                assert!(message.contains("B-D is done"), "{message}");
+                assert!(
+                    hints[0].contains("backlog merge B-K --into B-D"),
+                    "{hints:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            merge(&loaded, &config, "B-S", "B-K"),
+            Err(OpError::RefusedWithHints { .. })
+        ));
+        // Into a done KEEP is allowed, and said when it gains criteria.
+        assert!(merge(&loaded, &config, "B-K", "B-D").is_ok());
     }
 }

@@ -9,6 +9,7 @@ mod add;
 mod edit;
 mod estimate;
 mod fmt;
+pub mod guard;
 mod rank;
 mod set;
 
@@ -24,10 +25,13 @@ pub use edit::validate_edit;
 pub use estimate::estimate;
 pub use fmt::{FmtAction, fmt};
 pub use rank::{
-    Filter, Move, Placed, Position, RankIndex, RankSlot, Reorder, rank_by, rank_index, rank_move,
-    rank_move_indexed, rebalance, rebalance_indexed, resolve,
+    Filter, Move, Placed, Position, RankIndex, RankSlot, Ranked, Reorder, rank_by, rank_index,
+    rank_move, rank_move_indexed, rebalance, rebalance_indexed, resolve,
 };
-pub use set::{Assignment, parse_assignment, parse_list, resolve_references, set};
+pub use set::{
+    Assignment, check_references, needs_backlog, parse_assignment, parse_list, resolve_references,
+    set, set_warnings,
+};
 
 pub use crate::analysis::done::{entry_done_gaps, incomplete_done};
 pub use crate::model::checklist::{DoneGaps, Gap, done_gaps};
@@ -72,16 +76,93 @@ pub enum OpError {
         /// What is wrong.
         message: String,
     },
-    /// A request that makes no sense (bad syntax, forbidden key…).
+    /// An argument that does not parse (`KEY=VALUE`, `NAME=POINTS`, `--give`, a key name).
     #[error("{0}")]
-    Invalid(String),
+    BadArgument(String),
+    /// Text the item cannot hold: an empty or multi-line title, a story with headings,
+    /// a checklist entry with control characters.
+    #[error("{0}")]
+    BadText(String),
+    /// The request names an item that does not exist.
+    #[error("unknown item {0}")]
+    UnknownItem(String),
+    /// The items' state forbids the request: splitting a closed item, merging an item
+    /// into itself, changing an `id`, unchecking the team's definition of done.
+    #[error("{0}")]
+    Refused(String),
+    /// Text from the editor that cannot replace the item file.
+    #[error("line {line}: {message}")]
+    InvalidEdit {
+        /// 1-based line of the edited text.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// An item template (`templates/<type>.md`) that cannot be used.
+    #[error("{path}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Template {
+        /// The template, root-relative.
+        path: String,
+        /// 1-based line, where there is one.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+    /// Rank keys that leave no room for the move (equal, invalid or missing keys).
+    #[error("{0}")]
+    Rank(String),
+    /// The edit cannot be made in place: the file changed while it was read, or its
+    /// layout would not read back as intended.
+    #[error("{0}")]
+    NotInPlace(String),
+    /// A new dependency that would close a dependency cycle.
+    #[error("{id} cannot depend on {dep}: that makes a dependency cycle {}", .cycle.join(" -> "))]
+    DependencyCycle {
+        /// The item gaining the dependency.
+        id: String,
+        /// The dependency.
+        dep: String,
+        /// The cycle, from `id` back to `id`.
+        cycle: Vec<String>,
+    },
+    /// A new dependency on a closed item, which would keep the dependent blocked forever.
+    #[error("{dep} is closed ({status}): an item depending on it would stay blocked forever")]
+    ClosedDependency {
+        /// The closed item.
+        dep: String,
+        /// Its status (`split` or `duplicate`).
+        status: String,
+        /// What to depend on instead: the children of a split item, the item a duplicate
+        /// was merged into.
+        instead: Vec<String>,
+    },
+    /// A request refused for a reason worth explaining, with what to do instead (a done
+    /// item merged as a duplicate).
+    #[error("{message}")]
+    RefusedWithHints {
+        /// What is refused and why.
+        message: String,
+        /// What to do instead.
+        hints: Vec<String>,
+    },
+    /// An invariant failed: the operation produced something its own reader rejects.
+    /// A bug in `backlog`, never the user's input (exit code 101).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl OpError {
+    /// Whether this is a bug in `backlog` rather than a problem with the input.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, Self::Internal(_))
+    }
 }
 
 /// Re-reads an edited document into an entry (the document was produced by our own
 /// edits, so it parses).
 pub(crate) fn refresh(mut entry: Entry) -> Result<Entry, OpError> {
     entry.item = crate::item::Item::from_document(&entry.doc).map_err(|e| {
-        OpError::Invalid(format!(
+        OpError::Internal(format!(
             "{}:{}: edit produced an invalid item: {e}",
             entry.path,
             e.line()

@@ -86,7 +86,7 @@ pub fn resolve_references(
 /// Parses and validates `KEY=VALUE` for the given configuration.
 pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpError> {
     let (key, raw) = text.split_once('=').ok_or_else(|| {
-        OpError::Invalid(format!(
+        OpError::BadArgument(format!(
             "expected KEY=VALUE, got {:?} (use KEY= to remove a key)",
             text
         ))
@@ -97,12 +97,12 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::BadArgument(format!(
             "invalid key {key:?}: use letters, digits, `_` and `-`"
         )));
     }
     if key == "id" {
-        return Err(OpError::Invalid(
+        return Err(OpError::Refused(
             "the id of an item cannot be changed: other items refer to it".to_owned(),
         ));
     }
@@ -216,6 +216,88 @@ fn guess_value(raw: &str) -> Result<FieldValue, String> {
         return parse_list(raw).map(FieldValue::List);
     }
     Ok(FieldValue::Str(raw.to_owned()))
+}
+
+/// Whether checking these assignments needs the whole backlog: new dependencies (for
+/// cycles and closed items) or a status that claims readiness (for the definition of
+/// ready, which looks at dependencies).
+pub fn needs_backlog(assignments: &[Assignment], config: &Config) -> bool {
+    assignments
+        .iter()
+        .any(|a| match (a.key.as_str(), &a.value) {
+            ("depends_on", Some(_)) => true,
+            ("status", Some(FieldValue::Str(s))) => config.is_ready_status(s),
+            _ => false,
+        })
+}
+
+/// Refuses `depends_on` assignments that add a dependency on a closed item or one that
+/// closes a cycle (see [`crate::ops::guard::check_new_dependencies`]). References must be
+/// resolved first ([`resolve_references`]).
+pub fn check_references(
+    entry: &Entry,
+    assignments: &[Assignment],
+    loaded: &crate::store::Loaded,
+) -> Result<(), OpError> {
+    for a in assignments.iter().filter(|a| a.key == "depends_on") {
+        if let Some(FieldValue::List(deps)) = &a.value {
+            let added: Vec<String> = deps
+                .iter()
+                .filter(|d| {
+                    !entry
+                        .item
+                        .depends_on
+                        .iter()
+                        .any(|o| o.eq_ignore_ascii_case(d))
+                })
+                .cloned()
+                .collect();
+            crate::ops::guard::check_new_dependencies(loaded, &entry.item.id, &added)?;
+        }
+    }
+    Ok(())
+}
+
+/// What `set` says besides doing it (the change is made all the same): a did-you-mean for
+/// every unknown key, and, when the status newly claims readiness, why `after` fails the
+/// definition of ready (`check` is the gate). `loaded` is the backlog, when it was read
+/// ([`needs_backlog`]).
+pub fn set_warnings(
+    before: &Entry,
+    after: &Entry,
+    assignments: &[Assignment],
+    loaded: Option<&crate::store::Loaded>,
+    config: &Config,
+) -> Vec<String> {
+    let mut out: Vec<String> = assignments
+        .iter()
+        .filter(|a| a.value.is_some())
+        .filter_map(|a| crate::ops::guard::unknown_key(&a.key))
+        .map(|u| u.to_string())
+        .collect();
+    let now = after.item.status_or_default();
+    if let Some(loaded) = loaded
+        && config.is_ready_status(now)
+        && !config.is_ready_status(before.item.status_or_default())
+    {
+        let body = crate::item::Body::parse(after.doc.body(), after.doc.body_line());
+        let findings = crate::analysis::check::ready_findings(after, &body, loaded, config);
+        if !findings.is_empty() {
+            let mut text = format!(
+                "{} is now `{now}` but fails the definition of ready (`backlog check` will \
+                 report it):",
+                after.item.id
+            );
+            for f in &findings {
+                text.push_str(&format!(
+                    "\n  {}:{}: {}: {}",
+                    f.path, f.line, f.rule, f.message
+                ));
+            }
+            out.push(text);
+        }
+    }
+    out
 }
 
 /// Applies assignments to one item.

@@ -29,7 +29,7 @@ pub struct SplitOptions {
 /// criteria numbered as `show` lists them).
 pub fn parse_give(text: &str) -> Result<(usize, Vec<usize>), OpError> {
     let bad = || {
-        OpError::Invalid(format!(
+        OpError::BadArgument(format!(
             "--give {text:?} must look like CHILD=CRITERION[,CRITERION…], e.g. 2=1,3 \
              (child and criterion numbers start at 1)"
         ))
@@ -57,12 +57,12 @@ pub fn parse_give(text: &str) -> Result<(usize, Vec<usize>), OpError> {
 fn check_title(title: &str) -> Result<&str, OpError> {
     let t = title.trim();
     if t.is_empty() {
-        return Err(OpError::Invalid(
+        return Err(OpError::BadText(
             "a child title must not be empty".to_owned(),
         ));
     }
     if t.chars().any(char::is_control) {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::BadText(format!(
             "child title {t:?} must be one line without control characters"
         )));
     }
@@ -81,17 +81,17 @@ pub fn split(
         .entries
         .iter()
         .position(|e| e.item.id.eq_ignore_ascii_case(parent_id))
-        .ok_or_else(|| OpError::Invalid(format!("unknown item {parent_id}")))?;
+        .ok_or_else(|| OpError::UnknownItem(parent_id.to_owned()))?;
     let parent = &loaded.entries[pos];
     let pid = parent.item.id.clone();
     let status = parent.item.status_or_default();
     if config.is_closed_status(status) {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::Refused(format!(
             "{pid} is {status}: only open items can be split"
         )));
     }
     if opts.titles.is_empty() {
-        return Err(OpError::Invalid(
+        return Err(OpError::BadArgument(
             "name at least one child with --into TITLE".to_owned(),
         ));
     }
@@ -104,7 +104,7 @@ pub fn split(
     let mut given: Vec<Vec<usize>> = vec![Vec::new(); titles.len()];
     for (child, list) in &opts.give {
         if *child == 0 || *child > titles.len() {
-            return Err(OpError::Invalid(format!(
+            return Err(OpError::BadArgument(format!(
                 "--give names child {child}, but there {} {} (numbered from 1)",
                 if titles.len() == 1 { "is" } else { "are" },
                 titles.len()
@@ -112,7 +112,7 @@ pub fn split(
         }
         for &c in list {
             if c == 0 || c > sources.len() {
-                return Err(OpError::Invalid(format!(
+                return Err(OpError::BadArgument(format!(
                     "--give names criterion {c}, but {pid} has {} acceptance criteri{} \
                      (`backlog show {pid}` numbers them from 1)",
                     sources.len(),
@@ -139,7 +139,7 @@ pub fn split(
                 .filter_map(|e| e.item.rank.as_deref())
                 .find(|r| crate::rank::validate(r).is_ok() && *r < rank);
             crate::rank::n_keys_between(before, Some(rank), titles.len())
-                .map_err(|e| OpError::Invalid(format!("cannot rank the children: {e}")))?
+                .map_err(|e| OpError::Rank(format!("cannot rank the children: {e}")))?
                 .into_iter()
                 .map(Some)
                 .collect()
@@ -193,7 +193,7 @@ pub fn split(
         let body = criteria::append("", &raws, "\n");
         let doc = Document::new_item(&fields, &body);
         let item = crate::item::Item::from_document(&doc)
-            .map_err(|e| OpError::Invalid(format!("generated child is invalid: {e}")))?;
+            .map_err(|e| OpError::Internal(format!("generated child is invalid: {e}")))?;
         children.push(Entry {
             path: store.new_item_path(&id, title),
             doc,

@@ -89,7 +89,7 @@ fn story_text(text: &str, newline: &str) -> Result<String, OpError> {
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err(OpError::Invalid(
+        return Err(OpError::BadText(
             "the story contains control characters".to_owned(),
         ));
     }
@@ -102,7 +102,7 @@ fn story_text(text: &str, newline: &str) -> Result<String, OpError> {
         .iter()
         .position(|l| !l.trim().is_empty())
         .ok_or_else(|| {
-            OpError::Invalid("the story is empty; write it, or use `backlog edit`".to_owned())
+            OpError::BadText("the story is empty; write it, or use `backlog edit`".to_owned())
         })?;
     let joined = lines[first..].join("\n");
     let mut depth = 0usize;
@@ -110,7 +110,7 @@ fn story_text(text: &str, newline: &str) -> Result<String, OpError> {
         match event {
             Event::Start(tag) => {
                 if depth == 0 && !matches!(tag, Tag::Paragraph) {
-                    return Err(OpError::Invalid(
+                    return Err(OpError::BadText(
                         "a story is plain paragraphs: headings, lists, quotes and code \
                          blocks belong in their own sections (use `backlog edit`)"
                             .to_owned(),
@@ -120,7 +120,7 @@ fn story_text(text: &str, newline: &str) -> Result<String, OpError> {
             }
             Event::End(_) => depth = depth.saturating_sub(1),
             Event::Rule | Event::Html(_) if depth == 0 => {
-                return Err(OpError::Invalid(
+                return Err(OpError::BadText(
                     "a story is plain paragraphs: no rules or HTML blocks".to_owned(),
                 ));
             }
@@ -174,7 +174,7 @@ pub fn story(entry: Entry, text: &str) -> Result<Outcome, OpError> {
     let entry = refresh(entry)?;
     let read_back = Body::parse(entry.doc.body(), 1).story;
     if read_back != wanted {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::NotInPlace(format!(
             "{}: the new story would not read back as the story (the body's layout is \
              unusual); use `backlog edit {id}`",
             entry.path

@@ -84,7 +84,7 @@ pub fn load_template(store: &Store, kind: &str) -> Result<Option<Template>, OpEr
     let meta = match std::fs::symlink_metadata(&path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(OpError::Invalid(format!("{rel}: {e}"))),
+        Err(e) => return Err(tpl(&rel, None, e.to_string())),
     };
     if meta.file_type().is_symlink() {
         let inside = match (path.canonicalize(), store.dir().canonicalize()) {
@@ -92,28 +92,40 @@ pub fn load_template(store: &Store, kind: &str) -> Result<Option<Template>, OpEr
             _ => false,
         };
         if !inside {
-            return Err(OpError::Invalid(format!(
-                "{rel}: a symlink that leads outside the backlog folder; not followed"
-            )));
+            return Err(tpl(
+                &rel,
+                None,
+                "a symlink that leads outside the backlog folder; not followed",
+            ));
         }
     } else if !meta.is_file() {
-        return Err(OpError::Invalid(format!("{rel}: not a regular file")));
+        return Err(tpl(&rel, None, "not a regular file"));
     }
     let mut bytes = Vec::new();
     std::fs::File::open(&path)
         .and_then(|f| f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|e| OpError::Invalid(format!("{rel}: {e}")))?;
+        .map_err(|e| tpl(&rel, None, e.to_string()))?;
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(OpError::Invalid(format!(
-            "{rel}: larger than {MAX_FILE_BYTES} bytes"
-        )));
+        return Err(tpl(
+            &rel,
+            None,
+            format!("larger than {MAX_FILE_BYTES} bytes"),
+        ));
     }
     parse_template(&rel, &bytes, store).map(Some)
 }
 
+/// A [`OpError::Template`] error.
+fn tpl(path: &str, line: Option<usize>, message: impl Into<String>) -> OpError {
+    OpError::Template {
+        path: path.to_owned(),
+        line,
+        message: message.into(),
+    }
+}
+
 fn parse_template(rel: &str, bytes: &[u8], store: &Store) -> Result<Template, OpError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| OpError::Invalid(format!("{rel}: not valid UTF-8")))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| tpl(rel, None, "not valid UTF-8"))?;
     if !text.starts_with("---") {
         // No front matter: the whole file is the body skeleton.
         return Ok(Template {
@@ -122,20 +134,17 @@ fn parse_template(rel: &str, bytes: &[u8], store: &Store) -> Result<Template, Op
             body: text.replace("\r\n", "\n"),
         });
     }
-    let doc =
-        Document::parse(bytes).map_err(|e| OpError::Invalid(format!("{rel}:{}: {e}", e.line())))?;
+    let doc = Document::parse(bytes).map_err(|e| tpl(rel, Some(e.line()), e.to_string()))?;
     let mapping = doc
         .front_matter()
-        .map_err(|e| OpError::Invalid(format!("{rel}:{}: {e}", e.line())))?;
+        .map_err(|e| tpl(rel, Some(e.line()), e.to_string()))?;
     let mut fields = Vec::new();
     for (key, value) in &mapping {
         let Some(key) = key.as_str() else {
-            return Err(OpError::Invalid(format!(
-                "{rel}: front-matter keys must be names"
-            )));
+            return Err(tpl(rel, None, "front-matter keys must be names"));
         };
         let line = doc.key_line(key).unwrap_or(1);
-        let bad = |message: String| OpError::Invalid(format!("{rel}:{line}: {message}"));
+        let bad = |message: String| tpl(rel, Some(line), message);
         if OWN_KEYS.contains(&key) {
             return Err(bad(format!(
                 "`{key}` cannot come from a template: `backlog add` sets it"

@@ -22,13 +22,13 @@ pub struct Vote {
 /// Parses `NAME=POINTS`; the points must be on the scale.
 pub fn parse_vote(text: &str, config: &Config) -> Result<Vote, OpError> {
     let Some((name, points)) = text.split_once('=') else {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::BadArgument(format!(
             "vote {text:?} must look like NAME=POINTS (for example dana=5)"
         )));
     };
     let name = name.trim();
     if name.is_empty() || name.chars().any(char::is_control) {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::BadArgument(format!(
             "vote {text:?} needs a voter name before `=` (one line, no control characters)"
         )));
     }
@@ -38,7 +38,7 @@ pub fn parse_vote(text: &str, config: &Config) -> Result<Vote, OpError> {
         .ok()
         .filter(|p| config.on_scale(*p))
         .ok_or_else(|| {
-            OpError::Invalid(format!(
+            OpError::BadArgument(format!(
                 "{name}'s vote {points_text:?} is not on the estimate scale ({})",
                 config.scale_text()
             ))
@@ -77,7 +77,7 @@ pub enum Tally {
 /// the scale, and one vote per voter.
 pub fn tally(votes: &[Vote], config: &Config) -> Result<Tally, OpError> {
     if votes.is_empty() {
-        return Err(OpError::Invalid(
+        return Err(OpError::Refused(
             "a round needs at least one vote".to_owned(),
         ));
     }
@@ -86,7 +86,7 @@ pub fn tally(votes: &[Vote], config: &Config) -> Result<Tally, OpError> {
             .iter()
             .any(|w| w.name.eq_ignore_ascii_case(&v.name))
         {
-            return Err(OpError::Invalid(format!("{} voted twice", v.name)));
+            return Err(OpError::Refused(format!("{} voted twice", v.name)));
         }
     }
     let mut scale = config.estimate_scale.clone();

@@ -708,7 +708,7 @@ pub(super) fn item(ctx: &Ctx<'_>, i: usize) -> String {
                     "<li><strong>{}</strong>: {} <span class=\"rule\">({}, line {})</span></li>",
                     esc(&x.what),
                     esc(&x.message),
-                    esc(&x.rule),
+                    esc(x.rule.as_str()),
                     x.line
                 );
             }

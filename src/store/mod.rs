@@ -91,13 +91,10 @@ impl LoadError {
         }
     }
 
-    /// The message without the line prefix.
+    /// What is wrong, without the location (that is [`LoadError::path`] and
+    /// [`LoadError::line`]).
     pub fn message(&self) -> String {
-        let text = self.kind.to_string();
-        match text.split_once(": ") {
-            Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
-            _ => text,
-        }
+        self.kind.to_string()
     }
 }
 

@@ -16,6 +16,9 @@ pub struct Error {
     pub message: String,
     /// What to do about it, most useful first.
     pub hints: Vec<String>,
+    /// A bug in `backlog` (a failed invariant), not a problem with the request: the CLI
+    /// exits with 101 instead of 2.
+    pub internal: bool,
 }
 
 impl Error {
@@ -24,7 +27,17 @@ impl Error {
         Self {
             message: message.into(),
             hints: Vec::new(),
+            internal: false,
         }
+    }
+
+    /// A failed invariant: a bug in `backlog`, reported as such.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self {
+            internal: true,
+            ..Self::new(message)
+        }
+        .hint("this is a bug in backlog: please report it with the command you ran")
     }
 
     /// Adds a hint.
@@ -77,6 +90,33 @@ impl From<OpError> for Error {
     fn from(e: OpError) -> Self {
         match e {
             OpError::Store(e) => e.into(),
+            OpError::DependencyCycle {
+                ref id, ref dep, ..
+            } => {
+                let hint = format!("remove one dependency of the cycle, or drop {dep} from {id}");
+                Self::new(e.to_string()).hint(hint)
+            }
+            OpError::ClosedDependency {
+                ref dep,
+                ref status,
+                ref instead,
+            } => {
+                let err = Self::new(e.to_string());
+                match (status.as_str(), instead.as_slice()) {
+                    (_, []) => err.hint(format!("{dep} has nothing to depend on instead")),
+                    ("duplicate", [keep]) => err.hint(format!(
+                        "{dep} was merged into {keep}: depend on {keep} instead"
+                    )),
+                    _ => err.hint(format!(
+                        "{dep} was split: depend on its children instead: {}",
+                        instead.join(", ")
+                    )),
+                }
+            }
+            OpError::RefusedWithHints { message, hints } => hints
+                .into_iter()
+                .fold(Self::new(message), |err, hint| err.hint(hint)),
+            e @ OpError::Internal(_) => Self::internal(e.to_string()),
             other => Self::new(other.to_string()),
         }
     }
@@ -161,5 +201,16 @@ mod tests {
         }
         .into();
         assert_eq!(e.message, "4 is not on the estimate scale (1, 2, 3, 5)");
+        assert!(!e.internal);
+    }
+
+    #[test]
+    fn test_internal_errors_are_marked_and_say_so() {
+        let e: Error = OpError::Internal("generated item is invalid".to_owned()).into();
+        assert!(e.internal);
+        assert_eq!(e.message, "internal error: generated item is invalid");
+        assert!(e.hints[0].contains("bug"));
+        let e: Error = OpError::Refused("no".to_owned()).into();
+        assert!(!e.internal);
     }
 }

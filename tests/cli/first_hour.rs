@@ -7,7 +7,6 @@ use std::path::Path;
 use crate::harness::TestEnv;
 
 /// A repository holding a copy of `examples/demo/backlog`, committed.
-#[allow(dead_code)]
 fn demo() -> TestEnv {
     let env = TestEnv::new();
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo/backlog");
@@ -20,7 +19,6 @@ fn demo() -> TestEnv {
 }
 
 /// The path of the demo item file whose name starts with `id`.
-#[allow(dead_code)]
 fn file_of(env: &TestEnv, id: &str) -> String {
     for entry in std::fs::read_dir(env.path("backlog")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
@@ -118,4 +116,188 @@ fn test_bug1_a_backlog_above_the_current_folder_is_named_on_stderr() {
         "{}",
         r.stderr
     );
+}
+
+// ---- bug 2: merge refuses a done duplicate -----------------------------------------
+
+#[test]
+fn test_bug2_merge_refuses_a_done_duplicate_and_writes_nothing() {
+    let env = demo();
+    let before = env.commit_count();
+    // B-3M1Q is done (sprint 2026-S21).
+    let r = env.run(&["merge", "B-3M1Q", "--into", "B-K7HR"]).code(2);
+    assert!(r.stderr.contains("error: B-3M1Q is done"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("hint: if B-K7HR repeats B-3M1Q, merge the other way"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.commit_count(), before);
+    assert_eq!(env.status(), "");
+    // A split item is closed: its children carry its work.
+    let r = env.run(&["merge", "B-2A9C", "--into", "B-K7HR"]).code(2);
+    assert!(
+        r.stderr.contains("B-2A9C is closed (split)"),
+        "{}",
+        r.stderr
+    );
+    // Into a done item is allowed (new work that repeats finished work), and said.
+    env.run(&["merge", "B-K7HR", "--into", "B-3M1Q"]).ok();
+    let message = env.git(&["log", "-1", "--format=%B"]).ok().stdout;
+    assert!(
+        message.contains("B-3M1Q is done: check the criteria it gained, or reopen it."),
+        "{message}"
+    );
+}
+
+// ---- bug 5: set refuses a dependency cycle; bug 14: dependencies on closed items ----
+
+#[test]
+fn test_bug5_set_refuses_a_dependency_cycle_naming_it() {
+    let env = demo();
+    let before = env.commit_count();
+    // B-7KX2 already depends on B-3M1Q.
+    let r = env.run(&["set", "B-3M1Q", "depends_on=[B-7KX2]"]).code(2);
+    assert!(
+        r.stderr.contains(
+            "error: B-3M1Q cannot depend on B-7KX2: that makes a dependency cycle \
+             B-3M1Q -> B-7KX2 -> B-3M1Q"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("hint: "), "{}", r.stderr);
+    assert_eq!(env.commit_count(), before);
+    assert_eq!(env.status(), "");
+    // A longer cycle, through a prefix in any case: B-N4GS -> B-7KX2 -> B-3M1Q.
+    let r = env.run(&["set", "B-3M1Q", "depends_on=[b-n4]"]).code(2);
+    assert!(
+        r.stderr.contains("B-3M1Q -> B-N4GS -> B-7KX2 -> B-3M1Q"),
+        "{}",
+        r.stderr
+    );
+    // A dependency that closes no cycle is fine, and `check` stays clean of cycles.
+    env.run(&["set", "B-3M1Q", "depends_on=[B-HX07]"]).ok();
+    let check = env.run(&["check", "--format", "json"]);
+    assert!(
+        !check.stdout.contains("dependency-cycle"),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
+fn test_bug14_dependencies_on_split_or_duplicate_items_are_refused_with_what_instead() {
+    let env = demo();
+    let before = env.commit_count();
+    // B-2A9C was split into B-7KX2, B-N4GS and B-W1YH.
+    let r = env
+        .run(&["add", "Audit SSO", "--depends-on", "B-2A9C"])
+        .code(2);
+    assert!(
+        r.stderr.contains("error: B-2A9C is closed (split)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "hint: B-2A9C was split: depend on its children instead: B-7KX2, B-N4GS, B-W1YH"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["set", "B-AR0W", "depends_on=[B-2A9C]"]).code(2);
+    assert!(
+        r.stderr.contains("B-2A9C is closed (split)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.commit_count(), before);
+    // A duplicate points at the item it was merged into.
+    env.run(&["merge", "B-SZ3K", "--into", "B-M5QA"]).ok();
+    let r = env.run(&["set", "B-AR0W", "depends_on=[B-SZ3K]"]).code(2);
+    assert!(
+        r.stderr
+            .contains("hint: B-SZ3K was merged into B-M5QA: depend on B-M5QA instead"),
+        "{}",
+        r.stderr
+    );
+    // An existing dependency on a closed item does not block other edits of the list.
+    env.write(
+        &file_of(&env, "B-AR0W"),
+        &env.read(&file_of(&env, "B-AR0W")).replacen(
+            "status: draft\n",
+            "status: draft\ndepends_on: [B-2A9C]\n",
+            1,
+        ),
+    );
+    env.commit_all("by hand");
+    env.run(&["set", "B-AR0W", "depends_on=[B-2A9C, B-HX07]"])
+        .ok();
+}
+
+// ---- bug 6: set warns on unknown keys; check has an optional unknown-key rule -------
+
+#[test]
+fn test_bug6_set_warns_did_you_mean_and_check_can_report_unknown_keys() {
+    let env = demo();
+    let r = env.run(&["set", "B-7KX2", "stauts=done"]).ok();
+    assert!(
+        r.stderr
+            .contains("warning: unknown key `stauts`: did you mean `status`?"),
+        "{}",
+        r.stderr
+    );
+    // Still set (unknown keys are allowed), one commit.
+    assert!(env.last_diff().contains("+stauts: done"));
+    // Off by default…
+    let r = env.run(&["check", "--format", "json"]);
+    assert!(!r.stdout.contains("unknown-key"), "{}", r.stdout);
+    // …on when the team asks for it.
+    let config = env.read("backlog/config.yml");
+    env.write(
+        "backlog/config.yml",
+        &format!("{config}rules:\n  unknown_key: {{enabled: true, severity: warning}}\n"),
+    );
+    let r = env.run(&["check", "--format", "json"]);
+    let findings = r.json()["findings"].as_array().unwrap().clone();
+    let unknown: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "unknown-key")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{findings:?}");
+    assert_eq!(unknown[0]["item"], "B-7KX2");
+    assert_eq!(unknown[0]["severity"], "warning");
+    assert!(
+        unknown[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `status`?")
+    );
+    let line = unknown[0]["line"].as_u64().unwrap() as usize;
+    let file = env.read(unknown[0]["path"].as_str().unwrap());
+    assert_eq!(file.lines().nth(line - 1), Some("stauts: done"));
+}
+
+#[test]
+fn test_set_status_ready_warns_why_it_fails_the_definition_of_ready() {
+    let env = demo();
+    // B-AR0W is a draft story without an estimate.
+    let r = env.run(&["set", "B-AR0W", "status=ready"]).ok();
+    assert!(
+        r.stderr
+            .contains("warning: B-AR0W is now `ready` but fails the definition of ready"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("estimate-missing"), "{}", r.stderr);
+    // It is set all the same: `check` is the gate.
+    assert!(env.last_diff().contains("+status: ready"));
+    assert_eq!(env.run(&["check"]).code, 1);
+    // An item that passes gets no warning.
+    let r = env.run(&["set", "B-M5QA", "status=draft"]).ok();
+    let r2 = env.run(&["set", "B-M5QA", "status=ready"]).ok();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    assert!(!r2.stderr.contains("warning"), "{}", r2.stderr);
 }

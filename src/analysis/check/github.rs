@@ -70,12 +70,13 @@ mod tests {
     #[test]
     fn test_annotation_cannot_be_injected() {
         let f = Finding {
-            rule: "story-form".to_owned(),
+            rule: crate::check::Rule::StoryForm,
             severity: Severity::Error,
             path: "backlog/a,b:c.md".to_owned(),
             line: 7,
             item: Some("B-1".to_owned()),
             message: "bad\n::error file=x::owned".to_owned(),
+            subject: None,
         };
         let line = annotation(&f, "B-1 evil\n::error file=x::injected");
         assert_eq!(

@@ -21,6 +21,7 @@
 mod changed;
 mod cycles;
 pub mod github;
+mod rule;
 
 use std::collections::{HashMap, HashSet};
 
@@ -36,12 +37,13 @@ pub use crate::config::rules::{
     AcceptanceCriteria, LongRank, RequiredFields, Rules, Severity, StoryForm, Toggle, TooBig,
 };
 pub use changed::{ChangedError, Changes, changes_since};
+pub use rule::{Rule, Subject};
 
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// Rule ID, kebab-case (`estimate-missing`, `dependency-cycle`, …).
-    pub rule: String,
+    /// The rule, serialized as its kebab-case ID (`estimate-missing`, `dependency-cycle`, …).
+    pub rule: Rule,
     /// Whether it fails the check.
     pub severity: Severity,
     /// The file, relative to the workspace root, `/`-separated.
@@ -52,6 +54,19 @@ pub struct Finding {
     pub item: Option<String>,
     /// What is wrong and how to fix it.
     pub message: String,
+    /// What the finding is about (the dependency, the field), where the rule has one.
+    /// Not part of the JSON: the message says it for people.
+    #[serde(skip)]
+    pub subject: Option<Subject>,
+}
+
+impl Finding {
+    /// The finding with a [`Subject`].
+    #[must_use]
+    pub fn about(mut self, subject: Subject) -> Self {
+        self.subject = Some(subject);
+        self
+    }
 }
 
 /// What to check.
@@ -155,14 +170,15 @@ pub fn ready_findings_with(
     out
 }
 
-fn finding(entry: &Entry, rule: &str, severity: Severity, line: usize, message: String) -> Finding {
+fn finding(entry: &Entry, rule: Rule, severity: Severity, line: usize, message: String) -> Finding {
     Finding {
-        rule: rule.to_owned(),
+        rule,
         severity,
         path: entry.path.clone(),
         line,
         item: Some(entry.item.id.clone()),
         message,
+        subject: None,
     }
 }
 
@@ -216,7 +232,7 @@ fn dor(
         match item.estimate {
             None if !has_problem(entry, "estimate") => out.push(finding(
                 entry,
-                "estimate-missing",
+                Rule::EstimateMissing,
                 sev,
                 entry.doc.front_matter_line(),
                 format!(
@@ -227,7 +243,7 @@ fn dor(
             )),
             Some(points) if !config.on_scale(points) => out.push(finding(
                 entry,
-                "estimate-off-scale",
+                Rule::EstimateOffScale,
                 sev,
                 key_or_front(entry, "estimate"),
                 format!(
@@ -244,7 +260,7 @@ fn dor(
     {
         out.push(finding(
             entry,
-            "too-big",
+            Rule::TooBig,
             rules.too_big.severity,
             key_or_front(entry, "estimate"),
             format!(
@@ -275,7 +291,7 @@ fn dor(
         };
         out.push(finding(
             entry,
-            "no-acceptance-criteria",
+            Rule::NoAcceptanceCriteria,
             ac.severity,
             line,
             message,
@@ -293,7 +309,7 @@ fn dor(
         };
         out.push(finding(
             entry,
-            "story-form",
+            Rule::StoryForm,
             sf.severity,
             line,
             message.to_owned(),
@@ -306,20 +322,23 @@ fn dor(
         for key in &rf.fields {
             match fields.get(key.as_str()) {
                 Some(v) if !is_blank(v) => {}
-                found => out.push(finding(
-                    entry,
-                    "required-field",
-                    rf.severity,
-                    if found.is_some() {
-                        key_or_front(entry, key)
-                    } else {
-                        entry.doc.front_matter_line()
-                    },
-                    format!(
-                        "`{key}` is required for a ready item: set it with \
+                found => out.push(
+                    finding(
+                        entry,
+                        Rule::RequiredField,
+                        rf.severity,
+                        if found.is_some() {
+                            key_or_front(entry, key)
+                        } else {
+                            entry.doc.front_matter_line()
+                        },
+                        format!(
+                            "`{key}` is required for a ready item: set it with \
                          `backlog set {id} {key}=VALUE`"
-                    ),
-                )),
+                        ),
+                    )
+                    .about(Subject::Field(key.clone())),
+                ),
             }
         }
     }
@@ -338,7 +357,7 @@ fn done_gate(entry: &Entry, config: &Config, out: &mut Vec<Finding>) {
     }
     out.push(finding(
         entry,
-        "done-incomplete",
+        Rule::DoneIncomplete,
         rule.severity,
         gaps.first_line()
             .unwrap_or_else(|| key_or_front(entry, "status")),
@@ -371,16 +390,19 @@ fn dependency_findings(
         }
         let Some(dep) = lookup.get(dep_id) else {
             if report_missing {
-                out.push(finding(
-                    entry,
-                    "dependency-not-ready",
-                    sev,
-                    line,
-                    format!(
-                        "depends on {dep_id}, which does not exist: fix the ID or remove it \
+                out.push(
+                    finding(
+                        entry,
+                        Rule::DependencyNotReady,
+                        sev,
+                        line,
+                        format!(
+                            "depends on {dep_id}, which does not exist: fix the ID or remove it \
                          from `depends_on`"
-                    ),
-                ));
+                        ),
+                    )
+                    .about(Subject::Dependency(dep_id.clone())),
+                );
             }
             continue;
         };
@@ -416,41 +438,44 @@ fn dependency_findings(
                  first"
             )
         };
-        out.push(finding(entry, "dependency-not-ready", sev, line, message));
+        out.push(
+            finding(entry, Rule::DependencyNotReady, sev, line, message)
+                .about(Subject::Dependency(dep_shown.to_owned())),
+        );
     }
 }
 
 /// The rule ID and message for a file that did not load.
 fn load_error_finding(e: &LoadError) -> Finding {
     let (rule, message) = match &e.kind {
-        LoadErrorKind::Io(msg) => ("unreadable", format!("cannot read the file: {msg}")),
+        LoadErrorKind::Io(msg) => (Rule::Unreadable, format!("cannot read the file: {msg}")),
         LoadErrorKind::SymlinkOutside => (
-            "symlink-outside",
+            Rule::SymlinkOutside,
             "symlink leads outside the backlog folder and was not followed: replace it with \
              the item file itself"
                 .to_owned(),
         ),
-        LoadErrorKind::Item(ItemError::BadId { message, .. }) => ("invalid-id", message.clone()),
+        LoadErrorKind::Item(ItemError::BadId { message, .. }) => (Rule::InvalidId, message.clone()),
         LoadErrorKind::Item(ItemError::Document(d)) => match d {
             DocumentError::NotUtf8 { .. } => (
-                "not-utf8",
+                Rule::NotUtf8,
                 "the file is not valid UTF-8: save it as UTF-8".to_owned(),
             ),
             DocumentError::Binary { .. } => (
-                "binary-file",
+                Rule::BinaryFile,
                 "binary file (contains NUL bytes) in the backlog folder: remove it, or move it \
                  out of the folder"
                     .to_owned(),
             ),
             DocumentError::TooLarge { size, limit } => (
-                "file-too-large",
+                Rule::FileTooLarge,
                 format!(
                     "the file is {size} bytes, over the {limit}-byte limit for an item: it was \
                      not read; move large content out of the backlog folder"
                 ),
             ),
             DocumentError::MergeConflict { .. } => (
-                "merge-conflict",
+                Rule::MergeConflict,
                 "unresolved merge conflict: keep the lines you want between `<<<<<<<` and \
                  `>>>>>>>`, delete the marker lines, then `git add` the file and finish the \
                  merge with `git commit`"
@@ -459,26 +484,20 @@ fn load_error_finding(e: &LoadError) -> Finding {
             DocumentError::Yaml {
                 column, message, ..
             } => (
-                "parse-error",
+                Rule::ParseError,
                 format!("invalid YAML at column {column}: {message}; fix the front matter"),
             ),
-            other => ("parse-error", strip_line_prefix(&other.to_string())),
+            other => (Rule::ParseError, other.to_string()),
         },
     };
     Finding {
-        rule: rule.to_owned(),
+        rule,
         severity: Severity::Error,
         path: e.path.clone(),
         line: e.line(),
         item: None,
         message,
-    }
-}
-
-fn strip_line_prefix(text: &str) -> String {
-    match text.split_once(": ") {
-        Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
-        _ => text.to_owned(),
+        subject: None,
     }
 }
 
@@ -500,13 +519,18 @@ fn reference_findings(
     for (key, target) in refs {
         if lookup.get(target).is_none() && focus.is_none_or(|f| f.contains(&crate::id::key(target)))
         {
-            out.push(finding(
-                entry,
-                "missing-reference",
-                Severity::Error,
-                key_or_front(entry, key),
-                format!("`{key}` names {target}, but no item has that ID: fix the ID or remove it"),
-            ));
+            out.push(
+                finding(
+                    entry,
+                    Rule::MissingReference,
+                    Severity::Error,
+                    key_or_front(entry, key),
+                    format!(
+                        "`{key}` names {target}, but no item has that ID: fix the ID or remove it"
+                    ),
+                )
+                .about(Subject::Field(key.to_owned())),
+            );
         }
     }
 }
@@ -515,20 +539,23 @@ fn reference_findings(
 fn item_integrity(entry: &Entry, lookup: &Lookup<'_>, config: &Config, out: &mut Vec<Finding>) {
     let item = &entry.item;
     for p in &item.problems {
-        out.push(finding(
-            entry,
-            "invalid-field",
-            Severity::Error,
-            p.line,
-            p.message.clone(),
-        ));
+        out.push(
+            finding(
+                entry,
+                Rule::InvalidField,
+                Severity::Error,
+                p.line,
+                p.message.clone(),
+            )
+            .about(Subject::Field(p.key.clone())),
+        );
     }
     if let Some(status) = &item.status
         && !config.is_known_status(status)
     {
         out.push(finding(
             entry,
-            "unknown-status",
+            Rule::UnknownStatus,
             Severity::Error,
             key_or_front(entry, "status"),
             format!(
@@ -543,7 +570,7 @@ fn item_integrity(entry: &Entry, lookup: &Lookup<'_>, config: &Config, out: &mut
     {
         out.push(finding(
             entry,
-            "unknown-type",
+            Rule::UnknownType,
             Severity::Error,
             key_or_front(entry, "type"),
             format!(
@@ -553,12 +580,31 @@ fn item_integrity(entry: &Entry, lookup: &Lookup<'_>, config: &Config, out: &mut
         ));
     }
     reference_findings(entry, lookup, None, out);
+    let unknown = &config.rules.unknown_key;
+    if unknown.enabled {
+        for key in entry.doc.keys() {
+            if let Some(u) = crate::ops::guard::unknown_key(&key.key) {
+                let mut f = finding(
+                    entry,
+                    Rule::UnknownKey,
+                    unknown.severity,
+                    key.line,
+                    format!(
+                        "{u}; rename or remove it (or switch the rule off: `rules: \
+                         unknown_key` in config.yml)"
+                    ),
+                );
+                f.subject = Some(Subject::Field(key.key.clone()));
+                out.push(f);
+            }
+        }
+    }
     if let Some(rank) = &item.rank {
         let id = &item.id;
         if crate::rank::validate(rank).is_err() {
             out.push(finding(
                 entry,
-                "invalid-rank",
+                Rule::InvalidRank,
                 Severity::Error,
                 key_or_front(entry, "rank"),
                 format!(
@@ -572,7 +618,7 @@ fn item_integrity(entry: &Entry, lookup: &Lookup<'_>, config: &Config, out: &mut
             if lr.enabled && rank.len() > lr.max_length {
                 out.push(finding(
                     entry,
-                    "long-rank",
+                    Rule::LongRank,
                     lr.severity,
                     key_or_front(entry, "rank"),
                     format!(
@@ -668,7 +714,7 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
             let others: Vec<&str> = paths.iter().copied().filter(|p| *p != entry.path).collect();
             findings.push(finding(
                 entry,
-                "duplicate-id",
+                Rule::DuplicateId,
                 Severity::Error,
                 key_or_front(entry, "id"),
                 format!(
@@ -707,7 +753,7 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
                     .collect();
                 findings.push(finding(
                     entry,
-                    "rank-collision",
+                    Rule::RankCollision,
                     rc.severity,
                     key_or_front(entry, "rank"),
                     format!(
@@ -737,7 +783,7 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
         let entry = &loaded.entries[cycle[start]];
         findings.push(finding(
             entry,
-            "dependency-cycle",
+            Rule::DependencyCycle,
             Severity::Error,
             key_or_front(entry, "depends_on"),
             format!(
@@ -759,7 +805,12 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
 
 fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.path, a.line, &a.rule, &a.message).cmp(&(&b.path, b.line, &b.rule, &b.message))
+        (&a.path, a.line, a.rule.as_str(), &a.message).cmp(&(
+            &b.path,
+            b.line,
+            b.rule.as_str(),
+            &b.message,
+        ))
     });
 }
 

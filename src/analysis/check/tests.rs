@@ -17,7 +17,13 @@ fn loaded(items: &[(&str, &str)]) -> Loaded {
 fn summary(findings: &[Finding]) -> Vec<(String, usize, String)> {
     findings
         .iter()
-        .map(|f| (f.rule.clone(), f.line, f.item.clone().unwrap_or_default()))
+        .map(|f| {
+            (
+                f.rule.to_string(),
+                f.line,
+                f.item.clone().unwrap_or_default(),
+            )
+        })
         .collect()
 }
 
@@ -64,6 +70,14 @@ As a user, I want x so that y.\n\n## Acceptance criteria\n- [ ] ok\n";
             .contains("B-2 (draft), which is ranked below it")
     );
     assert!(f[1].message.contains("B-404, which does not exist"));
+    let subjects: Vec<_> = f.iter().map(|f| f.subject.clone()).collect();
+    assert_eq!(
+        subjects,
+        [
+            Some(Subject::Dependency("B-2".to_owned())),
+            Some(Subject::Dependency("B-404".to_owned())),
+        ]
+    );
     // In `check`, the missing one is reported once, as an integrity finding.
     let report = check(&l, &Config::default(), &CheckOptions::default());
     let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
@@ -145,7 +159,7 @@ fn test_rules_are_configurable() {
         check(&l, c, &CheckOptions::default())
             .findings
             .into_iter()
-            .map(|f| (f.rule, f.severity))
+            .map(|f| (f.rule.to_string(), f.severity))
             .collect()
     };
     assert_eq!(rules(&config), [("too-big".to_owned(), Severity::Error)]);
@@ -217,4 +231,37 @@ fn test_done_incomplete_is_a_configurable_warning() {
             .findings
             .is_empty()
     );
+}
+
+#[test]
+fn test_required_field_and_reference_findings_name_their_field() {
+    let text = "---\nid: B-1\ntitle: T\nstatus: ready\nparent: B-9\nestimate: 1\n---\n\
+As a user, I want x so that y.\n\n## Acceptance criteria\n- [ ] ok\n";
+    let l = loaded(&[("b/1.md", text)]);
+    let mut config = Config::default();
+    config.rules.required_fields.enabled = true;
+    config.rules.required_fields.fields = vec!["owner".to_owned()];
+    let report = check(&l, &config, &CheckOptions::default());
+    let got: Vec<(Rule, Option<Subject>)> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.subject.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                Rule::RequiredField,
+                Some(Subject::Field("owner".to_owned()))
+            ),
+            (
+                Rule::MissingReference,
+                Some(Subject::Field("parent".to_owned()))
+            ),
+        ]
+    );
+    // The subject stays out of the JSON; the rule is its kebab-case ID.
+    let json = serde_json::to_value(&report.findings[0]).unwrap();
+    assert_eq!(json["rule"], "required-field");
+    assert!(json.get("subject").is_none());
 }

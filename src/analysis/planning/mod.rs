@@ -20,7 +20,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::check::{Finding, Lookup, Severity, ready_findings_with};
+use crate::check::{Finding, Lookup, Rule, Severity, Subject, ready_findings_with};
 use crate::config::Config;
 use crate::document::FieldValue;
 use crate::item::Body;
@@ -301,7 +301,7 @@ pub struct Missing {
     /// `dependency B-7KX2`, `field owner`…
     pub what: String,
     /// The definition-of-ready rule.
-    pub rule: String,
+    pub rule: Rule,
     /// 1-based line in the item file.
     pub line: usize,
     /// The full finding message (how to fix it).
@@ -310,31 +310,23 @@ pub struct Missing {
 
 /// Maps a definition-of-ready finding to a short phrase.
 pub fn missing(finding: &Finding) -> Missing {
-    let what = match finding.rule.as_str() {
-        "estimate-missing" => "estimate".to_owned(),
-        "estimate-off-scale" => "estimate on the scale".to_owned(),
-        "too-big" => "too big: split".to_owned(),
-        "no-acceptance-criteria" => "acceptance criteria".to_owned(),
-        "story-form" => "story form".to_owned(),
-        "dependency-not-ready" => match finding.message.strip_prefix("depends on ") {
-            Some(rest) => {
-                let id: String = rest
-                    .chars()
-                    .take_while(|c| !matches!(c, ',' | ' '))
-                    .collect();
-                format!("unresolved dependency {id}")
-            }
-            None => "unresolved dependency".to_owned(),
-        },
-        "required-field" => match finding.message.split('`').nth(1) {
-            Some(key) => format!("field {key}"),
-            None => "required field".to_owned(),
-        },
-        other => other.to_owned(),
+    let what = match (finding.rule, &finding.subject) {
+        (Rule::EstimateMissing, _) => "estimate".to_owned(),
+        (Rule::EstimateOffScale, _) => "estimate on the scale".to_owned(),
+        (Rule::TooBig, _) => "too big: split".to_owned(),
+        (Rule::NoAcceptanceCriteria, _) => "acceptance criteria".to_owned(),
+        (Rule::StoryForm, _) => "story form".to_owned(),
+        (Rule::DependencyNotReady, Some(Subject::Dependency(id))) => {
+            format!("unresolved dependency {id}")
+        }
+        (Rule::DependencyNotReady, _) => "unresolved dependency".to_owned(),
+        (Rule::RequiredField, Some(Subject::Field(key))) => format!("field {key}"),
+        (Rule::RequiredField, _) => "required field".to_owned(),
+        (other, _) => other.as_str().to_owned(),
     };
     Missing {
         what,
-        rule: finding.rule.clone(),
+        rule: finding.rule,
         line: finding.line,
         message: finding.message.clone(),
     }
@@ -983,25 +975,31 @@ mod tests {
 
     #[test]
     fn test_missing_phrases() {
-        let f = |rule: &str, message: &str| Finding {
-            rule: rule.to_owned(),
+        let f = |rule: Rule, subject: Option<Subject>| Finding {
+            rule,
             severity: Severity::Error,
             path: "p".to_owned(),
             line: 1,
             item: None,
-            message: message.to_owned(),
+            // The phrase comes from the rule and subject, never from the wording.
+            message: "any wording".to_owned(),
+            subject,
         };
+        let dep = Some(Subject::Dependency("B-9".to_owned()));
         assert_eq!(
-            missing(&f(
-                "dependency-not-ready",
-                "depends on B-9 (draft), which is ranked below it"
-            ))
-            .what,
+            missing(&f(Rule::DependencyNotReady, dep)).what,
             "unresolved dependency B-9"
         );
         assert_eq!(
-            missing(&f("required-field", "`owner` is required")).what,
-            "field owner"
+            missing(&f(Rule::DependencyNotReady, None)).what,
+            "unresolved dependency"
+        );
+        let owner = Some(Subject::Field("owner".to_owned()));
+        assert_eq!(missing(&f(Rule::RequiredField, owner)).what, "field owner");
+        assert_eq!(missing(&f(Rule::TooBig, None)).what, "too big: split");
+        assert_eq!(
+            missing(&f(Rule::EstimateMissing, None)).rule,
+            Rule::EstimateMissing
         );
     }
 }

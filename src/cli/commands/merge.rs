@@ -24,7 +24,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MergeArgs) -> Result<u8, Cl
             backlog::text::sanitize(&e.to_string())
         ));
     }
-    let outcome = backlog::ops::merge(&loaded, &dup, &keep)?;
+    let outcome = backlog::ops::merge(&loaded, &ws.store.config, &dup, &keep)?;
     let others = outcome
         .items
         .iter()

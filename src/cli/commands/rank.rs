@@ -1,7 +1,8 @@
 use clap::{ArgGroup, Args};
 
 use backlog::ops::{
-    Filter, Placed, Position, Reorder, rank_by, rank_index, rank_move_indexed, rebalance_indexed,
+    Filter, Placed, Position, Ranked, Reorder, rank_by, rank_index, rank_move_indexed,
+    rebalance_indexed,
 };
 use backlog::prioritize::Model;
 use backlog::text::sanitize;
@@ -101,11 +102,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &RankArgs) -> Result<u8, Cli
         _ if args.top => Position::Top,
         _ => Position::Bottom,
     };
-    let outcome = rank_move_indexed(&ws.store, &index, id, &position)?;
-    let done = match outcome.change.summary.split_once(": ") {
-        Some((_, place)) => format!("Ranked {} {place}.", outcome.change.items.join(" and ")),
-        None => String::new(),
-    };
+    let Ranked { outcome, place } = rank_move_indexed(&ws.store, &index, id, &position)?;
+    let done = format!("Ranked {} {place}.", outcome.change.items.join(" and "));
     finish(ui, &tx, "rank", &outcome, &done)?;
     if matches!(position, Position::Bottom) && !outcome.change.is_empty() {
         let unranked = index

@@ -193,7 +193,7 @@ fn valid_rank<T: Slot>(entry: &T) -> Option<&str> {
 }
 
 fn invalid_key<T: Slot>(entry: &T) -> OpError {
-    OpError::Invalid(format!(
+    OpError::Rank(format!(
         "{}:{}: rank key {:?} of {} is not a valid key; run `backlog rank --rebalance` to \
          respread the keys",
         entry.slot_path(),
@@ -227,7 +227,7 @@ pub(crate) fn assign_keys<T: Slot>(
             Some(e) => match (e.slot_rank(), valid_rank(e)) {
                 (_, Some(key)) => Some(key),
                 (None, _) => {
-                    return Err(OpError::Invalid(format!(
+                    return Err(OpError::Rank(format!(
                         "cannot rank items below {}, which has no rank key yet",
                         e.slot_id()
                     )));
@@ -247,13 +247,13 @@ pub(crate) fn assign_keys<T: Slot>(
             && lo >= hi
         {
             let (a, b) = (entries[order[i - 1]].slot_id(), entries[order[j]].slot_id());
-            return Err(OpError::Invalid(format!(
+            return Err(OpError::Rank(format!(
                 "{a} and {b} have the same rank key {lo:?}, so nothing fits between them; \
                      run `backlog rank --rebalance` to respread the keys"
             )));
         }
         let new = crate::rank::n_keys_between(lower, upper, j - i)
-            .map_err(|e| OpError::Invalid(format!("cannot compute a rank key: {e}")))?;
+            .map_err(|e| OpError::Rank(format!("cannot compute a rank key: {e}")))?;
         keys.extend(order[i..j].iter().copied().zip(new));
         i = j;
     }
@@ -335,7 +335,7 @@ fn plan_move<T: Slot>(slots: &[T], query: &str, position: &Position) -> Result<M
         Position::Top | Position::Bottom => None,
     };
     if anchor == Some(x) {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::Refused(format!(
             "cannot rank {} relative to itself",
             slots[x].slot_id()
         )));
@@ -411,25 +411,40 @@ pub fn rank_move(loaded: &Loaded, query: &str, position: &Position) -> Result<Ou
     })
 }
 
+/// The result of [`rank_move_indexed`]: the change, and where the item went in words.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    /// What to write and commit (empty when the item is already there).
+    pub outcome: Outcome,
+    /// Where the item went, for people: `before B-2`, `to the top`, ….
+    pub place: String,
+}
+
 /// [`rank_move`] on a [`RankIndex`]: only the files that get a new key are parsed.
 pub fn rank_move_indexed(
     store: &Store,
     index: &RankIndex,
     query: &str,
     position: &Position,
-) -> Result<Outcome, OpError> {
+) -> Result<Ranked, OpError> {
     let plan = plan_move(&index.slots, query, position)?;
     if plan.keys.is_empty() {
-        return Ok(Outcome {
-            change: Change::default(),
-            items: vec![load_slot(store, &index.slots[plan.item])?],
+        return Ok(Ranked {
+            outcome: Outcome {
+                change: Change::default(),
+                items: vec![load_slot(store, &index.slots[plan.item])?],
+            },
+            place: plan.place,
         });
     }
     let (changed, moves) = apply_indexed(store, index, plan.keys)?;
     let summary = format!("rank {}: {}", index.slots[plan.item].id, plan.place);
-    Ok(Outcome {
-        change: change_for(summary, &changed, &moves, Vec::new()),
-        items: changed,
+    Ok(Ranked {
+        outcome: Outcome {
+            change: change_for(summary, &changed, &moves, Vec::new()),
+            items: changed,
+        },
+        place: plan.place,
     })
 }
 
@@ -439,7 +454,7 @@ fn load_slot(store: &Store, slot: &RankSlot) -> Result<Entry, OpError> {
         .load_file(&store.absolute(&slot.path))
         .map_err(|e| OpError::Store(StoreError::Load(e)))?;
     if entry.item.rank != slot.rank || !entry.item.id.eq_ignore_ascii_case(&slot.id) {
-        return Err(OpError::Invalid(format!(
+        return Err(OpError::NotInPlace(format!(
             "{} changed while it was being read; run the command again",
             slot.path
         )));
@@ -485,7 +500,7 @@ fn respread(ranked: impl Iterator<Item = bool>) -> Result<Vec<(usize, String)>, 
         .filter_map(|(i, r)| r.then_some(i))
         .collect();
     let fresh = crate::rank::n_keys_between(None, None, ranked.len())
-        .map_err(|e| OpError::Invalid(format!("cannot compute rank keys: {e}")))?;
+        .map_err(|e| OpError::Rank(format!("cannot compute rank keys: {e}")))?;
     Ok(ranked.into_iter().zip(fresh).collect())
 }
 
@@ -1195,12 +1210,14 @@ mod tests {
         let p2 = index.slots.iter().find(|s| s.id == "P-2").unwrap();
         assert_eq!(p2.rank_line, 3);
 
-        let o = rank_move_indexed(&store, &index, "P-5", &Position::Top).unwrap();
-        assert_eq!(o.change.writes.len(), 1);
-        assert_eq!(o.change.items, ["P-5"]);
+        let r = rank_move_indexed(&store, &index, "P-5", &Position::Top).unwrap();
+        assert_eq!(r.outcome.change.writes.len(), 1);
+        assert_eq!(r.outcome.change.items, ["P-5"]);
+        assert_eq!(r.outcome.change.summary, format!("rank P-5: {}", r.place));
         let top = index.slots[0].id.clone();
-        let o = rank_move_indexed(&store, &index, &top, &Position::Top).unwrap();
-        assert!(o.change.is_empty());
+        let r = rank_move_indexed(&store, &index, &top, &Position::Top).unwrap();
+        assert!(r.outcome.change.is_empty());
+        assert!(!r.place.is_empty());
         let o = rebalance_indexed(&store, &index).unwrap();
         let full_o = rebalance(&full).unwrap();
         assert_eq!(o.change, full_o.change);
