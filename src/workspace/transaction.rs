@@ -182,6 +182,11 @@ impl Workspace {
             .ok()
             .and_then(|b| Journal::decode(&b));
         let Some(journal) = journal else {
+            if op.is_none() && !journal_path.exists() {
+                // A transaction that finished but was killed while removing its folder.
+                std::fs::remove_dir_all(&dir).map_err(io)?;
+                return Ok(None);
+            }
             let removed = match &self.repo {
                 Some(r) => remove_temp_objects(r.git_dir(), since),
                 None => Vec::new(),
@@ -213,7 +218,7 @@ impl Workspace {
             // Keep the journal: the next command tries again.
             return Err(e);
         }
-        std::fs::remove_dir_all(&dir).map_err(io)?;
+        finish_tx_dir(&dir).map_err(io)?;
         Ok(Some(recovery))
     }
 
@@ -487,7 +492,7 @@ impl Transaction<'_> {
                 });
             }
         }
-        std::fs::remove_dir_all(&dir).map_err(io)?;
+        finish_tx_dir(&dir).map_err(io)?;
         Ok(match prepared {
             Some(p) => Recorded::Committed(p.commit.to_string()),
             None if repo.is_some() => Recorded::NothingChanged,
@@ -495,6 +500,18 @@ impl Transaction<'_> {
             None => Recorded::CommitDisabled,
         })
     }
+}
+
+/// Removes a finished transaction's folder: the `started` marker first, then the journal
+/// (so a kill in between is never mistaken for an interrupted change), then the rest.
+fn finish_tx_dir(dir: &Path) -> std::io::Result<()> {
+    for name in ["started", "journal"] {
+        match std::fs::remove_file(dir.join(name)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    std::fs::remove_dir_all(dir)
 }
 
 /// The current bytes and permission bits of a file (`None` when it does not exist).
@@ -862,6 +879,17 @@ mod tests {
             // D3: the index is never left behind HEAD (no staged revert).
             assert_clean(tmp.path());
         }
+    }
+
+    #[test]
+    fn test_a_kill_while_removing_the_finished_folder_is_not_reported() {
+        let tmp = repo(2);
+        let dir = tmp.path().join(".git").join(TX_DIR);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(".backlog-tmp-x"), "x").unwrap();
+        let ws = open(tmp.path());
+        assert_eq!(ws.begin().unwrap().recovered(), None);
+        assert!(!dir.exists());
     }
 
     #[test]
