@@ -28,6 +28,10 @@ pub struct Column {
     pub points: u32,
     /// Cards in rank order.
     pub cards: Vec<Card>,
+    /// The status's WIP limit (`wip:` in `config.yml`), if it has one.
+    pub wip_limit: Option<u32>,
+    /// Whether the column holds more cards than its WIP limit.
+    pub over_limit: bool,
 }
 
 /// The columns: every configured status in order (empty ones included), then statuses
@@ -41,10 +45,12 @@ pub fn columns(loaded: &Loaded, config: &Config, include_closed: bool) -> Vec<Co
             status: s.clone(),
             points: 0,
             cards: Vec::new(),
+            wip_limit: None,
+            over_limit: false,
         })
         .collect();
     for e in &loaded.entries {
-        let status = e.item.status_or_default();
+        let status = config.status(&e.item);
         if !include_closed && CLOSED_STATUSES.contains(&status) {
             continue;
         }
@@ -55,6 +61,8 @@ pub fn columns(loaded: &Loaded, config: &Config, include_closed: bool) -> Vec<Co
                     status: status.to_owned(),
                     points: 0,
                     cards: Vec::new(),
+                    wip_limit: None,
+                    over_limit: false,
                 });
                 cols.len() - 1
             }
@@ -67,6 +75,10 @@ pub fn columns(loaded: &Loaded, config: &Config, include_closed: bool) -> Vec<Co
             estimate: e.item.estimate,
             owner: e.item.owner.clone(),
         });
+    }
+    for col in &mut cols {
+        col.wip_limit = config.wip.of(&col.status).and_then(|l| l.limit);
+        col.over_limit = col.wip_limit.is_some_and(|l| col.cards.len() > l as usize);
     }
     cols
 }

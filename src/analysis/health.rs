@@ -16,6 +16,9 @@
 //!   `stale_days` ago, and suspected duplicates: groups of open items that `backlog dupes`
 //!   pairs at its default threshold.
 //!
+//! - **WIP**: statuses (or owners in them) over their `wip:` limit, counted and listed
+//!   but not part of the score (a flow problem, not a backlog one).
+//!
 //! Score, 0–100: `100 × (D + E + M + P) / 4 − 25 × C`, rounded and clamped, where
 //! D = detailed share, E = mean of the two estimated shares, M = emergent share,
 //! P = ranked share − (items colliding or ranked above a dependency) / open items
@@ -180,6 +183,8 @@ pub struct Health {
     pub prioritized: Prioritized,
     /// Clutter.
     pub clutter: Clutter,
+    /// Statuses (or owners in them) over their `wip:` limit; counted, not scored.
+    pub wip_breaches: Vec<crate::analysis::wip::Breach>,
     /// The score.
     pub score: Score,
 }
@@ -347,7 +352,7 @@ pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health 
     // Clutter.
     let old_drafts: Vec<String> = open
         .iter()
-        .filter(|e| e.item.status_or_default() == config.default_status)
+        .filter(|e| config.status(&e.item) == config.default_status)
         .filter(|e| {
             let born = e
                 .item
@@ -397,6 +402,10 @@ pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health 
             old_drafts,
             duplicates,
         },
+        wip_breaches: crate::analysis::wip::breaches(
+            loaded.entries.iter().map(|e| &e.item),
+            config,
+        ),
         score: Score {
             detailed: d,
             estimated: est,

@@ -12,6 +12,7 @@
 //!   rank_collision: {enabled: true, severity: warning}
 //!   long_rank: {enabled: true, severity: warning, max_length: 12}
 //!   done_incomplete: {enabled: true, severity: warning}      # the definition of done
+//!   wip_limit: {enabled: true, severity: warning}            # limits in `wip:`
 //!   unknown_key: {enabled: false, severity: warning}         # front-matter keys not known
 //! ```
 //!
@@ -202,6 +203,9 @@ pub struct Rules {
     /// unchecked entry of its definition of done (`definition_of_done` in `config.yml`
     /// plus the item's `## Definition of done` checklist).
     pub done_incomplete: Toggle,
+    /// `wip-limit`: a status holds more items than its `wip:` limit allows (a warning by
+    /// default).
+    pub wip_limit: Toggle,
     /// `unknown-key`: a front-matter key that is not a known key (off by default: unknown
     /// keys are allowed and kept; on, it catches typos such as `stauts`).
     pub unknown_key: Toggle,
@@ -219,6 +223,7 @@ impl Default for Rules {
             rank_collision: Toggle::new(Severity::Warning),
             long_rank: LongRank::default(),
             done_incomplete: Toggle::new(Severity::Warning),
+            wip_limit: Toggle::new(Severity::Warning),
             unknown_key: Toggle {
                 enabled: false,
                 severity: Severity::Warning,

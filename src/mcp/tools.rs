@@ -392,11 +392,14 @@ impl Backlog {
         ))
     }
 
-    /// `show_item`: the item with its story and acceptance criteria.
+    /// `show_item`: the item with its story, numbered acceptance criteria, body,
+    /// dependencies (with their status) and dependents.
     pub fn show_item(&self, args: &IdArgs) -> Result<Json, Error> {
         let ws = self.workspace()?;
         let entry = ws.store.find(&args.id)?;
-        Ok(view::item_json(&entry, true))
+        let deps = crate::analysis::related::dependencies(&ws.store, &entry);
+        let needed_by = crate::analysis::related::dependents(&ws.store, &entry.item.id);
+        Ok(view::show_json(&entry, &deps, &needed_by))
     }
 
     /// `check`: findings and summary, optionally only for some items.
@@ -510,7 +513,7 @@ impl Backlog {
         let mut considered = 0;
         let next = loaded.entries.iter().find(|e| {
             let item = &e.item;
-            if !config.is_ready_status(item.status_or_default())
+            if !config.is_ready_status(config.status(item))
                 || !graph.is_ready(&item.id)
                 || args
                     .label
@@ -558,7 +561,7 @@ impl Backlog {
         let tx = ws.begin()?;
         let entry = ws.store.find(&args.id)?;
         let id = entry.item.id.clone();
-        let current = entry.item.status_or_default().to_owned();
+        let current = config.status(&entry.item).to_owned();
         if config.is_closed_status(&current) {
             return Err(
                 Error::new(format!("{id} is {current}: there is nothing to claim"))
@@ -675,7 +678,7 @@ impl Backlog {
         if let Some(loaded) = &loaded {
             ops::check_references(&entry, &assignments, loaded)?;
         }
-        let was_done = config.is_done_status(entry.item.status_or_default());
+        let was_done = config.is_done_status(config.status(&entry.item));
         let before = entry.clone();
         let outcome = ops::set(entry, &assignments)?;
         let result = self.apply(&tx, "set", &outcome)?;
@@ -683,7 +686,7 @@ impl Backlog {
         let changed = &outcome.items[0];
         let mut warnings =
             ops::set_warnings(&before, changed, &assignments, loaded.as_ref(), config);
-        if !was_done && config.is_done_status(changed.item.status_or_default()) {
+        if !was_done && config.is_done_status(config.status(&changed.item)) {
             let gaps = crate::analysis::done::entry_done_gaps(changed, &config.definition_of_done);
             if !gaps.is_empty() {
                 warnings.push(gaps.describe(&changed.item.id));

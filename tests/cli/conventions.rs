@@ -152,3 +152,101 @@ fn test_readme_convention_configs_pass_check() {
         assert_eq!(r.code, 0, "{config}\n{}{}", r.stdout, r.stderr);
     }
 }
+
+/// Three items in progress against a limit of two, and one ready item.
+fn wip_env(wip: &str) -> TestEnv {
+    let env = env_with_config(&format!("wip:\n{wip}"));
+    for (id, rank, status, owner) in [
+        ("B-1", "a1", "in-progress", "dana"),
+        ("B-2", "a2", "in-progress", "dana"),
+        ("B-3", "a3", "in-progress", "lee"),
+        ("B-4", "a4", "ready", "lee"),
+    ] {
+        env.item(
+            id,
+            &format!("Item {id}"),
+            &format!("rank: {rank}\nstatus: {status}\nowner: {owner}\nestimate: 2\n"),
+            "As a user, I want it so that it works.\n\n## Acceptance criteria\n- [ ] It works\n",
+        );
+    }
+    env.commit_all("Items");
+    env
+}
+
+#[test]
+fn test_board_marks_a_column_over_its_wip_limit() {
+    let env = wip_env("  in-progress: 2\n  ready: 3\n");
+    let board = env.run(&["board"]).ok().stdout;
+    insta::assert_snapshot!("board_wip_limit", board);
+    assert!(board.contains("! IN-PROGRESS (3/2,"), "{board}");
+    assert!(board.contains("READY (1/3, 2 pts)"), "{board}");
+    let json = env.run(&["board", "--format", "json"]).ok().json();
+    let col = &json["columns"][2];
+    assert_eq!(
+        (&col["status"], &col["wip_limit"], &col["over_limit"]),
+        (
+            &Value::from("in-progress"),
+            &Value::from(2),
+            &Value::from(true)
+        )
+    );
+    assert_eq!(json["columns"][0]["wip_limit"], Value::Null);
+}
+
+#[test]
+fn test_check_and_health_report_wip_breaches() {
+    let env = wip_env("  in-progress: {limit: 2, per_owner: 1}\n");
+    let r = env.run(&["check", "--format", "json"]).ok();
+    let report = r.json();
+    let findings: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "wip-limit")
+        .collect();
+    assert_eq!(findings.len(), 2, "{}", r.stdout);
+    // The status total on the lowest-ranked item, at its status line.
+    assert_eq!(findings[0]["path"], "backlog/B-2-item.md");
+    assert_eq!(findings[0]["line"], 5);
+    assert_eq!(findings[0]["severity"], "warning");
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("dana has 2 items in in-progress, over the per-owner WIP limit of 1"),
+        "{findings:?}"
+    );
+    assert_eq!(findings[1]["path"], "backlog/B-3-item.md");
+    env.run(&["check", "--strict"]).code(1);
+    let health = env.run(&["health", "--format", "json"]).ok().json();
+    assert_eq!(health["wip_breaches"].as_array().unwrap().len(), 2);
+    let text = env.run(&["health"]).ok().stdout;
+    assert!(text.contains("WIP          2 limits exceeded"), "{text}");
+}
+
+#[test]
+fn test_set_warns_or_refuses_over_a_wip_limit() {
+    let env = wip_env("  in-progress: 3\n");
+    let r = env
+        .run(&["set", "B-4", "status=in-progress", "--strict-wip"])
+        .code(2);
+    assert!(
+        r.stderr
+            .contains("in-progress holds 4 items, over its WIP limit of 3"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.commit_count(), 2);
+    assert!(env.read("backlog/B-4-item.md").contains("status: ready"));
+    // Without --strict-wip: done, with a warning.
+    let r = env.run(&["set", "B-4", "status=in-progress"]).ok();
+    assert!(r.stderr.contains("over its WIP limit of 3"), "{}", r.stderr);
+    assert_eq!(env.commit_count(), 3);
+    // Moving out, or editing an item already in progress, says nothing.
+    let r = env.run(&["set", "B-1", "estimate=3"]).ok();
+    assert!(!r.stderr.contains("WIP"), "{}", r.stderr);
+    // A strict limit in the config refuses without the flag.
+    let env = wip_env("  in-progress: {limit: 3, strict: true}\n");
+    env.run(&["set", "B-4", "status=in-progress"]).code(2);
+    env.run(&["set", "B-4", "status=done"]).ok();
+}

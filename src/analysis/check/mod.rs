@@ -31,7 +31,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::document::DocumentError;
 use crate::item::{Body, ItemError};
-use crate::store::{Entry, LoadError, LoadErrorKind, Loaded, order_key};
+use crate::store::{Entry, IdIndex, LoadError, LoadErrorKind, Loaded, order_key};
 
 pub use crate::config::rules::{
     AcceptanceCriteria, LongRank, RequiredFields, Rules, Severity, StoryForm, Toggle, TooBig,
@@ -122,27 +122,26 @@ impl Report {
     }
 }
 
-/// Looks items up by ID (case-insensitive) in a loaded backlog, in O(1).
+/// Looks items up by ID (case-insensitive) in a loaded backlog, in O(1), through the
+/// store's [`IdIndex`].
 #[derive(Debug)]
 pub struct Lookup<'a> {
     loaded: &'a Loaded,
-    by_id: HashMap<String, Vec<usize>>,
+    index: IdIndex,
 }
 
 impl<'a> Lookup<'a> {
     /// Indexes the loaded items by ID.
     pub fn new(loaded: &'a Loaded) -> Self {
-        let mut by_id: HashMap<String, Vec<usize>> = HashMap::with_capacity(loaded.entries.len());
-        for (i, e) in loaded.entries.iter().enumerate() {
-            by_id.entry(crate::id::key(&e.item.id)).or_default().push(i);
+        Self {
+            loaded,
+            index: loaded.id_index(),
         }
-        Self { loaded, by_id }
     }
 
     /// The item with this ID (the first in backlog order if the ID is duplicated).
     pub fn get(&self, id: &str) -> Option<&'a Entry> {
-        let i = *self.by_id.get(&crate::id::key(id))?.first()?;
-        Some(&self.loaded.entries[i])
+        Some(&self.loaded.entries[self.index.get(id)?])
     }
 }
 
@@ -348,7 +347,7 @@ fn dor(
 /// entry of its definition of done.
 fn done_gate(entry: &Entry, config: &Config, out: &mut Vec<Finding>) {
     let rule = &config.rules.done_incomplete;
-    if !rule.enabled || !config.is_done_status(entry.item.status_or_default()) {
+    if !rule.enabled || !config.is_done_status(config.status(&entry.item)) {
         return;
     }
     let gaps = crate::analysis::done::entry_done_gaps(entry, &config.definition_of_done);
@@ -409,17 +408,17 @@ fn dependency_findings(
         if dep.item.id.eq_ignore_ascii_case(id) {
             continue; // a cycle of one, reported as `dependency-cycle`
         }
-        let status = dep.item.status_or_default();
+        let status = config.status(&dep.item);
         let dep_shown = dep.item.id.as_str();
         if config.is_done_status(status) {
             continue;
         }
-        let message = if status == "split" {
+        let message = if status == crate::config::SPLIT {
             format!(
                 "depends on {dep_shown}, which was split: depend on the children of \
                  {dep_shown} that this item needs instead"
             )
-        } else if status == "duplicate" {
+        } else if status == crate::config::DUPLICATE {
             let target = dep
                 .item
                 .duplicate_of
@@ -684,7 +683,7 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
             let entry = &loaded.entries[i];
             let mut out = Vec::new();
             item_integrity(entry, &lookup, config, &mut out);
-            let ready = config.is_ready_status(entry.item.status_or_default());
+            let ready = config.is_ready_status(config.status(&entry.item));
             if ready {
                 let body = Body::parse(entry.doc.body(), entry.doc.body_line());
                 dor(entry, &body, &lookup, config, false, &mut out);
@@ -700,7 +699,7 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
     }
 
     // Duplicate IDs: every file holding the ID gets a finding naming the others.
-    for indices in lookup.by_id.values().filter(|v| v.len() > 1) {
+    for indices in lookup.index.duplicates() {
         let mut paths: Vec<&str> = indices
             .iter()
             .map(|&i| loaded.entries[i].path.as_str())
@@ -769,6 +768,8 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
         }
     }
 
+    wip_findings(loaded, &lookup, config, &scope, &mut findings);
+
     // Dependency cycles: each reported once, on the first of its items that is in scope.
     for cycle in cycles::find(loaded, &lookup) {
         let Some(start) = cycle.iter().position(|&i| scope.entry(&loaded.entries[i])) else {
@@ -800,6 +801,45 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
         items_checked,
         ready_checked,
         dependents_checked: 0,
+    }
+}
+
+/// `wip-limit`: each breach of a `wip:` limit once, on the lowest-ranked of its items
+/// that is in scope (the one most likely pulled in last).
+fn wip_findings(
+    loaded: &Loaded,
+    lookup: &Lookup<'_>,
+    config: &Config,
+    scope: &Scope,
+    findings: &mut Vec<Finding>,
+) {
+    let rule = &config.rules.wip_limit;
+    if !rule.enabled {
+        return;
+    }
+    let items = loaded.entries.iter().map(|e| &e.item);
+    for breach in crate::analysis::wip::breaches(items, config) {
+        let Some(entry) = breach
+            .items
+            .iter()
+            .rev()
+            .filter_map(|id| lookup.get(id))
+            .find(|e| scope.entry(e))
+        else {
+            continue;
+        };
+        findings.push(finding(
+            entry,
+            Rule::WipLimit,
+            rule.severity,
+            key_or_front(entry, "status"),
+            format!(
+                "{} ({}): finish or move one before starting more, or raise the limit in \
+                 `wip:` of config.yml",
+                breach.describe(),
+                breach.items.join(", ")
+            ),
+        ));
     }
 }
 
@@ -854,7 +894,7 @@ pub fn check_changed(loaded: &Loaded, config: &Config, changes: &Changes) -> Rep
         }
         report.dependents_checked += 1;
         reference_findings(e, &lookup, Some(&changed_ids), &mut extra);
-        if config.is_ready_status(item.status_or_default()) {
+        if config.is_ready_status(config.status(item)) {
             dependency_findings(e, &lookup, config, false, Some(&changed_ids), &mut extra);
         }
     }

@@ -70,6 +70,10 @@ pub enum Rule {
     // The definition of done.
     /// A done item with unchecked criteria or definition-of-done entries.
     DoneIncomplete,
+
+    // Team conventions.
+    /// A status (or an owner in it) over its `wip:` limit.
+    WipLimit,
 }
 
 impl Rule {
@@ -101,6 +105,7 @@ impl Rule {
         Rule::DependencyNotReady,
         Rule::RequiredField,
         Rule::DoneIncomplete,
+        Rule::WipLimit,
     ];
 
     /// The kebab-case rule ID (`estimate-missing`, `dependency-cycle`, …).
@@ -132,6 +137,7 @@ impl Rule {
             Rule::DependencyNotReady => "dependency-not-ready",
             Rule::RequiredField => "required-field",
             Rule::DoneIncomplete => "done-incomplete",
+            Rule::WipLimit => "wip-limit",
         }
     }
 

@@ -10,7 +10,9 @@ use crate::cli::{CliError, Context, Format, Ui};
 /// Kanban board: a column per status (workflow order), cards in rank order
 ///
 /// Each card shows ID, estimate, owner and title. The text board fits the terminal width
-/// (`COLUMNS`, default 100); when the columns would be too narrow they are stacked.
+/// (`COLUMNS`, default 100); when the columns would be too narrow they are stacked. A
+/// status with a WIP limit (`wip:` in config.yml) shows `IN-PROGRESS (6/5, …)`; a column
+/// over its limit is marked with `!` and a double rule.
 #[derive(Debug, Args)]
 pub(crate) struct BoardArgs {
     /// Also show the closed states (split, duplicate)
@@ -48,11 +50,17 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &BoardArgs) -> Result<u8, Cl
     Ok(0)
 }
 
+/// `IN-PROGRESS (6, 13 pts)`; with a WIP limit `IN-PROGRESS (6/5, 13 pts)`, and a `!`
+/// in front when the column is over it (where a narrow column cannot cut it off).
 fn header(c: &Column) -> String {
+    let count = match c.wip_limit {
+        Some(limit) => format!("{}/{limit}", c.cards.len()),
+        None => c.cards.len().to_string(),
+    };
     format!(
-        "{} ({}, {} pts)",
+        "{}{} ({count}, {} pts)",
+        if c.over_limit { "! " } else { "" },
         sanitize(&c.status).to_uppercase(),
-        c.cards.len(),
         c.points
     )
 }
@@ -94,7 +102,9 @@ fn text(cols: &[Column], width: usize) -> Vec<String> {
     let sep = " ".repeat(gap);
     let row = |cells: Vec<String>| cells.join(&sep);
     out.push(row(cols.iter().map(|c| pad(&header(c), col_w)).collect()));
-    out.push(row(cols.iter().map(|_| "─".repeat(col_w)).collect()));
+    // A column over its WIP limit is underlined twice.
+    let rule = |c: &Column| if c.over_limit { "═" } else { "─" }.repeat(col_w);
+    out.push(row(cols.iter().map(rule).collect()));
     let depth = cols.iter().map(|c| c.cards.len()).max().unwrap_or(0);
     for i in 0..depth {
         let cell = |c: &Column, line: usize| match c.cards.get(i) {
@@ -144,6 +154,8 @@ mod tests {
                     owner: Some("lee".to_owned()),
                 })
                 .collect(),
+            wip_limit: None,
+            over_limit: false,
         }
     }
 
@@ -164,6 +176,16 @@ mod tests {
         let lines = text(&cols, 40);
         assert!(lines[0].starts_with("DRAFT (2, 3 pts)"), "{lines:?}");
         assert!(lines[3].contains('…'), "{lines:?}");
+        // A WIP limit shows in the header, and a breach is marked.
+        let mut over = col("in-progress", &["a", "b"]);
+        over.wip_limit = Some(1);
+        over.over_limit = true;
+        assert_eq!(header(&over), "! IN-PROGRESS (2/1, 3 pts)");
+        let lines = text(&[over, col("done", &[])], 60);
+        assert!(
+            lines[1].starts_with('═') && lines[1].ends_with('─'),
+            "{lines:?}"
+        );
         // Too narrow for side by side: stacked.
         let stacked = text(&cols, 20);
         assert_eq!(stacked[0], "DRAFT (2, 3 pts)");

@@ -237,6 +237,16 @@ fn text(ui: &mut Ui, h: &Health, scope: Option<&ScopeGrowth>) -> Result<(), CliE
     for d in c.duplicates.iter().take(SHOW) {
         ui.line(&format!("{pad}same title: {}", id_list(d, SHOW)))?;
     }
+    if !h.wip_breaches.is_empty() {
+        let n = h.wip_breaches.len();
+        ui.line(&format!(
+            "WIP          {n} limit{} exceeded",
+            if n == 1 { "" } else { "s" }
+        ))?;
+        for b in h.wip_breaches.iter().take(SHOW) {
+            ui.line(&format!("{pad}{}", sanitize(&b.describe())))?;
+        }
+    }
     if let Some(g) = scope {
         let sprints = format!(
             "over the last {} sprint{}",
