@@ -35,6 +35,48 @@ pub struct AddOptions {
     pub created: String,
     /// The template for the item's type: defaults for what is unset, and the body.
     pub template: Option<crate::ops::template::Template>,
+    /// Custom fields (`fields:` in config.yml) as `(NAME, VALUE)` text, validated by their
+    /// declared type; declared fields with a `default` that are not given get it.
+    pub fields: Vec<(String, String)>,
+}
+
+/// The custom fields a new item gets: those given (each a declared field, its value
+/// checked against the declared type) and the declared defaults of the others.
+fn custom_fields(
+    config: &Config,
+    given: &[(String, String)],
+) -> Result<Vec<(String, FieldValue)>, OpError> {
+    let mut out: Vec<(String, FieldValue)> = Vec::new();
+    for (name, raw) in given {
+        let Some(def) = config.fields.get(name) else {
+            let declared: Vec<&str> = config.fields.iter().map(|d| d.name.as_str()).collect();
+            return Err(OpError::BadArgument(format!(
+                "--field {name}: not a declared field ({}); declare it under `fields:` in \
+                 config.yml",
+                if declared.is_empty() {
+                    "none is declared".to_owned()
+                } else {
+                    format!("declared: {}", declared.join(", "))
+                }
+            )));
+        };
+        let value = def.parse(raw).map_err(|message| OpError::InvalidValue {
+            key: name.clone(),
+            message,
+        })?;
+        match out.iter_mut().find(|(k, _)| k == name) {
+            Some(slot) => slot.1 = value,
+            None => out.push((name.clone(), value)),
+        }
+    }
+    for def in config.fields.iter() {
+        if !out.iter().any(|(k, _)| *k == def.name)
+            && let Some(value) = def.default_value()
+        {
+            out.push((def.name.clone(), value));
+        }
+    }
+    Ok(out)
 }
 
 /// Builds a new item below every ranked item. `loaded` is the current backlog (for unique
@@ -151,6 +193,14 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
     // The template's other keys, in its order.
     for (key, value) in template.map(|t| t.fields.as_slice()).unwrap_or_default() {
         if !["status", "estimate", "value", "labels", "owner"].contains(&key.as_str()) {
+            fields.push((key.as_str(), value.clone()));
+        }
+    }
+    let custom = custom_fields(config, &opts.fields)?;
+    for (key, value) in &custom {
+        if let Some(slot) = fields.iter_mut().find(|(k, _)| k == key) {
+            slot.1 = value.clone();
+        } else {
             fields.push((key.as_str(), value.clone()));
         }
     }

@@ -18,6 +18,9 @@ pub(crate) struct BoardArgs {
     /// Also show the closed states (split, duplicate)
     #[arg(long)]
     all: bool,
+    /// Only items whose KEY (custom fields included) is VALUE (repeatable: all must hold)
+    #[arg(long = "where", value_name = "KEY=VALUE")]
+    wheres: Vec<backlog::analysis::filter::Where>,
 }
 
 /// Narrowest column worth drawing side by side.
@@ -32,7 +35,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &BoardArgs) -> Result<u8, Cl
         ));
     }
     let ws = ctx.workspace()?;
-    let loaded = ws.store.load_all();
+    let mut loaded = ws.store.load_all();
+    loaded
+        .entries
+        .retain(|e| backlog::analysis::filter::Where::all(&args.wheres, e));
     ui.warn_load_errors(&loaded.errors);
     let cols = board::columns(&loaded, &ws.store.config, args.all);
     match ui.format {
