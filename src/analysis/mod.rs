@@ -13,4 +13,5 @@ pub mod health;
 pub mod outline;
 pub mod planning;
 pub mod prioritize;
+pub mod related;
 pub mod wip;

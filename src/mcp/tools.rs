@@ -399,11 +399,14 @@ impl Backlog {
         ))
     }
 
-    /// `show_item`: the item with its story and acceptance criteria.
+    /// `show_item`: the item with its story, numbered acceptance criteria, body,
+    /// dependencies (with their status) and dependents.
     pub fn show_item(&self, args: &IdArgs) -> Result<Json, Error> {
         let ws = self.workspace()?;
         let entry = ws.store.find(&args.id)?;
-        Ok(view::item_json(&entry, true))
+        let deps = crate::analysis::related::dependencies(&ws.store, &entry);
+        let needed_by = crate::analysis::related::dependents(&ws.store, &entry.item.id);
+        Ok(view::show_json(&entry, &deps, &needed_by))
     }
 
     /// `check`: findings and summary, optionally only for some items.

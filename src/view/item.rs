@@ -66,11 +66,55 @@ pub fn item_json(entry: &Entry, detail: bool) -> Json {
             Json::Array(
                 body.criteria
                     .iter()
-                    .map(|c| serde_json::json!({"text": c.text, "done": c.done}))
+                    .zip(1..)
+                    .map(|(c, n)| serde_json::json!({"number": n, "text": c.text, "done": c.done}))
                     .collect(),
             ),
         );
+        map.insert("body".to_owned(), Json::String(entry.doc.body().to_owned()));
     }
+    Json::Object(map)
+}
+
+/// A linked item in `show`'s JSON: `{id, title, status, path}`.
+fn link_json(entry: &Entry) -> Json {
+    serde_json::json!({
+        "id": entry.item.id,
+        "title": entry.item.title,
+        "status": entry.item.status_or_default(),
+        "path": entry.path,
+    })
+}
+
+/// `show --format json`: `"schema": 1` first, then [`item_json`] with detail, then
+/// `dependencies` (each `{id, title, status, path}`, or `{id, "missing": true}`) and
+/// `dependents` (the items that depend on this one).
+pub fn show_json(
+    entry: &Entry,
+    dependencies: &[crate::analysis::related::Dependency],
+    dependents: &[Entry],
+) -> Json {
+    let mut map = Map::new();
+    map.insert("schema".to_owned(), Json::from(1));
+    if let Json::Object(item) = item_json(entry, true) {
+        map.extend(item);
+    }
+    map.insert(
+        "dependencies".to_owned(),
+        Json::Array(
+            dependencies
+                .iter()
+                .map(|d| match &d.entry {
+                    Some(e) => link_json(e),
+                    None => serde_json::json!({"id": d.id, "missing": true}),
+                })
+                .collect(),
+        ),
+    );
+    map.insert(
+        "dependents".to_owned(),
+        Json::Array(dependents.iter().map(link_json).collect()),
+    );
     Json::Object(map)
 }
 

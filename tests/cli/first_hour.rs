@@ -301,3 +301,91 @@ fn test_set_status_ready_warns_why_it_fails_the_definition_of_ready() {
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
     assert!(!r2.stderr.contains("warning"), "{}", r2.stderr);
 }
+
+// ---- bugs 7, 8: show is the complete view ------------------------------------------
+
+#[test]
+fn test_bug7_show_numbers_criteria_as_split_give_counts_them() {
+    let env = demo();
+    let r = env.run(&["show", "B-F8TJ"]).ok();
+    assert!(
+        r.stdout
+            .contains("1. [ ] I can connect a QuickBooks Online company via OAuth.\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("5. [ ] Disconnecting QuickBooks stops all further syncing.\n"),
+        "{}",
+        r.stdout
+    );
+    // `split --give 2=5` hands the fifth criterion as `show` numbers it.
+    env.run(&[
+        "split",
+        "B-F8TJ",
+        "--into",
+        "Connect",
+        "--into",
+        "Disconnect",
+        "--give",
+        "2=5",
+    ])
+    .ok();
+    let children = env.run(&["show", "B-F8TJ", "--format", "json"]).ok().json();
+    let second = children["children"][1]["id"].as_str().unwrap().to_owned();
+    let child = env.run(&["show", &second, "--format", "json"]).ok().json();
+    assert_eq!(
+        child["acceptance_criteria"][0]["text"],
+        "Disconnecting QuickBooks stops all further syncing."
+    );
+    assert_eq!(child["acceptance_criteria"][0]["number"], 1);
+    // The split parent lists its children.
+    let r = env.run(&["show", "B-F8TJ"]).ok();
+    assert!(r.stdout.contains("Children: "), "{}", r.stdout);
+    assert!(r.stdout.contains(&second), "{}", r.stdout);
+}
+
+#[test]
+fn test_bug8_show_prints_the_whole_body_dependencies_and_dependents() {
+    let env = demo();
+    let r = env.run(&["show", "B-F8TJ"]).ok();
+    assert!(
+        r.stdout.contains("## Notes\nCovers connection"),
+        "{}",
+        r.stdout
+    );
+    // Its dependency with its status, and what depends on it.
+    assert!(
+        r.stdout
+            .contains("Depends on:\n  B-6CWF  ready  Approve or reject team expenses\n"),
+        "{}",
+        r.stdout
+    );
+    let r = env.run(&["show", "B-6CWF"]).ok();
+    assert!(r.stdout.contains("Needed by:\n"), "{}", r.stdout);
+    for id in ["B-F8TJ", "B-K7HR", "B-PB3Z"] {
+        assert!(r.stdout.contains(&format!("  {id}  ")), "{}", r.stdout);
+    }
+    // The same in JSON, `schema` first, with `body`.
+    let j = env.run(&["show", "B-F8TJ", "--format", "json"]).ok();
+    assert!(j.stdout.starts_with("{\n  \"schema\": 1,"), "{}", j.stdout);
+    let j = j.json();
+    assert!(
+        j["body"]
+            .as_str()
+            .unwrap()
+            .contains("## Notes\nCovers connection")
+    );
+    assert_eq!(j["dependencies"][0]["id"], "B-6CWF");
+    assert_eq!(j["dependencies"][0]["status"], "ready");
+    let dependents = env.run(&["show", "B-6CWF", "--format", "json"]).ok().json();
+    let ids: Vec<&str> = dependents["dependents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(ids.contains(&"B-PB3Z"));
+}

@@ -1,12 +1,17 @@
 use clap::Args;
 
 use backlog::analysis::outline::{Tree, descendants};
+use backlog::analysis::related::{dependencies, dependents};
 use backlog::text::sanitize;
 
 use crate::cli::render::outline;
 use crate::cli::{CliError, Context, Format, Ui, render};
 
-/// Show one item: fields, story and acceptance criteria
+/// Show one item: fields, the whole body with numbered criteria, links and children
+///
+/// Acceptance criteria are numbered as `split --give` and `criteria` count them; after the
+/// body come the item's dependencies with their status, the items that depend on it, and
+/// its children (a parent's or a split item's).
 #[derive(Debug, Args)]
 pub(crate) struct ShowArgs {
     /// Item ID (case-insensitive; a unique prefix is enough)
@@ -26,8 +31,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ShowArgs) -> Result<u8, Cli
     let mut shown = vec![true; family.len()];
     shown[0] = false;
     let children = tree.forest(&shown);
+    let deps = dependencies(&ws.store, &entry);
+    let needed_by = dependents(&ws.store, &entry.item.id);
     if ui.is_json() {
-        let mut json = render::item_json(&entry, true);
+        let mut json = backlog::view::show_json(&entry, &deps, &needed_by);
         if let serde_json::Value::Object(map) = &mut json {
             map.insert(
                 "children".to_owned(),
@@ -77,19 +84,28 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ShowArgs) -> Result<u8, Cli
         ui.line(&format!("{}: {}", sanitize(key), sanitize(&text)))?;
     }
     let body = backlog::Body::parse(entry.doc.body(), entry.doc.body_line());
-    if let Some(story) = &body.story {
+    let text = numbered_body(entry.doc.body(), entry.doc.body_line(), &body.criteria);
+    if !text.is_empty() {
         ui.line("")?;
-        ui.line(&sanitize(story))?;
+        for line in text {
+            ui.line(&sanitize(&line))?;
+        }
     }
-    if !body.criteria.is_empty() {
+    if !deps.is_empty() {
         ui.line("")?;
-        ui.line("Acceptance criteria:")?;
-        for c in &body.criteria {
-            ui.line(&format!(
-                "  [{}] {}",
-                if c.done { "x" } else { " " },
-                sanitize(&c.text)
-            ))?;
+        ui.line("Depends on:")?;
+        for d in &deps {
+            ui.line(&match &d.entry {
+                Some(e) => link_line(e),
+                None => format!("  {}  (no such item)", sanitize(&d.id)),
+            })?;
+        }
+    }
+    if !needed_by.is_empty() {
+        ui.line("")?;
+        ui.line("Needed by:")?;
+        for e in &needed_by {
+            ui.line(&link_line(e))?;
         }
     }
     if let Some(rollup) = tree.rollup(0) {
@@ -100,4 +116,99 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ShowArgs) -> Result<u8, Cli
         }
     }
     Ok(0)
+}
+
+/// `  ID  status  title` for a linked item.
+fn link_line(entry: &backlog::store::Entry) -> String {
+    format!(
+        "  {}  {}  {}",
+        sanitize(&entry.item.id),
+        sanitize(entry.item.status_or_default()),
+        sanitize(&entry.item.title)
+    )
+}
+
+/// The body's lines as written, trailing blank lines dropped, with each acceptance
+/// criterion's list marker replaced by its number (`- [ ] x` becomes `1. [ ] x`): the
+/// numbers `split --give` and `criteria` use. `first_line` is the file line of the body.
+fn numbered_body(
+    body: &str,
+    first_line: usize,
+    criteria: &[backlog::item::Criterion],
+) -> Vec<String> {
+    let mut lines: Vec<String> = body
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let n = criteria
+                .iter()
+                .position(|c| c.line == first_line + i)
+                .map(|p| p + 1);
+            match n {
+                Some(n) => number_marker(line, n),
+                None => line.to_owned(),
+            }
+        })
+        .collect();
+    while lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+    let start = lines.iter().take_while(|l| l.trim().is_empty()).count();
+    lines.drain(..start);
+    lines
+}
+
+/// `line` with its list marker (`-`, `*`, `+` or `N.`/`N)`) replaced by `n.`.
+fn number_marker(line: &str, n: usize) -> String {
+    let content = line.trim_start();
+    let indent = &line[..line.len() - content.len()];
+    let rest = if let Some(rest) = content.strip_prefix(['-', '*', '+']) {
+        rest
+    } else {
+        let digits = content.len()
+            - content
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .len();
+        match content[digits..].strip_prefix(['.', ')']) {
+            Some(rest) if digits > 0 => rest,
+            _ => return line.to_owned(),
+        }
+    };
+    format!("{indent}{n}.{rest}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_numbered_body_numbers_criteria_and_keeps_the_rest() {
+        let text = "---\nid: B-1\ntitle: T\n---\nAs a user, I want x so that y.\n\n\
+                    ## Acceptance criteria\n- [ ] one\n  * [x] nested two\n\n\
+                    ## Notes\n- [ ] not a criterion\nFree text.\n\n";
+        let e = backlog::store::Entry::from_text("b/B-1.md", text).unwrap();
+        let body = backlog::Body::parse(e.doc.body(), e.doc.body_line());
+        let lines = numbered_body(e.doc.body(), e.doc.body_line(), &body.criteria);
+        assert_eq!(
+            lines,
+            [
+                "As a user, I want x so that y.",
+                "",
+                "## Acceptance criteria",
+                "1. [ ] one",
+                "  2. [x] nested two",
+                "",
+                "## Notes",
+                "- [ ] not a criterion",
+                "Free text.",
+            ]
+        );
+    }
+
+    #[test]
+    fn test_number_marker() {
+        assert_eq!(number_marker("- [ ] a", 3), "3. [ ] a");
+        assert_eq!(number_marker("12) [x] a", 1), "1. [x] a");
+        assert_eq!(number_marker("text", 1), "text");
+    }
 }
