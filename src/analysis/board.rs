@@ -50,7 +50,7 @@ pub fn columns(loaded: &Loaded, config: &Config, include_closed: bool) -> Vec<Co
         })
         .collect();
     for e in &loaded.entries {
-        let status = e.item.status_or_default();
+        let status = config.status(&e.item);
         if !include_closed && CLOSED_STATUSES.contains(&status) {
             continue;
         }

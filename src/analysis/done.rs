@@ -26,7 +26,7 @@ pub fn incomplete_done<'a>(entries: &'a [Entry], config: &Config) -> Vec<&'a Ent
     entries
         .iter()
         .filter(|e| {
-            config.is_done_status(e.item.status_or_default())
+            config.is_done_status(config.status(&e.item))
                 && !entry_done_gaps(e, &config.definition_of_done).is_empty()
         })
         .collect()

@@ -46,7 +46,7 @@ impl DupeInput {
 pub fn inputs(entries: &[Entry], config: &Config) -> Vec<DupeInput> {
     entries
         .par_iter()
-        .filter(|e| !config.is_closed_status(e.item.status_or_default()))
+        .filter(|e| config.is_open(&e.item))
         .map(DupeInput::from_entry)
         .collect()
 }

@@ -6,6 +6,7 @@
 //! read from the item's typed view; other keys from its front matter, parsed only when
 //! such a condition is given.
 
+use crate::config::Config;
 use crate::store::Entry;
 
 /// One `KEY=VALUE` condition.
@@ -43,8 +44,8 @@ impl std::str::FromStr for Where {
 
 impl Where {
     /// Whether the item matches.
-    pub fn matches(&self, entry: &Entry) -> bool {
-        let values = self.values_of(entry);
+    pub fn matches(&self, entry: &Entry, config: &Config) -> bool {
+        let values = self.values_of(entry, config);
         if self.value.is_empty() {
             return values.is_empty();
         }
@@ -53,19 +54,23 @@ impl Where {
     }
 
     /// Whether the item matches every condition.
-    pub fn all(conditions: &[Where], entry: &Entry) -> bool {
-        conditions.iter().all(|w| w.matches(entry))
+    pub fn all(conditions: &[Where], entry: &Entry, config: &Config) -> bool {
+        conditions.iter().all(|w| w.matches(entry, config))
     }
 
-    fn values_of(&self, entry: &Entry) -> Vec<String> {
+    fn values_of(&self, entry: &Entry, config: &Config) -> Vec<String> {
         let item = &entry.item;
         let one = |v: &Option<String>| v.iter().cloned().collect::<Vec<_>>();
         let num = |v: Option<u32>| v.iter().map(u32::to_string).collect::<Vec<_>>();
         match self.key.as_str() {
             "id" => vec![item.id.clone()],
             "title" => vec![item.title.clone()],
-            "status" => vec![item.status_or_default().to_owned()],
-            "type" => one(&item.kind),
+            "status" => vec![config.status(item).to_owned()],
+            "type" => vec![
+                item.kind
+                    .clone()
+                    .unwrap_or_else(|| config.default_type.clone()),
+            ],
             "owner" => one(&item.owner),
             "sprint" => one(&item.sprint),
             "parent" => one(&item.parent),
@@ -100,21 +105,26 @@ mod tests {
         text.parse().unwrap()
     }
 
+    fn c() -> Config {
+        Config::default()
+    }
+
     #[test]
     fn test_where_known_and_custom_keys() {
         let e = entry("team: mobile\ncomponents: [ui, db]\nseverity: 2\n");
-        assert!(w("owner=dana").matches(&e));
-        assert!(w("status=draft").matches(&e), "the default status");
-        assert!(w("labels=api").matches(&e));
-        assert!(!w("labels=ios").matches(&e));
-        assert!(w("team=Mobile").matches(&e));
-        assert!(!w("team=web").matches(&e));
-        assert!(w("components=db").matches(&e));
-        assert!(w("severity=2").matches(&e));
-        assert!(w("customer=").matches(&e), "absent key");
-        assert!(!w("team=").matches(&e));
-        assert!(Where::all(&[w("team=mobile"), w("owner=dana")], &e));
-        assert!(!Where::all(&[w("team=mobile"), w("owner=lee")], &e));
+        assert!(w("owner=dana").matches(&e, &c()));
+        assert!(w("status=draft").matches(&e, &c()), "the default status");
+        assert!(w("type=story").matches(&e, &c()), "the default type");
+        assert!(w("labels=api").matches(&e, &c()));
+        assert!(!w("labels=ios").matches(&e, &c()));
+        assert!(w("team=Mobile").matches(&e, &c()));
+        assert!(!w("team=web").matches(&e, &c()));
+        assert!(w("components=db").matches(&e, &c()));
+        assert!(w("severity=2").matches(&e, &c()));
+        assert!(w("customer=").matches(&e, &c()), "absent key");
+        assert!(!w("team=").matches(&e, &c()));
+        assert!(Where::all(&[w("team=mobile"), w("owner=dana")], &e, &c()));
+        assert!(!Where::all(&[w("team=mobile"), w("owner=lee")], &e, &c()));
         assert!("team".parse::<Where>().is_err());
         assert!("a b=c".parse::<Where>().is_err());
     }

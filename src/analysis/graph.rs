@@ -95,7 +95,7 @@ impl Graph {
                 continue;
             }
             index.insert(key, nodes.len());
-            let status = e.item.status_or_default().to_owned();
+            let status = config.status(&e.item).to_owned();
             let state = if config.is_done_status(&status) {
                 State::Done
             } else if config.is_closed_status(&status) {

@@ -352,7 +352,7 @@ pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health 
     // Clutter.
     let old_drafts: Vec<String> = open
         .iter()
-        .filter(|e| e.item.status_or_default() == config.default_status)
+        .filter(|e| config.status(&e.item) == config.default_status)
         .filter(|e| {
             let born = e
                 .item

@@ -6,7 +6,9 @@
 //! [`crate::ops::rank_by`]'s job.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
+
+use crate::store::IdIndex;
 
 use crate::config::Config;
 use crate::item::Item;
@@ -100,11 +102,7 @@ pub struct TargetOrder {
 /// current internal order; the cycle is reported.
 pub fn target_order(items: &[&Item], model: Model) -> TargetOrder {
     let n = items.len();
-    let index: HashMap<String, usize> = items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| (crate::id::key(&item.id), i))
-        .collect();
+    let index = IdIndex::new(items.iter().map(|item| item.id.as_str()));
     // prereqs[i]: the items i depends on (inside the set).
     let prereqs: Vec<Vec<usize>> = items
         .iter()
@@ -112,7 +110,7 @@ pub fn target_order(items: &[&Item], model: Model) -> TargetOrder {
             let mut deps: Vec<usize> = item
                 .depends_on
                 .iter()
-                .filter_map(|d| index.get(&crate::id::key(d)).copied())
+                .filter_map(|d| index.get(d))
                 .collect();
             deps.sort_unstable();
             deps.dedup();

@@ -11,8 +11,14 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::model::item::Item;
+
+/// The status `split` gives the item it splits.
+pub const SPLIT: &str = "split";
+/// The status `merge` gives the duplicate it folds into another item.
+pub const DUPLICATE: &str = "duplicate";
 /// The closed states the tool itself assigns: the parent of a split, a merged duplicate.
-pub const CLOSED_STATUSES: [&str; 2] = ["split", "duplicate"];
+pub const CLOSED_STATUSES: [&str; 2] = [SPLIT, DUPLICATE];
 
 /// Team settings read from `<backlog>/config.yml`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -308,6 +314,32 @@ impl Config {
         self.is_done_status(status) || CLOSED_STATUSES.contains(&status)
     }
 
+    /// The item's status, or the configured `default_status` when it has none.
+    pub fn status<'a>(&'a self, item: &'a Item) -> &'a str {
+        item.status.as_deref().unwrap_or(&self.default_status)
+    }
+
+    /// Whether the item is open: neither done nor closed.
+    pub fn is_open(&self, item: &Item) -> bool {
+        !self.is_closed_status(self.status(item))
+    }
+
+    /// Whether an open item is in progress: its status comes after every ready status
+    /// in the configured workflow.
+    pub fn is_in_progress(&self, item: &Item) -> bool {
+        let status = self.status(item);
+        if self.is_closed_status(status) || self.is_ready_status(status) {
+            return false;
+        }
+        let Some(pos) = self.statuses.iter().position(|s| s == status) else {
+            return false;
+        };
+        self.statuses
+            .iter()
+            .rposition(|s| self.is_ready_status(s))
+            .is_some_and(|last_ready| pos > last_ready)
+    }
+
     /// Whether `points` is on the estimate scale.
     pub fn on_scale(&self, points: u32) -> bool {
         self.estimate_scale.contains(&points)
@@ -384,6 +416,34 @@ sprints:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn item(status: Option<&str>) -> Item {
+        let status = status.map_or(String::new(), |s| format!("status: {s}\n"));
+        let text = format!("---\nid: B-1\ntitle: t\n{status}---\n");
+        Item::from_document(&crate::document::Document::parse(text.as_bytes()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn test_status_vocabulary_uses_the_configured_default() {
+        let c = Config::parse(
+            "statuses: [todo, ready, doing, done]\nready_statuses: [ready]\n\
+             done_statuses: [done]\ndefault_status: todo\n",
+            "c",
+        )
+        .unwrap();
+        // An item without `status` is `todo` here, not the built-in `draft`.
+        assert_eq!(c.status(&item(None)), "todo");
+        assert!(c.is_known_status(c.status(&item(None))));
+        assert!(c.is_open(&item(None)));
+        assert!(!c.is_in_progress(&item(None)));
+        assert!(c.is_in_progress(&item(Some("doing"))));
+        assert!(!c.is_in_progress(&item(Some("ready"))));
+        for closed in ["done", SPLIT, DUPLICATE] {
+            assert!(!c.is_open(&item(Some(closed))), "{closed}");
+            assert!(!c.is_in_progress(&item(Some(closed))), "{closed}");
+        }
+        assert_eq!(Config::default().status(&item(None)), "draft");
+    }
 
     #[test]
     fn test_definition_of_done_is_read_and_checked() {

@@ -45,7 +45,7 @@ pub struct Snapshot {
 pub fn snapshot<'a>(items: impl IntoIterator<Item = &'a Item>, config: &Config) -> Snapshot {
     let items: Vec<&Item> = items.into_iter().collect();
     let in_scope = |i: &Item| {
-        let status = i.status_or_default();
+        let status = config.status(i);
         config.is_done_status(status) || !config.is_closed_status(status)
     };
     let parents: HashSet<String> = items
@@ -63,7 +63,7 @@ pub fn snapshot<'a>(items: impl IntoIterator<Item = &'a Item>, config: &Config) 
         s.items += 1;
         s.scope += points;
         s.unestimated += usize::from(i.estimate.is_none());
-        if config.is_done_status(i.status_or_default()) {
+        if config.is_done_status(config.status(i)) {
             s.done += points;
             s.done_items += 1;
         }

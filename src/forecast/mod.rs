@@ -718,7 +718,7 @@ pub fn forecast(
             let mut kids = kids;
             kids.sort_unstable();
             if kids.is_empty() {
-                f.kind = if config.is_done_status(e.item.status_or_default()) {
+                f.kind = if config.is_done_status(config.status(&e.item)) {
                     Kind::Done
                 } else {
                     Kind::Closed

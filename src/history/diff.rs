@@ -21,7 +21,7 @@ use super::{
     is_item_path, order_key, parse_or_warn, read_blob, read_order_keys, set_places,
     tree_item_files,
 };
-use crate::config::Config;
+use crate::config::{Config, DUPLICATE, SPLIT};
 use crate::document::MAX_FILE_BYTES;
 use crate::git::Repo;
 
@@ -215,7 +215,7 @@ pub fn diff(
     // Pair versions by ID.
     let mut items: Vec<(OrderKey, ItemDiff)> = Vec::new();
     let mut totals = Totals::default();
-    let closed = |v: &Version| config.is_closed_status(v.item.status_or_default());
+    let closed = |v: &Version| config.is_closed_status(config.status(&v.item));
     let mut moved: Vec<String> = Vec::new();
     for (key, new) in &new_items {
         let Some(old) = old_items.get(key) else {
@@ -296,7 +296,7 @@ pub fn diff(
                 continue;
             };
             let key = crate::id::key(&d.id);
-            if to.as_deref() == Some("split") && from.as_deref() != Some("split") {
+            if to.as_deref() == Some(SPLIT) && from.as_deref() != Some(SPLIT) {
                 let children = items
                     .iter()
                     .filter(|child| child.change != ChangeKind::Removed)
@@ -315,7 +315,7 @@ pub fn diff(
                     children,
                 });
             }
-            if to.as_deref() == Some("duplicate") && from.as_deref() != Some("duplicate") {
+            if to.as_deref() == Some(DUPLICATE) && from.as_deref() != Some(DUPLICATE) {
                 merges.push(Merge {
                     duplicate: d.id.clone(),
                     into: new_items[&key].item.duplicate_of.clone(),

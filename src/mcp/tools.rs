@@ -520,7 +520,7 @@ impl Backlog {
         let mut considered = 0;
         let next = loaded.entries.iter().find(|e| {
             let item = &e.item;
-            if !config.is_ready_status(item.status_or_default())
+            if !config.is_ready_status(config.status(item))
                 || !graph.is_ready(&item.id)
                 || args
                     .label
@@ -568,7 +568,7 @@ impl Backlog {
         let _lock = ws.lock()?;
         let entry = ws.store.find(&args.id)?;
         let id = entry.item.id.clone();
-        let current = entry.item.status_or_default().to_owned();
+        let current = config.status(&entry.item).to_owned();
         if config.is_closed_status(&current) {
             return Err(
                 Error::new(format!("{id} is {current}: there is nothing to claim"))
@@ -686,7 +686,7 @@ impl Backlog {
         if let Some(loaded) = &loaded {
             ops::check_references(&entry, &assignments, loaded)?;
         }
-        let was_done = config.is_done_status(entry.item.status_or_default());
+        let was_done = config.is_done_status(config.status(&entry.item));
         let before = entry.clone();
         let outcome = ops::set(entry, &assignments)?;
         let result = self.apply(&ws, "set", &outcome)?;
@@ -694,7 +694,7 @@ impl Backlog {
         let changed = &outcome.items[0];
         let mut warnings =
             ops::set_warnings(&before, changed, &assignments, loaded.as_ref(), config);
-        if !was_done && config.is_done_status(changed.item.status_or_default()) {
+        if !was_done && config.is_done_status(config.status(&changed.item)) {
             let gaps = crate::analysis::done::entry_done_gaps(changed, &config.definition_of_done);
             if !gaps.is_empty() {
                 warnings.push(gaps.describe(&changed.item.id));

@@ -496,6 +496,9 @@ impl Item {
     }
 
     /// The status, or `draft` when none is set.
+    ///
+    /// Only for display where no config is at hand: decisions use
+    /// [`crate::Config::status`], which honours the configured `default_status`.
     pub fn status_or_default(&self) -> &str {
         self.status.as_deref().unwrap_or("draft")
     }

@@ -12,6 +12,7 @@
 //! Merging into a done KEEP is allowed (a new item that duplicates finished work), and
 //! the commit body says that KEEP gains unchecked criteria.
 
+use crate::config::{DUPLICATE, SPLIT};
 use crate::document::FieldValue;
 use crate::ops::{OpError, Outcome, criteria, refresh};
 use crate::store::{Entry, Loaded};
@@ -74,7 +75,7 @@ pub fn merge(
     if same(&did, &kid) {
         return Err(OpError::Refused(format!("cannot merge {did} into itself")));
     }
-    if dup.item.status_or_default() == "duplicate" {
+    if dup.item.status.as_deref() == Some(DUPLICATE) {
         return Err(OpError::Refused(format!(
             "{did} is already a duplicate{}",
             dup.item
@@ -83,7 +84,7 @@ pub fn merge(
                 .map_or_else(String::new, |o| format!(" of {o}"))
         )));
     }
-    let dup_status = dup.item.status_or_default();
+    let dup_status = config.status(&dup.item);
     if config.is_done_status(dup_status) {
         return Err(OpError::RefusedWithHints {
             message: format!(
@@ -100,7 +101,7 @@ pub fn merge(
             ],
         });
     }
-    if dup_status == "split" {
+    if dup_status == SPLIT {
         return Err(OpError::RefusedWithHints {
             message: format!("{did} is closed (split): its children carry its work"),
             hints: vec![format!(
@@ -108,10 +109,10 @@ pub fn merge(
             )],
         });
     }
-    let keep_status = keep.item.status_or_default();
+    let keep_status = config.status(&keep.item);
     if crate::config::CLOSED_STATUSES.contains(&keep_status) {
         let hint = match (&keep.item.duplicate_of, keep_status) {
-            (Some(o), "duplicate") => format!("; merge into {o} instead"),
+            (Some(o), DUPLICATE) => format!("; merge into {o} instead"),
             _ => String::new(),
         };
         return Err(OpError::Refused(format!(
@@ -207,7 +208,7 @@ pub fn merge(
     let mut dup_entry = dup.clone();
     dup_entry
         .doc
-        .set("status", &FieldValue::Str("duplicate".to_owned()));
+        .set("status", &FieldValue::Str(DUPLICATE.to_owned()));
     dup_entry
         .doc
         .set("duplicate_of", &FieldValue::Str(kid.clone()));

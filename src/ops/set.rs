@@ -281,10 +281,10 @@ pub fn set_warnings(
         .filter_map(|a| crate::ops::guard::unknown_key(&a.key))
         .map(|u| u.to_string())
         .collect();
-    let now = after.item.status_or_default();
+    let now = config.status(&after.item);
     if let Some(loaded) = loaded
         && config.is_ready_status(now)
-        && !config.is_ready_status(before.item.status_or_default())
+        && !config.is_ready_status(config.status(&before.item))
     {
         let body = crate::item::Body::parse(after.doc.body(), after.doc.body_line());
         let findings = crate::analysis::check::ready_findings(after, &body, loaded, config);

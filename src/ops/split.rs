@@ -9,6 +9,7 @@
 
 use std::collections::HashSet;
 
+use crate::config::SPLIT;
 use crate::document::{Document, FieldValue};
 use crate::ops::{OpError, Outcome, criteria, refresh};
 use crate::store::{Entry, Loaded, Store};
@@ -84,7 +85,7 @@ pub fn split(
         .ok_or_else(|| OpError::UnknownItem(parent_id.to_owned()))?;
     let parent = &loaded.entries[pos];
     let pid = parent.item.id.clone();
-    let status = parent.item.status_or_default();
+    let status = config.status(&parent.item);
     if config.is_closed_status(status) {
         return Err(OpError::Refused(format!(
             "{pid} is {status}: only open items can be split"
@@ -206,7 +207,7 @@ pub fn split(
     let mut parent_entry = parent.clone();
     parent_entry
         .doc
-        .set("status", &FieldValue::Str("split".to_owned()));
+        .set("status", &FieldValue::Str(SPLIT.to_owned()));
     let moved: HashSet<usize> = given.iter().flatten().copied().collect();
     if !moved.is_empty() {
         let ranges: Vec<_> = moved.iter().map(|&c| sources[c].range.clone()).collect();
@@ -220,7 +221,7 @@ pub fn split(
     let mut dependents: Vec<Entry> = Vec::new();
     for e in &loaded.entries {
         if e.item.id == pid
-            || config.is_closed_status(e.item.status_or_default())
+            || config.is_closed_status(config.status(&e.item))
             || !e.item.depends_on.iter().any(|d| crate::id::key(d) == pkey)
         {
             continue;

@@ -282,7 +282,7 @@ pub(super) fn backlog(ctx: &Ctx<'_>) -> Vec<(String, String)> {
     let mut labels = BTreeSet::new();
     let mut owners = BTreeSet::new();
     for e in &ctx.loaded.entries {
-        let s = e.item.status_or_default();
+        let s = ctx.config.status(&e.item);
         if !statuses.iter().any(|x| x == s) {
             statuses.push(s.to_owned());
         }
@@ -359,7 +359,7 @@ pub(super) fn backlog(ctx: &Ctx<'_>) -> Vec<(String, String)> {
                 esc(&e.item.id),
                 esc(&item_href(ctx, "", i)),
                 esc(&e.item.title),
-                status_badge(e.item.status_or_default()),
+                status_badge(ctx.config.status(&e.item)),
                 points(e.item.estimate),
                 esc(e.item.owner.as_deref().unwrap_or_default()),
                 labels_html(&e.item.labels),
@@ -402,7 +402,7 @@ pub(super) fn index_js(ctx: &Ctx<'_>) -> String {
                 position.get(&i).copied(),
                 e.item.id,
                 e.item.title,
-                e.item.status_or_default(),
+                ctx.config.status(&e.item),
                 e.item.estimate,
                 e.item.owner,
                 e.item.labels,
@@ -518,7 +518,7 @@ fn fields_html(ctx: &Ctx<'_>, e: &Entry) -> String {
             rows.push((k.to_owned(), v));
         }
     };
-    add("Status", status_badge(it.status_or_default()));
+    add("Status", status_badge(ctx.config.status(it)));
     add(
         "Type",
         esc(it.kind.as_deref().unwrap_or(&ctx.config.default_type)),

@@ -15,6 +15,9 @@ use crate::config::{Config, ConfigError};
 use crate::document::{Document, DocumentError, MAX_FILE_BYTES};
 use crate::item::{Item, ItemError};
 
+pub mod lookup;
+pub use lookup::{IdIndex, Resolved};
+
 /// The folder of item templates inside the backlog folder; the store skips it.
 pub const TEMPLATES_DIR: &str = "templates";
 
@@ -186,37 +189,33 @@ impl Loaded {
             .find(|e| e.item.id.eq_ignore_ascii_case(id))
     }
 
+    /// An [`IdIndex`] of the entries, by position.
+    pub fn id_index(&self) -> IdIndex {
+        IdIndex::new(self.entries.iter().map(|e| e.item.id.as_str()))
+    }
+
     /// The entry an ID or unique ID prefix names (case-insensitive), as commands accept
-    /// them everywhere.
+    /// them everywhere. Builds an [`IdIndex`]; callers resolving many IDs should build
+    /// one and use [`Loaded::resolve_with`].
     pub fn resolve(&self, query: &str) -> Result<&Entry, StoreError> {
-        if let Some(e) = self.get(query) {
-            return Ok(e);
-        }
-        let q = query.trim().to_ascii_uppercase();
-        let matching: Vec<&Entry> = self
-            .entries
-            .iter()
-            .filter(|e| !q.is_empty() && e.item.id.to_ascii_uppercase().starts_with(&q))
-            .collect();
-        match matching.as_slice() {
-            [one] => Ok(one),
+        self.resolve_with(&self.id_index(), query)
+    }
+
+    /// [`Loaded::resolve`] with a prebuilt index of these entries.
+    pub fn resolve_with(&self, index: &IdIndex, query: &str) -> Result<&Entry, StoreError> {
+        match index.resolve(query) {
+            // A duplicate ID (reported by `check`): the first in backlog order.
+            Resolved::One(i) => Ok(&self.entries[i]),
+            Resolved::Duplicate(all) => Ok(&self.entries[all[0]]),
+            Resolved::Ambiguous(many) => Err(index.ambiguous(query, &many)),
             // A file named after the ID that did not load (a merge conflict, bad YAML):
             // say why, rather than that the item does not exist.
-            [] => match self.errors.iter().find(|e| named_after(&e.path, &q)) {
-                Some(broken) => Err(StoreError::Load(broken.clone())),
-                None => Err(StoreError::UnknownItem {
-                    query: query.to_owned(),
-                    suggestions: Vec::new(),
-                }),
-            },
-            many => {
-                let mut ids: Vec<String> = many.iter().map(|e| e.item.id.clone()).collect();
-                ids.sort();
-                ids.truncate(10);
-                Err(StoreError::Ambiguous {
-                    query: query.to_owned(),
-                    matches: ids,
-                })
+            Resolved::Unknown => {
+                let q = crate::id::key(query.trim());
+                match self.errors.iter().find(|e| named_after(&e.path, &q)) {
+                    Some(broken) => Err(StoreError::Load(broken.clone())),
+                    None => Err(index.unknown(query, false)),
+                }
             }
         }
     }
@@ -538,33 +537,17 @@ impl Store {
                 }
             }
         }
-        if let Some(found) = pick(&q, query, &mut candidates)? {
+        let index = IdIndex::new(candidates.iter().map(|e| e.item.id.as_str()));
+        if let Some(found) = pick(&index, query, &mut candidates)? {
             return Ok(found);
         }
         let loaded = self.load_all();
+        let index = loaded.id_index();
         let mut all = loaded.entries;
-        if let Some(found) = pick(&q, query, &mut all)? {
+        if let Some(found) = pick(&index, query, &mut all)? {
             return Ok(found);
         }
-        let mut scored: Vec<(usize, &str)> = all
-            .iter()
-            .map(|e| {
-                (
-                    crate::text::edit_distance(&e.item.id.to_ascii_uppercase(), &q),
-                    e.item.id.as_str(),
-                )
-            })
-            .filter(|(d, _)| *d <= 2)
-            .collect();
-        scored.sort();
-        Err(StoreError::UnknownItem {
-            query: query.to_owned(),
-            suggestions: scored
-                .into_iter()
-                .take(3)
-                .map(|(_, id)| id.to_owned())
-                .collect(),
-        })
+        Err(index.unknown(query, true))
     }
 
     /// Writes several files atomically: every temp file is written before any is renamed
@@ -641,47 +624,23 @@ fn named_after(path: &str, id: &str) -> bool {
     !id.is_empty() && (name.starts_with(&format!("{id}-")) || name == format!("{id}.MD"))
 }
 
-fn pick(q: &str, query: &str, candidates: &mut Vec<Entry>) -> Result<Option<Entry>, StoreError> {
-    let exact: Vec<usize> = candidates
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.item.id.eq_ignore_ascii_case(q))
-        .map(|(i, _)| i)
-        .collect();
-    match exact.as_slice() {
-        [i] => return Ok(Some(candidates.swap_remove(*i))),
-        [] => {}
-        many => {
+fn pick(
+    index: &IdIndex,
+    query: &str,
+    candidates: &mut Vec<Entry>,
+) -> Result<Option<Entry>, StoreError> {
+    match index.resolve(query) {
+        Resolved::One(i) => Ok(Some(candidates.swap_remove(i))),
+        Resolved::Unknown => Ok(None),
+        Resolved::Duplicate(many) => {
             let mut paths: Vec<String> = many.iter().map(|&i| candidates[i].path.clone()).collect();
             paths.sort();
-            return Err(StoreError::DuplicateId {
+            Err(StoreError::DuplicateId {
                 id: candidates[many[0]].item.id.clone(),
                 paths,
-            });
-        }
-    }
-    let mut matching: Vec<usize> = candidates
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.item.id.to_ascii_uppercase().starts_with(q))
-        .map(|(i, _)| i)
-        .collect();
-    match matching.len() {
-        0 => Ok(None),
-        1 => Ok(Some(candidates.swap_remove(matching[0]))),
-        _ => {
-            matching.truncate(10);
-            let mut ids: Vec<String> = matching
-                .iter()
-                .map(|&i| candidates[i].item.id.clone())
-                .collect();
-            ids.sort();
-            ids.dedup();
-            Err(StoreError::Ambiguous {
-                query: query.to_owned(),
-                matches: ids,
             })
         }
+        Resolved::Ambiguous(many) => Err(index.ambiguous(query, &many)),
     }
 }
 

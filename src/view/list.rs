@@ -33,8 +33,8 @@ pub fn select<T: Send>(
 ) -> (Vec<T>, Vec<LoadError>) {
     let config = &store.config;
     let keep = |e: &Entry| {
-        query.filter.matches_entry(e)
-            && (!query.open_only || !config.is_closed_status(e.item.status_or_default()))
+        query.filter.matches_entry(e, config)
+            && (!query.open_only || config.is_open(&e.item))
             && query.search.as_ref().is_none_or(|q| q.matches(e))
     };
     if query.unblocked || query.blocked {

@@ -96,9 +96,8 @@ impl Dupes {
         }
         // Only the comparable text of each open item is kept, not the loaded item.
         let config = &store.config;
-        let loaded = store.load_mapped(|e| {
-            (!config.is_closed_status(e.item.status_or_default())).then(|| DupeInput::from_entry(e))
-        });
+        let loaded =
+            store.load_mapped(|e| (config.is_open(&e.item)).then(|| DupeInput::from_entry(e)));
         let docs: Vec<DupeInput> = loaded.items.into_iter().flatten().collect();
         let opts = DupeOptions {
             threshold,

@@ -15,14 +15,7 @@ const MAX_CYCLES_PER_COMPONENT: usize = 20;
 /// depends on `a`), the first element the earliest in backlog order. Sorted by it.
 pub(super) fn find(loaded: &Loaded, lookup: &Lookup<'_>) -> Vec<Vec<usize>> {
     let n = loaded.entries.len();
-    let index_of = |id: &str| -> Option<usize> {
-        let e = lookup.get(id)?;
-        lookup
-            .by_id
-            .get(&crate::id::key(&e.item.id))?
-            .first()
-            .copied()
-    };
+    let index_of = |id: &str| lookup.index.get(id);
     let edges: Vec<Vec<usize>> = loaded
         .entries
         .iter()

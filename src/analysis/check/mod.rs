@@ -31,7 +31,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::document::DocumentError;
 use crate::item::{Body, ItemError};
-use crate::store::{Entry, LoadError, LoadErrorKind, Loaded, order_key};
+use crate::store::{Entry, IdIndex, LoadError, LoadErrorKind, Loaded, order_key};
 
 pub use crate::config::rules::{
     AcceptanceCriteria, LongRank, RequiredFields, Rules, Severity, StoryForm, Toggle, TooBig,
@@ -122,27 +122,26 @@ impl Report {
     }
 }
 
-/// Looks items up by ID (case-insensitive) in a loaded backlog, in O(1).
+/// Looks items up by ID (case-insensitive) in a loaded backlog, in O(1), through the
+/// store's [`IdIndex`].
 #[derive(Debug)]
 pub struct Lookup<'a> {
     loaded: &'a Loaded,
-    by_id: HashMap<String, Vec<usize>>,
+    index: IdIndex,
 }
 
 impl<'a> Lookup<'a> {
     /// Indexes the loaded items by ID.
     pub fn new(loaded: &'a Loaded) -> Self {
-        let mut by_id: HashMap<String, Vec<usize>> = HashMap::with_capacity(loaded.entries.len());
-        for (i, e) in loaded.entries.iter().enumerate() {
-            by_id.entry(crate::id::key(&e.item.id)).or_default().push(i);
+        Self {
+            loaded,
+            index: loaded.id_index(),
         }
-        Self { loaded, by_id }
     }
 
     /// The item with this ID (the first in backlog order if the ID is duplicated).
     pub fn get(&self, id: &str) -> Option<&'a Entry> {
-        let i = *self.by_id.get(&crate::id::key(id))?.first()?;
-        Some(&self.loaded.entries[i])
+        Some(&self.loaded.entries[self.index.get(id)?])
     }
 }
 
@@ -352,7 +351,7 @@ fn custom_field_findings(entry: &Entry, config: &Config, out: &mut Vec<Finding>)
         return;
     }
     let fields = entry.fields();
-    let status = entry.item.status_or_default();
+    let status = config.status(&entry.item);
     let rf = &config.rules.required_fields;
     for def in config.fields.iter() {
         let value = fields.get(def.name.as_str());
@@ -391,7 +390,7 @@ fn custom_field_findings(entry: &Entry, config: &Config, out: &mut Vec<Finding>)
 /// entry of its definition of done.
 fn done_gate(entry: &Entry, config: &Config, out: &mut Vec<Finding>) {
     let rule = &config.rules.done_incomplete;
-    if !rule.enabled || !config.is_done_status(entry.item.status_or_default()) {
+    if !rule.enabled || !config.is_done_status(config.status(&entry.item)) {
         return;
     }
     let gaps = crate::analysis::done::entry_done_gaps(entry, &config.definition_of_done);
@@ -452,17 +451,17 @@ fn dependency_findings(
         if dep.item.id.eq_ignore_ascii_case(id) {
             continue; // a cycle of one, reported as `dependency-cycle`
         }
-        let status = dep.item.status_or_default();
+        let status = config.status(&dep.item);
         let dep_shown = dep.item.id.as_str();
         if config.is_done_status(status) {
             continue;
         }
-        let message = if status == "split" {
+        let message = if status == crate::config::SPLIT {
             format!(
                 "depends on {dep_shown}, which was split: depend on the children of \
                  {dep_shown} that this item needs instead"
             )
-        } else if status == "duplicate" {
+        } else if status == crate::config::DUPLICATE {
             let target = dep
                 .item
                 .duplicate_of
@@ -731,7 +730,7 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
             let entry = &loaded.entries[i];
             let mut out = Vec::new();
             item_integrity(entry, &lookup, config, &mut out);
-            let ready = config.is_ready_status(entry.item.status_or_default());
+            let ready = config.is_ready_status(config.status(&entry.item));
             if ready {
                 let body = Body::parse(entry.doc.body(), entry.doc.body_line());
                 dor(entry, &body, &lookup, config, false, &mut out);
@@ -747,7 +746,7 @@ pub fn check(loaded: &Loaded, config: &Config, opts: &CheckOptions) -> Report {
     }
 
     // Duplicate IDs: every file holding the ID gets a finding naming the others.
-    for indices in lookup.by_id.values().filter(|v| v.len() > 1) {
+    for indices in lookup.index.duplicates() {
         let mut paths: Vec<&str> = indices
             .iter()
             .map(|&i| loaded.entries[i].path.as_str())
@@ -942,7 +941,7 @@ pub fn check_changed(loaded: &Loaded, config: &Config, changes: &Changes) -> Rep
         }
         report.dependents_checked += 1;
         reference_findings(e, &lookup, Some(&changed_ids), &mut extra);
-        if config.is_ready_status(item.status_or_default()) {
+        if config.is_ready_status(config.status(item)) {
             dependency_findings(e, &lookup, config, false, Some(&changed_ids), &mut extra);
         }
     }

@@ -106,7 +106,7 @@ pub struct Group {
 fn values(entry: &Entry, key: &GroupKey, config: &Config) -> Vec<String> {
     let item = &entry.item;
     match key {
-        GroupKey::Status => vec![item.status_or_default().to_owned()],
+        GroupKey::Status => vec![config.status(item).to_owned()],
         GroupKey::Type => vec![
             item.kind
                 .clone()
@@ -159,8 +159,8 @@ pub fn group_by(
             });
             let group = &mut groups[g];
             group.items.push(i);
-            let counts =
-                tree.children(i).is_empty() && entries[i].item.status_or_default() != "duplicate";
+            let counts = tree.children(i).is_empty()
+                && config.status(&entries[i].item) != crate::config::DUPLICATE;
             match entries[i].item.estimate {
                 _ if !counts => {}
                 Some(p) => group.points = group.points.saturating_add(p),

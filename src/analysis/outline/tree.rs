@@ -217,8 +217,8 @@ impl Tree {
 
 /// A leaf's own figures.
 fn leaf(entry: &Entry, config: &Config) -> Rollup {
-    let status = entry.item.status_or_default();
-    if status == "duplicate" {
+    let status = config.status(&entry.item);
+    if status == crate::config::DUPLICATE {
         return Rollup::default();
     }
     let points = entry.item.estimate.unwrap_or(0);

@@ -34,27 +34,12 @@ pub const AUTO_SPRINTS: usize = 3;
 
 /// Whether the item is open (not done, split or merged).
 pub fn is_open(entry: &Entry, config: &Config) -> bool {
-    !config.is_closed_status(entry.item.status_or_default())
+    config.is_open(&entry.item)
 }
 
-/// Whether an open item is in progress: its status comes after every ready status in the
-/// configured workflow (see the module docs).
+/// Whether an open item is in progress ([`Config::is_in_progress`]).
 pub fn is_in_progress(entry: &Entry, config: &Config) -> bool {
-    let status = entry.item.status_or_default();
-    if config.is_closed_status(status) || config.is_ready_status(status) {
-        return false;
-    }
-    let Some(pos) = config.statuses.iter().position(|s| s == status) else {
-        return false;
-    };
-    let last_ready = config
-        .statuses
-        .iter()
-        .rposition(|s| config.is_ready_status(s));
-    match last_ready {
-        Some(r) => pos > r,
-        None => false,
-    }
+    config.is_in_progress(&entry.item)
 }
 
 /// The size that stands in for a missing estimate: the lower median of every estimate in
@@ -119,7 +104,7 @@ pub fn velocity(loaded: &Loaded, config: &Config, last: Option<usize>) -> Veloci
     let mut by_sprint: HashMap<&str, SprintVelocity> = HashMap::new();
     for e in &loaded.entries {
         let item = &e.item;
-        if !config.is_done_status(item.status_or_default()) {
+        if !config.is_done_status(config.status(item)) {
             continue;
         }
         let Some(name) = item
@@ -527,7 +512,7 @@ pub fn plan(loaded: &Loaded, config: &Config, sprints: &[Sprint], capacity: u32)
         for dep_id in &e.item.depends_on {
             match lookup.get(dep_id) {
                 None => blocked = Some(format!("depends on {dep_id}, which does not exist")),
-                Some(dep) if config.is_done_status(dep.item.status_or_default()) => {}
+                Some(dep) if config.is_done_status(config.status(&dep.item)) => {}
                 Some(dep) => match placed.get(&crate::id::key(&dep.item.id)) {
                     Some(&s) => earliest = earliest.max(s),
                     None => {

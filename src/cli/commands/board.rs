@@ -38,7 +38,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &BoardArgs) -> Result<u8, Cl
     let mut loaded = ws.store.load_all();
     loaded
         .entries
-        .retain(|e| backlog::analysis::filter::Where::all(&args.wheres, e));
+        .retain(|e| backlog::analysis::filter::Where::all(&args.wheres, e, &ws.store.config));
     ui.warn_load_errors(&loaded.errors);
     let cols = board::columns(&loaded, &ws.store.config, args.all);
     match ui.format {

@@ -99,7 +99,7 @@ fn run_outline(
     let shown: Vec<bool> = entries
         .iter()
         .map(|e| {
-            filter.matches_entry(e)
+            filter.matches_entry(e, config)
                 && query.is_none_or(|q| q.matches(e))
                 && graph.as_ref().is_none_or(|g| {
                     (!args.ready || g.is_ready(&e.item.id))

@@ -41,8 +41,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MatrixArgs) -> Result<u8, C
     let entries: Vec<_> = loaded
         .entries
         .iter()
-        .filter(|e| filter.matches_entry(e))
-        .filter(|e| !config.is_closed_status(e.item.status_or_default()))
+        .filter(|e| filter.matches_entry(e, config))
+        .filter(|e| config.is_open(&e.item))
         .collect();
     let items: Vec<_> = entries.iter().map(|e| &e.item).collect();
     let m = matrix(&items, config);

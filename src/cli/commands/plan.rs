@@ -121,7 +121,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &PlanArgs) -> Result<u8, Cli
     if !args.wheres.is_empty() {
         loaded
             .entries
-            .retain(|e| backlog::analysis::filter::Where::all(&args.wheres, e));
+            .retain(|e| backlog::analysis::filter::Where::all(&args.wheres, e, config));
     }
     let sprints = config.sprints.calendar().upcoming(today()?, n as usize);
     let plan = planning::plan(&loaded, config, &sprints, cap.points);

@@ -39,10 +39,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SetArgs) -> Result<u8, CliE
     if let Some(loaded) = &loaded {
         check_references(&entry, &assignments, loaded)?;
     }
-    let was_done = ws
-        .store
-        .config
-        .is_done_status(entry.item.status_or_default());
+    let config = &ws.store.config;
+    let was_done = config.is_done_status(config.status(&entry.item));
     let before = entry.clone();
     let outcome = set(entry, &assignments)?;
     let changed = &outcome.items[0];
@@ -71,8 +69,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SetArgs) -> Result<u8, CliE
         )));
     }
     // The done gate: closing an item with unchecked criteria is allowed, but said.
-    let config = &ws.store.config;
-    if !was_done && config.is_done_status(changed.item.status_or_default()) {
+    if !was_done && config.is_done_status(config.status(&changed.item)) {
         let gaps = entry_done_gaps(changed, &config.definition_of_done);
         if !gaps.is_empty() {
             ui.warn(&sanitize(&gaps.describe(&changed.item.id)));

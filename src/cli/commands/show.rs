@@ -46,7 +46,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ShowArgs) -> Result<u8, Cli
                             serde_json::json!({
                                 "id": item.id,
                                 "title": item.title,
-                                "status": item.status_or_default(),
+                                "status": ws.store.config.status(item),
                                 "estimate": item.estimate,
                                 "path": family[c].path,
                             })

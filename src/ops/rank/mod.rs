@@ -12,7 +12,7 @@ use crate::document::FieldValue;
 use crate::item::Item;
 use crate::ops::{OpError, Outcome, refresh};
 use crate::prioritize::{Model, target_order};
-use crate::store::{Entry, LoadError, Loaded, Store, StoreError};
+use crate::store::{Entry, IdIndex, LoadError, Loaded, Resolved, Store, StoreError};
 use crate::workspace::Change;
 
 /// What ordering needs to know about one item: its ID, its key, and where the key is.
@@ -70,8 +70,8 @@ pub struct Filter {
 
 impl Filter {
     /// Whether the item passes the filter.
-    pub fn matches(&self, item: &Item) -> bool {
-        (self.status.is_empty() || self.status.iter().any(|s| s == item.status_or_default()))
+    pub fn matches(&self, item: &Item, config: &Config) -> bool {
+        (self.status.is_empty() || self.status.iter().any(|s| s == config.status(item)))
             && (self.label.is_empty() || self.label.iter().any(|l| item.labels.contains(l)))
             && self
                 .owner
@@ -85,8 +85,9 @@ impl Filter {
 
     /// Whether the item passes the filter, the `--where` conditions included (they may
     /// read keys that only the file has).
-    pub fn matches_entry(&self, entry: &crate::store::Entry) -> bool {
-        self.matches(&entry.item) && crate::analysis::filter::Where::all(&self.wheres, entry)
+    pub fn matches_entry(&self, entry: &crate::store::Entry, config: &Config) -> bool {
+        self.matches(&entry.item, config)
+            && crate::analysis::filter::Where::all(&self.wheres, entry, config)
     }
 }
 
@@ -151,47 +152,13 @@ pub fn resolve(entries: &[Entry], query: &str) -> Result<usize, OpError> {
 }
 
 fn resolve_in<T: Slot>(entries: &[T], query: &str) -> Result<usize, OpError> {
-    let q = query.trim().to_ascii_uppercase();
-    if let Some(i) = entries
-        .iter()
-        .position(|e| e.slot_id().eq_ignore_ascii_case(&q))
-    {
-        return Ok(i);
-    }
-    let matching: Vec<usize> = (0..entries.len())
-        .filter(|&i| entries[i].slot_id().to_ascii_uppercase().starts_with(&q))
-        .collect();
-    match matching.as_slice() {
-        [one] => Ok(*one),
-        [] => {
-            let mut close: Vec<(usize, &str)> = entries
-                .iter()
-                .map(|e| {
-                    let d = crate::text::edit_distance(&e.slot_id().to_ascii_uppercase(), &q);
-                    (d, e.slot_id())
-                })
-                .filter(|(d, _)| *d <= 2)
-                .collect();
-            close.sort_unstable();
-            Err(StoreError::UnknownItem {
-                query: query.to_owned(),
-                suggestions: close.iter().take(3).map(|c| c.1.to_owned()).collect(),
-            }
-            .into())
-        }
-        many => {
-            let mut ids: Vec<String> = many
-                .iter()
-                .take(10)
-                .map(|&i| entries[i].slot_id().to_owned())
-                .collect();
-            ids.sort();
-            Err(StoreError::Ambiguous {
-                query: query.to_owned(),
-                matches: ids,
-            }
-            .into())
-        }
+    let index = IdIndex::new(entries.iter().map(Slot::slot_id));
+    match index.resolve(query) {
+        // A duplicate ID (reported by `check`): the first in backlog order.
+        Resolved::One(i) => Ok(i),
+        Resolved::Duplicate(all) => Ok(all[0]),
+        Resolved::Ambiguous(many) => Err(index.ambiguous(query, &many).into()),
+        Resolved::Unknown => Err(index.unknown(query, true).into()),
     }
 }
 
@@ -775,7 +742,7 @@ fn outside_dependencies(
             let Some(&d) = index.get(&crate::id::key(dep)) else {
                 continue;
             };
-            let open = !config.is_closed_status(entries[d].item.status_or_default());
+            let open = config.is_open(&entries[d].item);
             if open && !selected[d] && position[d] > position[s] {
                 found.push((entries[s].item.id.clone(), entries[d].item.id.clone()));
             }
@@ -826,10 +793,10 @@ pub fn rank_by(
     let subset: Vec<usize> = (0..n)
         .filter(|&i| {
             let item = &entries[i].item;
-            if !filter.matches(item) {
+            if !filter.matches(item, config) {
                 return false;
             }
-            let closed = config.is_closed_status(item.status_or_default());
+            let closed = config.is_closed_status(config.status(item));
             skipped_closed += usize::from(closed);
             !closed
         })
