@@ -17,6 +17,9 @@ pub struct Card {
     pub estimate: Option<u32>,
     /// Owner.
     pub owner: Option<String>,
+    /// Sprint, then `updated` or `created`: what "most recently done" goes by.
+    #[serde(skip)]
+    pub recency: (String, String),
 }
 
 /// One column.
@@ -28,6 +31,8 @@ pub struct Column {
     pub points: u32,
     /// Cards in rank order.
     pub cards: Vec<Card>,
+    /// Cards left out by [`cap_done`] (the column's count and points still include them).
+    pub more: usize,
     /// The status's WIP limit (`wip:` in `config.yml`), if it has one.
     pub wip_limit: Option<u32>,
     /// Whether the column holds more cards than its WIP limit.
@@ -45,6 +50,7 @@ pub fn columns(loaded: &Loaded, config: &Config, include_closed: bool) -> Vec<Co
             status: s.clone(),
             points: 0,
             cards: Vec::new(),
+            more: 0,
             wip_limit: None,
             over_limit: false,
         })
@@ -61,6 +67,7 @@ pub fn columns(loaded: &Loaded, config: &Config, include_closed: bool) -> Vec<Co
                     status: status.to_owned(),
                     points: 0,
                     cards: Vec::new(),
+                    more: 0,
                     wip_limit: None,
                     over_limit: false,
                 });
@@ -74,6 +81,7 @@ pub fn columns(loaded: &Loaded, config: &Config, include_closed: bool) -> Vec<Co
             title: e.item.title.clone(),
             estimate: e.item.estimate,
             owner: e.item.owner.clone(),
+            recency: recency(&e.item),
         });
     }
     for col in &mut cols {
@@ -81,6 +89,42 @@ pub fn columns(loaded: &Loaded, config: &Config, include_closed: bool) -> Vec<Co
         col.over_limit = col.wip_limit.is_some_and(|l| col.cards.len() > l as usize);
     }
     cols
+}
+
+/// How recently an item was finished, as far as its file tells: the sprint it was done in,
+/// then `updated`, then `created` (later is more recent; `YYYY-MM-DD` dates and sprint
+/// names like `2026-S21` order as text).
+fn recency(item: &crate::model::item::Item) -> (String, String) {
+    let date = item
+        .updated
+        .clone()
+        .or_else(|| item.created.clone())
+        .unwrap_or_default();
+    (item.sprint.clone().unwrap_or_default(), date)
+}
+
+/// Keeps only the `keep` most recently finished cards of every done column (see
+/// [`Column::more`]), still in rank order; among equally recent cards the lower-ranked
+/// one (worked on later) counts as more recent.
+pub fn cap_done(cols: &mut [Column], config: &Config, keep: usize) {
+    for col in cols.iter_mut().filter(|c| config.is_done_status(&c.status)) {
+        if col.cards.len() <= keep {
+            continue;
+        }
+        let mut order: Vec<usize> = (0..col.cards.len()).collect();
+        // Most recent first; a stable sort on the reversed rank order breaks ties.
+        order.reverse();
+        order.sort_by(|&a, &b| col.cards[b].recency.cmp(&col.cards[a].recency));
+        let mut kept: Vec<usize> = order.into_iter().take(keep).collect();
+        kept.sort_unstable();
+        col.more = col.cards.len() - kept.len();
+        let mut i = 0;
+        col.cards.retain(|_| {
+            let keep = kept.binary_search(&i).is_ok();
+            i += 1;
+            keep
+        });
+    }
 }
 
 #[cfg(test)]
@@ -127,5 +171,43 @@ mod tests {
             ]
         );
         assert_eq!(columns(&loaded, &c, true).len(), 6);
+    }
+
+    #[test]
+    fn test_cap_done_keeps_the_most_recent_in_rank_order() {
+        let done = |id: &str, rank: &str, extra: &str| {
+            let text = format!(
+                "---\nid: {id}\ntitle: T\nrank: {rank}\nstatus: done\nestimate: 1\n{extra}---\n"
+            );
+            Entry::from_text(format!("backlog/{id}.md"), &text).unwrap()
+        };
+        let loaded = Loaded {
+            entries: vec![
+                done("B-1", "a1", "sprint: 2026-S21\n"),
+                done("B-2", "a2", "sprint: 2026-S23\ncreated: 2026-01-01\n"),
+                done("B-3", "a3", "sprint: 2026-S22\n"),
+                done("B-4", "a4", "sprint: 2026-S23\ncreated: 2026-01-02\n"),
+                done("B-5", "a5", ""),
+                entry("B-6", "a6", "draft"),
+            ],
+            errors: Vec::new(),
+        };
+        let c = Config::default();
+        let mut cols = columns(&loaded, &c, false);
+        cap_done(&mut cols, &c, 3);
+        let done = cols.iter().find(|c| c.status == "done").unwrap();
+        let ids: Vec<&str> = done.cards.iter().map(|k| k.id.as_str()).collect();
+        assert_eq!(ids, ["B-2", "B-3", "B-4"]);
+        assert_eq!((done.more, done.points), (2, 5));
+        assert_eq!(cols[0].cards.len(), 1);
+        let mut none = columns(&loaded, &c, false);
+        cap_done(&mut none, &c, 0);
+        assert!(
+            none.iter()
+                .find(|c| c.status == "done")
+                .unwrap()
+                .cards
+                .is_empty()
+        );
     }
 }

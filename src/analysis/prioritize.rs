@@ -337,6 +337,8 @@ pub struct Thresholds {
     pub value_source: ThresholdSource,
     /// Where `effort` came from.
     pub effort_source: ThresholdSource,
+    /// How many items (with both a value and an estimate) the medians were taken over.
+    pub median_of: usize,
 }
 
 /// The priority matrix of a set of items (input indices).
@@ -362,6 +364,14 @@ fn median(values: &mut [f64]) -> f64 {
 /// Places `items` (normally the open ones) in the value-versus-effort matrix. Thresholds
 /// come from `config.matrix`, else they are the medians of the placeable items.
 pub fn matrix(items: &[&Item], config: &Config) -> Matrix {
+    matrix_over(items, items, config)
+}
+
+/// Places `items` in the matrix with thresholds taken over `basis` (normally the whole
+/// open backlog, so that a filter chooses which items are shown, not where "high" starts):
+/// from `config.matrix`, else the medians of the items of `basis` that have both a value
+/// and an estimate.
+pub fn matrix_over(items: &[&Item], basis: &[&Item], config: &Config) -> Matrix {
     let mut placed = Vec::new();
     let mut unplaced = Vec::new();
     for (i, item) in items.iter().enumerate() {
@@ -379,23 +389,28 @@ pub fn matrix(items: &[&Item], config: &Config) -> Matrix {
             }
         }
     }
-    let pick = |configured: Option<f64>, values: Vec<f64>| match configured {
+    let measured: Vec<(u32, u32)> = basis
+        .iter()
+        .filter_map(|item| Some((item.value?, item.estimate?)))
+        .collect();
+    let pick = |configured: Option<f64>, mut values: Vec<f64>| match configured {
         Some(t) => (t, ThresholdSource::Config),
-        None => (median(&mut values.clone()), ThresholdSource::Median),
+        None => (median(&mut values), ThresholdSource::Median),
     };
     let (value, value_source) = pick(
         config.matrix.value_threshold,
-        placed.iter().map(|p| f64::from(p.1)).collect(),
+        measured.iter().map(|p| f64::from(p.0)).collect(),
     );
     let (effort, effort_source) = pick(
         config.matrix.effort_threshold,
-        placed.iter().map(|p| f64::from(p.2)).collect(),
+        measured.iter().map(|p| f64::from(p.1)).collect(),
     );
     let thresholds = Thresholds {
         value,
         effort,
         value_source,
         effort_source,
+        median_of: measured.len(),
     };
     let quadrants = Quadrant::ALL
         .iter()
@@ -547,5 +562,30 @@ mod tests {
         let m = matrix(&refs, &config);
         assert_eq!(m.quadrants[0].1, vec![0, 1, 2, 3]);
         assert_eq!(m.thresholds.effort_source, ThresholdSource::Config);
+    }
+
+    #[test]
+    fn test_matrix_thresholds_over_a_wider_basis() {
+        // Bug 10: with only the two value-8 items shown, their own median made value 8
+        // "low". Over the whole backlog the median is 5, so both are high value.
+        let all = [
+            item("A", "value: 8\nestimate: 2\n"),
+            item("B", "value: 8\nestimate: 8\n"),
+            item("C", "value: 2\nestimate: 3\n"),
+            item("D", "value: 3\nestimate: 5\n"),
+            item("E", "value: 5\nestimate: 1\n"),
+            item("F", "estimate: 1\n"),
+        ];
+        let basis: Vec<&Item> = all.iter().collect();
+        let shown = [&all[0], &all[1]];
+        let local = matrix(&shown, &Config::default());
+        assert_eq!(local.thresholds.value, 8.0);
+        assert_eq!(local.quadrants[3], (Quadrant::TimeSinks, vec![1]));
+        let m = matrix_over(&shown, &basis, &Config::default());
+        assert_eq!(m.thresholds.value, 5.0);
+        assert_eq!(m.thresholds.effort, 3.0);
+        assert_eq!(m.thresholds.median_of, 5);
+        assert_eq!(m.quadrants[0], (Quadrant::QuickWins, vec![0]));
+        assert_eq!(m.quadrants[1], (Quadrant::BigBets, vec![1]));
     }
 }

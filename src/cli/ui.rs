@@ -36,6 +36,20 @@ impl Format {
     }
 }
 
+/// The width to fit text output to: `$COLUMNS` when it is set to a number (an explicit
+/// choice, honoured in pipes too), else the width of the terminal that stdout is on;
+/// `None` when stdout is a pipe or a file.
+pub(crate) fn known_width() -> Option<usize> {
+    if let Some(w) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|s| s.trim().parse::<usize>().ok())
+        .filter(|&w| w > 0)
+    {
+        return Some(w);
+    }
+    terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0))
+}
+
 pub(crate) struct Ui {
     out: BufWriter<Stdout>,
     pub(crate) format: Format,

@@ -501,7 +501,14 @@ fn test_demo_backlog_lists() {
     let env = TestEnv::bare_dir();
     let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
     let r = env
-        .run(&["-C", demo.to_str().unwrap(), "list", "--format", "json"])
+        .run(&[
+            "-C",
+            demo.to_str().unwrap(),
+            "list",
+            "--all",
+            "--format",
+            "json",
+        ])
         .ok();
     assert!(r.items().as_array().unwrap().len() >= 30);
     assert_eq!(r.stderr, "");

@@ -20,4 +20,5 @@ mod refine;
 mod site;
 mod snapshots;
 mod sprint;
+mod terminal_help;
 mod words;

@@ -65,9 +65,11 @@ fn backlog() -> TestEnv {
 #[test]
 fn test_list_tree_text_and_json() {
     let env = backlog();
-    let run = env.run(&["list", "--tree"]).ok();
+    let run = env.run(&["list", "--tree", "--all"]).ok();
     insta::assert_snapshot!("tree_text", run.stdout);
-    let run = env.run(&["list", "--tree", "--format", "json"]).ok();
+    let run = env
+        .run(&["list", "--tree", "--all", "--format", "json"])
+        .ok();
     let json = run.json();
     assert_eq!(json.as_object().unwrap().keys().next().unwrap(), "schema");
     assert_eq!(json["tree"][0]["rollup"]["points_done"], 13);
@@ -141,7 +143,7 @@ fn test_show_of_a_parent_lists_children_with_rollup() {
 fn test_list_search_all_words_case_insensitive_text_and_json() {
     let env = backlog();
     let ids = |args: &[&str]| -> Vec<String> {
-        let mut full = vec!["--format", "json", "list"];
+        let mut full = vec!["--format", "json", "list", "--all"];
         full.extend_from_slice(args);
         env.run(&full)
             .ok()
@@ -160,11 +162,16 @@ fn test_list_search_all_words_case_insensitive_text_and_json() {
     assert!(ids(&["--search", "okta dark"]).is_empty());
     // With the other filters.
     assert_eq!(ids(&["--search", "scim", "--status", "ready"]), ["B-SC1B"]);
-    let run = env.run(&["list", "--search", "scim"]).ok();
+    let run = env.run(&["list", "--all", "--search", "scim"]).ok();
     assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);
     assert!(run.stdout.starts_with("B-SCIM"), "{}", run.stdout);
+    // Without --all, the done and split ones are left out.
+    let run = env.run(&["list", "--search", "scim"]).ok();
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
     // And in the outline views.
-    let run = env.run(&["list", "--tree", "--search", "scim"]).ok();
+    let run = env
+        .run(&["list", "--tree", "--all", "--search", "scim"])
+        .ok();
     assert!(
         run.stdout.contains("B-SCIM") && run.stdout.contains("└─ B-SC1B"),
         "{}",

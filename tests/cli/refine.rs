@@ -172,7 +172,7 @@ fn test_split_is_one_commit_children_take_parents_place() {
     );
     assert!(last_message(&env).contains("Backlog-Op: split\n"));
 
-    let list = env.run(&["list", "--format", "json"]).ok().items();
+    let list = env.run(&["list", "--all", "--format", "json"]).ok().items();
     assert_eq!(
         ids(&list),
         ["B-A", children[0], children[1], "B-P", "B-C", "B-Z"]

@@ -249,7 +249,11 @@ fn test_site_demo_pages_links_and_structure() {
             )
         })
         .collect();
-    let board_json = env.run(&["board", "--format", "json"]).ok().json();
+    // The site's board shows every done item: `--done all`.
+    let board_json = env
+        .run(&["board", "--done", "all", "--format", "json"])
+        .ok()
+        .json();
     let expected: Vec<(String, usize)> = board_json["columns"]
         .as_array()
         .unwrap()

@@ -231,10 +231,7 @@ fn read_only(prefix: &str, env: &TestEnv, commands: &[(&str, &[&str])]) {
         let mut json_args = args.to_vec();
         json_args.extend(["--format", "json"]);
         let (json, _) = transcript(env, &json_args, &[]);
-        // `show`'s JSON gains `schema` on the `first-hour` branch (issue 12, point 5).
-        if args[0] != "show" {
-            assert_schema_first(&json);
-        }
+        assert_schema_first(&json);
         insta::assert_snapshot!(format!("{prefix}_{name}_json"), redact.apply(&json));
     }
     assert_eq!(env.status(), "", "a read-only command changed files");

@@ -18,9 +18,26 @@ pub(crate) struct BoardArgs {
     /// Also show the closed states (split, duplicate)
     #[arg(long)]
     all: bool,
+    /// Show only the N most recently done items in the done column (by sprint, then
+    /// `updated`/`created`); `all` shows every one
+    #[arg(long, value_name = "N", default_value = "5", value_parser = parse_done)]
+    done: DoneCap,
     /// Only items whose KEY (custom fields included) is VALUE (repeatable: all must hold)
     #[arg(long = "where", value_name = "KEY=VALUE")]
     wheres: Vec<backlog::analysis::filter::Where>,
+}
+
+/// `--done N|all`.
+#[derive(Debug, Clone, Copy)]
+struct DoneCap(Option<usize>);
+
+fn parse_done(s: &str) -> Result<DoneCap, String> {
+    if s.eq_ignore_ascii_case("all") {
+        return Ok(DoneCap(None));
+    }
+    s.parse()
+        .map(|n| DoneCap(Some(n)))
+        .map_err(|_| format!("expected a number of items or `all`, not {s:?}"))
 }
 
 /// Narrowest column worth drawing side by side.
@@ -40,7 +57,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &BoardArgs) -> Result<u8, Cl
         .entries
         .retain(|e| backlog::analysis::filter::Where::all(&args.wheres, e, &ws.store.config));
     ui.warn_load_errors(&loaded.errors);
-    let cols = board::columns(&loaded, &ws.store.config, args.all);
+    let mut cols = board::columns(&loaded, &ws.store.config, args.all);
+    if let DoneCap(Some(keep)) = args.done {
+        board::cap_done(&mut cols, &ws.store.config, keep);
+    }
     match ui.format {
         Format::Json => ui.json(&serde_json::json!({"schema": 1, "columns": cols}))?,
         Format::Markdown => markdown(ui, &cols)?,
@@ -59,9 +79,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &BoardArgs) -> Result<u8, Cl
 /// `IN-PROGRESS (6, 13 pts)`; with a WIP limit `IN-PROGRESS (6/5, 13 pts)`, and a `!`
 /// in front when the column is over it (where a narrow column cannot cut it off).
 fn header(c: &Column) -> String {
+    let cards = c.cards.len() + c.more;
     let count = match c.wip_limit {
-        Some(limit) => format!("{}/{limit}", c.cards.len()),
-        None => c.cards.len().to_string(),
+        Some(limit) => format!("{cards}/{limit}"),
+        None => cards.to_string(),
     };
     format!(
         "{}{} ({count}, {} pts)",
@@ -69,6 +90,11 @@ fn header(c: &Column) -> String {
         sanitize(&c.status).to_uppercase(),
         c.points
     )
+}
+
+/// The line under a capped column: `… 4 more (--done all)`.
+fn more(c: &Column) -> Option<String> {
+    (c.more > 0).then(|| format!("… {} more (--done all)", c.more))
 }
 
 fn card_head(k: &Card) -> String {
@@ -100,6 +126,9 @@ fn text(cols: &[Column], width: usize) -> Vec<String> {
             for k in &c.cards {
                 out.push(fit(&format!("  {}  {}", card_head(k), k.title), width));
             }
+            if let Some(m) = more(c) {
+                out.push(fit(&format!("  {m}"), width));
+            }
             out.push(String::new());
         }
         out.pop();
@@ -121,6 +150,12 @@ fn text(cols: &[Column], width: usize) -> Vec<String> {
         out.push(row(cols.iter().map(|c| cell(c, 0)).collect()));
         out.push(row(cols.iter().map(|c| cell(c, 1)).collect()));
     }
+    if cols.iter().any(|c| c.more > 0) {
+        out.push(row(cols
+            .iter()
+            .map(|c| pad(&more(c).unwrap_or_default(), col_w))
+            .collect()));
+    }
     out
 }
 
@@ -136,6 +171,13 @@ fn markdown(ui: &mut Ui, cols: &[Column]) -> Result<(), CliError> {
                 Some(k) => format!("**{}** {}", md(&card_head(k)), md(&k.title)),
                 None => String::new(),
             })
+            .collect();
+        ui.line(&format!("| {} |", cells.join(" | ")))?;
+    }
+    if cols.iter().any(|c| c.more > 0) {
+        let cells: Vec<String> = cols
+            .iter()
+            .map(|c| more(c).map(|m| md(&m)).unwrap_or_default())
             .collect();
         ui.line(&format!("| {} |", cells.join(" | ")))?;
     }
@@ -158,8 +200,10 @@ mod tests {
                     title: (*t).to_owned(),
                     estimate: Some(3),
                     owner: Some("lee".to_owned()),
+                    recency: Default::default(),
                 })
                 .collect(),
+            more: 0,
             wip_limit: None,
             over_limit: false,
         }

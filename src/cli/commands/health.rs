@@ -144,9 +144,11 @@ fn text(ui: &mut Ui, h: &Health, scope: Option<&ScopeGrowth>) -> Result<(), CliE
     ))?;
     ui.line("")?;
     let pad = "                  ";
+    // The percentage on each line is the figure that enters the score (D, E, M, P).
+    let s = &h.score;
     ui.line(&format!(
         "Detailed     {}  {} inside the horizon have a story and acceptance criteria",
-        pct(h.detailed.share),
+        pct(s.detailed),
         of(&h.detailed)
     ))?;
     if !h.detailed.missing.is_empty() {
@@ -156,8 +158,9 @@ fn text(ui: &mut Ui, h: &Health, scope: Option<&ScopeGrowth>) -> Result<(), CliE
         ))?;
     }
     ui.line(&format!(
-        "Estimated    {}  {} inside the horizon; {} overall ({})",
-        pct(h.estimated_horizon.share),
+        "Estimated    {}  the mean of {} inside the horizon ({}) and {} overall ({})",
+        pct(s.estimated),
+        pct(h.estimated_horizon.share).trim_start(),
         of(&h.estimated_horizon),
         pct(h.estimated_overall.share).trim_start(),
         of(&h.estimated_overall)
@@ -171,7 +174,7 @@ fn text(ui: &mut Ui, h: &Health, scope: Option<&ScopeGrowth>) -> Result<(), CliE
     let em = &h.emergent;
     ui.line(&format!(
         "Emergent     {}  {} touched in the last {} days",
-        pct(em.fresh.share),
+        pct(s.emergent),
         of(&em.fresh),
         em.stale_days
     ))?;
@@ -196,14 +199,29 @@ fn text(ui: &mut Ui, h: &Health, scope: Option<&ScopeGrowth>) -> Result<(), CliE
         ))?;
     }
     let p = &h.prioritized;
-    ui.line(&format!(
-        "Prioritized  {}  {} ranked; {} rank collision{}; {} ranked above a dependency",
-        pct(p.ranked.share),
-        of(&p.ranked),
+    let above = p.above_dependencies.len();
+    let disorder = format!(
+        "{} rank collision{}; {above} ranked above a dependency",
         p.collisions.len(),
-        if p.collisions.len() == 1 { "" } else { "s" },
-        p.above_dependencies.len()
-    ))?;
+        if p.collisions.len() == 1 { "" } else { "s" }
+    );
+    // P is the ranked share less the share of items in a collision or above a dependency.
+    let deducted = p.ranked.share - s.prioritized;
+    ui.line(&if deducted > 0.0 {
+        format!(
+            "Prioritized  {}  {} ranked ({}) less {} for disorder: {disorder}",
+            pct(s.prioritized),
+            of(&p.ranked),
+            pct(p.ranked.share).trim_start(),
+            pct(deducted).trim_start(),
+        )
+    } else {
+        format!(
+            "Prioritized  {}  {} ranked; {disorder}",
+            pct(s.prioritized),
+            of(&p.ranked)
+        )
+    })?;
     if !p.ranked.missing.is_empty() {
         ui.line(&format!(
             "{pad}unranked: {}",
@@ -276,7 +294,6 @@ fn text(ui: &mut Ui, h: &Health, scope: Option<&ScopeGrowth>) -> Result<(), CliE
         };
         ui.line(&line)?;
     }
-    let s = &h.score;
     ui.line("")?;
     ui.line(&format!(
         "Score = 100 × (D {:.2} + E {:.2} + M {:.2} + P {:.2}) / 4 − 25 × C {:.2} = {}",

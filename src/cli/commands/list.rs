@@ -10,14 +10,19 @@ use crate::cli::filter::FilterArgs;
 use crate::cli::render::outline;
 use crate::cli::{CliError, Context, Format, Ui, render};
 
-/// List items in rank order
+/// List the open items in rank order (`--all` adds done and closed ones)
 #[derive(Debug, Args)]
 pub(crate) struct ListArgs {
     #[command(flatten)]
     filter: FilterArgs,
-    /// Only items ready to start: open, and every dependency done
-    #[arg(long, conflicts_with = "blocked")]
-    ready: bool,
+    /// Also list done and closed items (split, duplicate); `--status` picks statuses
+    /// itself
+    #[arg(long)]
+    all: bool,
+    /// Only open items whose every dependency is done (`--ready` is an old name for
+    /// this; "ready" is the definition of ready that `check` applies)
+    #[arg(long, alias = "ready", conflicts_with = "blocked")]
+    unblocked: bool,
     /// Only open items waiting for a dependency that is not done
     #[arg(long)]
     blocked: bool,
@@ -72,14 +77,19 @@ fn select<T: Send>(
 ) -> Vec<T> {
     let query = ListQuery {
         filter: args.filter.filter(),
-        unblocked: args.ready,
+        unblocked: args.unblocked,
         blocked: args.blocked,
         search: query.cloned(),
-        open_only: false,
+        open_only: open_only(args),
     };
     let (items, errors) = backlog::view::select(&ws.store, &query, render_one);
     ui.warn_load_errors(&errors);
     items
+}
+
+/// Done and closed items are left out unless `--all`, or `--status` names statuses.
+fn open_only(args: &ListArgs) -> bool {
+    !args.all && args.filter.filter().status.is_empty()
 }
 
 /// `--tree` and `--group-by`: the whole backlog is loaded (rollups count every child);
@@ -95,14 +105,16 @@ fn run_outline(
     ui.warn_load_errors(&loaded.errors);
     let entries = &loaded.entries;
     let filter = args.filter.filter();
-    let graph = (args.ready || args.blocked).then(|| Graph::new(entries, config));
+    let open_only = open_only(args);
+    let graph = (args.unblocked || args.blocked).then(|| Graph::new(entries, config));
     let shown: Vec<bool> = entries
         .iter()
         .map(|e| {
             filter.matches_entry(e, config)
+                && (!open_only || config.is_open(&e.item))
                 && query.is_none_or(|q| q.matches(e))
                 && graph.as_ref().is_none_or(|g| {
-                    (!args.ready || g.is_ready(&e.item.id))
+                    (!args.unblocked || g.is_ready(&e.item.id))
                         && (!args.blocked || g.is_blocked(&e.item.id))
                 })
         })

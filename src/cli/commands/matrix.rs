@@ -1,6 +1,6 @@
 use clap::Args;
 
-use backlog::prioritize::{Quadrant, matrix};
+use backlog::prioritize::{Quadrant, ThresholdSource, matrix_over};
 use backlog::text::sanitize;
 use serde_json::{Value as Json, json};
 
@@ -13,6 +13,10 @@ use crate::cli::{CliError, Context, Format, Ui, render};
 pub(crate) struct MatrixArgs {
     #[command(flatten)]
     filter: FilterArgs,
+    /// Take the median thresholds over the filtered items only, not the whole open
+    /// backlog
+    #[arg(long)]
+    local_thresholds: bool,
 }
 
 fn number(x: f64) -> String {
@@ -38,14 +42,23 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MatrixArgs) -> Result<u8, C
     ui.warn_load_errors(&loaded.errors);
     let config = &ws.store.config;
     let filter = args.filter.filter();
-    let entries: Vec<_> = loaded
+    let open: Vec<_> = loaded
         .entries
         .iter()
-        .filter(|e| filter.matches_entry(e, config))
         .filter(|e| config.is_open(&e.item))
         .collect();
+    let entries: Vec<_> = open
+        .iter()
+        .copied()
+        .filter(|e| filter.matches_entry(e, config))
+        .collect();
     let items: Vec<_> = entries.iter().map(|e| &e.item).collect();
-    let m = matrix(&items, config);
+    let (basis, basis_name) = if args.local_thresholds {
+        (items.clone(), "shown")
+    } else {
+        (open.iter().map(|e| &e.item).collect(), "open")
+    };
+    let m = matrix_over(&items, &basis, config);
     let t = &m.thresholds;
     if ui.is_json() {
         let mut quadrants = serde_json::Map::new();
@@ -79,6 +92,8 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MatrixArgs) -> Result<u8, C
                 "effort": t.effort,
                 "value_source": t.value_source.name(),
                 "effort_source": t.effort_source.name(),
+                "median_over": basis_name,
+                "median_of": t.median_of,
             },
             "quadrants": quadrants,
             "unplaced": unplaced,
@@ -92,6 +107,18 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MatrixArgs) -> Result<u8, C
         number(t.effort),
         t.effort_source.name()
     ))?;
+    if [t.value_source, t.effort_source].contains(&ThresholdSource::Median) {
+        let n = t.median_of;
+        let s = if n == 1 { "" } else { "s" };
+        ui.line(&if args.local_thresholds {
+            format!("Medians of the {n} shown item{s} with a value and an estimate.")
+        } else {
+            format!(
+                "Medians of the {n} open item{s} with a value and an estimate \
+                 (--local-thresholds: of the shown items only)."
+            )
+        })?;
+    }
     let id_w = items
         .iter()
         .map(|i| render::width(&i.id))

@@ -53,11 +53,7 @@ pub(crate) fn today() -> Result<i64, CliError> {
 
 /// The terminal width: `COLUMNS`, else 100.
 pub(crate) fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|s| s.trim().parse::<usize>().ok())
-        .filter(|&w| w > 0)
-        .unwrap_or(100)
+    crate::cli::ui::known_width().unwrap_or(100)
 }
 
 /// Sanitizes `s` and cuts it to `width` characters, ending with `…` when cut.

@@ -1,0 +1,238 @@
+//! Issue 12, points 6–9: defaults of `list` and `board`, matrix thresholds (bug 10),
+//! health figures (bug 11), the terminal (bug 12), help, man pages and completion.
+
+use crate::harness::TestEnv;
+
+fn ids(items: &serde_json::Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Open, done and closed items, ranked in ID order; B-4 depends on the open B-2.
+fn mixed(env: &TestEnv) {
+    env.item("B-1", "Done one", "rank: a1\nstatus: done\n", "");
+    env.item("B-2", "Open draft", "rank: a2\n", "");
+    env.item("B-3", "Split parent", "rank: a3\nstatus: split\n", "");
+    env.item(
+        "B-4",
+        "Waiting",
+        "rank: a4\nstatus: ready\ndepends_on: [B-2]\n",
+        "",
+    );
+    env.item(
+        "B-5",
+        "Ready",
+        "rank: a5\nstatus: ready\ndepends_on: [B-1]\n",
+        "",
+    );
+    env.commit_all("seed");
+}
+
+#[test]
+fn test_list_shows_open_items_unless_all() {
+    let env = TestEnv::new();
+    mixed(&env);
+    let open = env.run(&["list", "--format", "json"]).ok().items();
+    assert_eq!(ids(&open), ["B-2", "B-4", "B-5"]);
+    let all = env.run(&["list", "--all", "--format", "json"]).ok().items();
+    assert_eq!(ids(&all), ["B-1", "B-2", "B-3", "B-4", "B-5"]);
+    // Asking for a status by name shows it without --all.
+    let done = env
+        .run(&["list", "--status", "done", "--format", "json"])
+        .ok()
+        .items();
+    assert_eq!(ids(&done), ["B-1"]);
+    let text = env.run(&["list", "--quiet"]).ok().stdout;
+    assert!(!text.contains("B-1") && text.contains("B-2"), "{text}");
+    let tree = env.run(&["list", "--tree"]).ok().stdout;
+    assert!(!tree.contains("B-3") && tree.contains("B-5"), "{tree}");
+    let tree = env.run(&["list", "--tree", "--all"]).ok().stdout;
+    assert!(tree.contains("B-3"), "{tree}");
+}
+
+#[test]
+fn test_list_unblocked_and_its_hidden_old_name() {
+    let env = TestEnv::new();
+    mixed(&env);
+    let new = env
+        .run(&["list", "--unblocked", "--format", "json"])
+        .ok()
+        .items();
+    assert_eq!(ids(&new), ["B-2", "B-5"]);
+    let old = env
+        .run(&["list", "--ready", "--format", "json"])
+        .ok()
+        .items();
+    assert_eq!(old, new);
+    let help = env.run(&["list", "--help"]).ok().stdout;
+    assert!(help.contains("--unblocked"), "{help}");
+    assert!(!help.contains("  --ready"), "{help}");
+    env.run(&["list", "--unblocked", "--blocked"]).code(2);
+}
+
+/// Bug 10: `matrix --label auth` took its thresholds from the two filtered items.
+#[test]
+fn test_matrix_thresholds_come_from_the_open_backlog() {
+    let env = TestEnv::new();
+    for (id, extra) in [
+        ("B-1", "value: 8\nestimate: 2\nlabels: [auth]\n"),
+        ("B-2", "value: 8\nestimate: 8\nlabels: [auth]\n"),
+        ("B-3", "value: 2\nestimate: 3\n"),
+        ("B-4", "value: 3\nestimate: 5\n"),
+        ("B-5", "value: 5\nestimate: 1\n"),
+        ("B-6", "value: 13\nestimate: 13\nstatus: done\n"),
+    ] {
+        env.item(id, &format!("Item {id}"), extra, "");
+    }
+    env.commit_all("seed");
+    let m = env
+        .run(&["matrix", "--label", "auth", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(m["thresholds"]["value"], 5.0);
+    assert_eq!(m["thresholds"]["effort"], 3.0);
+    assert_eq!(m["thresholds"]["median_over"], "open");
+    assert_eq!(m["thresholds"]["median_of"], 5);
+    assert_eq!(m["quadrants"]["quick_wins"][0]["id"], "B-1");
+    assert_eq!(m["quadrants"]["big_bets"][0]["id"], "B-2");
+    assert_eq!(m["quadrants"]["time_sinks"], serde_json::json!([]));
+    let text = env.run(&["matrix", "--label", "auth"]).ok().stdout;
+    assert!(
+        text.starts_with(
+            "Value above 5 (median) is high; effort above 3 points (median) is high.\n\
+             Medians of the 5 open items with a value and an estimate"
+        ),
+        "{text}"
+    );
+    // The old behaviour on request: the two auth items alone.
+    let local = env
+        .run(&[
+            "matrix",
+            "--label",
+            "auth",
+            "--local-thresholds",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(local["thresholds"]["value"], 8.0);
+    assert_eq!(local["thresholds"]["median_over"], "shown");
+    assert_eq!(local["quadrants"]["time_sinks"][0]["id"], "B-2");
+}
+
+/// Bug 11: the headline percentages were not the values that enter the score.
+#[test]
+fn test_health_lines_show_the_figures_of_the_score() {
+    let env = TestEnv::new();
+    env.item(
+        "B-1",
+        "Estimated",
+        "rank: a1\nestimate: 2\n",
+        "As a user, I want x so that y.\n\n## Acceptance criteria\n- [ ] works\n",
+    );
+    env.item("B-2", "Unestimated", "rank: a2\n", "");
+    env.item("B-3", "Unranked", "estimate: 2\n", "");
+    env.item(
+        "B-4",
+        "Above its dependency",
+        "rank: a3\ndepends_on: [B-5]\n",
+        "",
+    );
+    env.item("B-5", "Dependency", "rank: a4\n", "");
+    env.commit_all("seed");
+    // Horizon: the first item only; estimated 100% there, 40% overall (E = 0.70); ranked
+    // 80% less 20% for B-4 above its dependency (P = 0.60).
+    let out = env
+        .run_with(
+            &["health", "--capacity", "1"],
+            &[("BACKLOG_TODAY", "2025-11-25")],
+        )
+        .ok()
+        .stdout;
+    let score = out.lines().find(|l| l.starts_with("Score = ")).unwrap();
+    let figure = |letter: &str| -> u32 {
+        let at = score.find(&format!("{letter} ")).unwrap() + 2;
+        let value: f64 = score[at..at + 4].parse().unwrap();
+        (value * 100.0).round() as u32
+    };
+    for (name, letter) in [
+        ("Detailed", "D"),
+        ("Estimated", "E"),
+        ("Emergent", "M"),
+        ("Prioritized", "P"),
+    ] {
+        let line = out.lines().find(|l| l.starts_with(name)).unwrap();
+        let shown: u32 = line[name.len()..]
+            .trim_start()
+            .split('%')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(shown, figure(letter), "{name}: {line}\n{score}");
+    }
+    // Estimated is the mean of the horizon and the whole backlog, and says so.
+    assert!(
+        out.contains(
+            "Estimated     70%  the mean of 100% inside the horizon (1 of 1) and 40% overall"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "Prioritized   60%  4 of 5 ranked (80%) less 20% for disorder: 0 rank collisions; \
+             1 ranked above a dependency"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn test_board_caps_the_done_column() {
+    let env = TestEnv::new();
+    for i in 1..=7 {
+        env.item(
+            &format!("B-{i}"),
+            &format!("Done {i}"),
+            &format!(
+                "rank: a{i}\nstatus: done\nestimate: 1\nsprint: 2026-S{:02}\n",
+                10 + i
+            ),
+            "",
+        );
+    }
+    env.item("B-8", "Open", "rank: a8\n", "");
+    env.commit_all("seed");
+    let board = env.run(&["board", "--format", "json"]).ok().json();
+    let done = board["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["status"] == "done")
+        .unwrap()
+        .clone();
+    let shown: Vec<&str> = done["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(shown, ["B-3", "B-4", "B-5", "B-6", "B-7"]);
+    assert_eq!(
+        (done["more"].as_u64(), done["points"].as_u64()),
+        (Some(2), Some(7))
+    );
+    let text = env.run(&["board", "--done", "2"]).ok().stdout;
+    assert!(text.contains("DONE (7, 7 pts)"), "{text}");
+    assert!(text.contains("… 5 more (--done all)"), "{text}");
+    assert!(!text.contains("B-5 ") && text.contains("B-7 "), "{text}");
+    let all = env.run(&["board", "--done", "all"]).ok().stdout;
+    assert!(all.contains("B-1 ") && !all.contains("more"), "{all}");
+    let run = env.run(&["board", "--done", "lots"]).code(2);
+    assert!(run.stderr.contains("`all`"), "{}", run.stderr);
+}
