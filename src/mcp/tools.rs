@@ -638,12 +638,7 @@ impl Backlog {
         let _lock = ws.lock()?;
         let loaded = ws.store.load_all();
         // The type's template (`templates/<type>.md`), as `backlog add` uses it.
-        let kind = args
-            .kind
-            .clone()
-            .unwrap_or_else(|| ws.store.config.default_type.clone());
-        let template = ops::load_template(&ws.store, &kind)?;
-        let opts = AddOptions {
+        let mut opts = AddOptions {
             title: args.title.clone(),
             kind: args.kind.clone(),
             status: args.status.clone(),
@@ -656,10 +651,10 @@ impl Backlog {
             story: args.story.clone(),
             criteria: args.criteria.clone(),
             created: crate::text::today(),
-            template,
+            template: None,
             fields: Vec::new(),
         };
-        let outcome = ops::add(&ws.store, &loaded, &opts)?;
+        let outcome = ops::add_with_template(&ws.store, &loaded, &mut opts)?;
         self.apply(&ws, "add", &outcome)
     }
 

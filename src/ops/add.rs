@@ -1,9 +1,10 @@
 //! `add TITLE …`: a new item file at the bottom of the ranking.
 
 use crate::config::Config;
-use crate::document::{Document, FieldValue};
+use crate::document::FieldValue;
+use crate::ops::new_item::{NewItem, TitleProblem, check_title};
 use crate::ops::{OpError, Outcome};
-use crate::store::{Entry, Loaded, Store};
+use crate::store::{Loaded, Store};
 use crate::workspace::Change;
 
 /// What `add` creates.
@@ -79,19 +80,37 @@ fn custom_fields(
     Ok(out)
 }
 
+/// [`add`] as the CLI and the MCP server run it: the type's template
+/// (`templates/<type>.md`) is loaded into `opts.template` first (the caller can name it
+/// in its message).
+pub fn add_with_template(
+    store: &Store,
+    loaded: &Loaded,
+    opts: &mut AddOptions,
+) -> Result<Outcome, OpError> {
+    let kind = opts
+        .kind
+        .clone()
+        .unwrap_or_else(|| store.config.default_type.clone());
+    opts.template = crate::ops::template::load_template(store, &kind)?;
+    add(store, loaded, opts)
+}
+
 /// Builds a new item below every ranked item. `loaded` is the current backlog (for unique
 /// IDs, the bottom rank and reference checks).
 pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome, OpError> {
     let config: &Config = &store.config;
-    let title = opts.title.trim();
-    if title.is_empty() {
-        return Err(OpError::BadText("the title must not be empty".to_owned()));
-    }
-    if title.chars().any(char::is_control) {
-        return Err(OpError::BadText(
-            "the title must be one line without control characters".to_owned(),
-        ));
-    }
+    let title = check_title(&opts.title).map_err(|problem| {
+        OpError::BadText(
+            match problem {
+                TitleProblem::Empty => "the title must not be empty",
+                TitleProblem::ControlCharacters => {
+                    "the title must be one line without control characters"
+                }
+            }
+            .to_owned(),
+        )
+    })?;
     let kind = opts
         .kind
         .clone()
@@ -163,57 +182,48 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
     let rank = crate::rank::key_after_with_jitter(bottom)
         .map_err(|e| OpError::Rank(format!("cannot rank the new item: {e}")))?;
 
-    let mut fields: Vec<(&str, FieldValue)> = vec![
-        ("id", FieldValue::Str(id.clone())),
-        ("title", FieldValue::Str(title.to_owned())),
-        ("type", FieldValue::Str(kind)),
-        ("status", FieldValue::Str(status)),
-        ("rank", FieldValue::Str(rank)),
-    ];
+    let mut new = NewItem::new(&id, title, &kind, &status).field("rank", FieldValue::Str(rank));
     if let Some(e) = opts.estimate.or_else(|| template_int("estimate")) {
-        fields.push(("estimate", FieldValue::Int(i64::from(e))));
+        new = new.field("estimate", FieldValue::Int(i64::from(e)));
     }
     if let Some(v) = opts.value.or_else(|| template_int("value")) {
-        fields.push(("value", FieldValue::Int(i64::from(v))));
+        new = new.field("value", FieldValue::Int(i64::from(v)));
     }
     if !opts.labels.is_empty() {
-        fields.push(("labels", FieldValue::List(opts.labels.clone())));
+        new = new.list("labels", opts.labels.clone());
     } else if let Some(FieldValue::List(labels)) = from_template("labels") {
-        fields.push(("labels", FieldValue::List(labels.clone())));
+        new = new.list("labels", labels.clone());
     }
-    if let Some(o) = opts.owner.clone().or_else(|| template_str("owner")) {
-        fields.push(("owner", FieldValue::Str(o)));
-    }
-    if !depends_on.is_empty() {
-        fields.push(("depends_on", FieldValue::List(depends_on)));
-    }
-    if let Some(p) = parent {
-        fields.push(("parent", FieldValue::Str(p)));
-    }
-    // The template's other keys, in its order.
+    new = new
+        .text(
+            "owner",
+            opts.owner.clone().or_else(|| template_str("owner")),
+        )
+        .list("depends_on", depends_on)
+        .text("parent", parent);
+    // The template's other keys, in its order; a custom field given with --field wins
+    // over the template, and the template over the field's declared default.
+    let mut custom = custom_fields(config, &opts.fields)?;
     for (key, value) in template.map(|t| t.fields.as_slice()).unwrap_or_default() {
         if !["status", "estimate", "value", "labels", "owner"].contains(&key.as_str()) {
-            fields.push((key.as_str(), value.clone()));
+            if opts.fields.iter().any(|(k, _)| k == key) {
+                continue;
+            }
+            custom.retain(|(k, _)| k != key);
+            new = new.field(key, value.clone());
         }
     }
-    let custom = custom_fields(config, &opts.fields)?;
-    for (key, value) in &custom {
-        if let Some(slot) = fields.iter_mut().find(|(k, _)| k == key) {
-            slot.1 = value.clone();
-        } else {
-            fields.push((key.as_str(), value.clone()));
-        }
+    for (key, value) in custom {
+        new = new.field(&key, value);
     }
-    fields.push(("created", FieldValue::Str(opts.created.clone())));
     let body = match template {
         Some(t) => template_body(t, opts.story.as_deref(), &opts.criteria)?,
         None => item_body(opts.story.as_deref(), &opts.criteria),
     };
-    let doc = Document::new_item(&fields, &body);
-    let item = crate::item::Item::from_document(&doc)
-        .map_err(|e| OpError::Internal(format!("generated item is invalid: {e}")))?;
-    let path = store.new_item_path(&id, title);
-    let entry = Entry { path, doc, item };
+    let entry = new
+        .field("created", FieldValue::Str(opts.created.clone()))
+        .body(body)
+        .build(store)?;
     Ok(Outcome {
         change: Change {
             op: "add".to_owned(),

@@ -24,14 +24,7 @@ fn same(a: &str, b: &str) -> bool {
 
 /// `list` with every `from` replaced by `to`, duplicates and `drop` removed.
 fn repoint(list: &[String], from: &str, to: &str, drop: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(list.len());
-    for d in list {
-        let d = if same(d, from) { to } else { d.as_str() };
-        if !same(d, drop) && !out.iter().any(|x| same(x, d)) {
-            out.push(d.to_owned());
-        }
-    }
-    out
+    crate::ops::repoint_references(list, from, &[to.to_owned()], Some(drop))
 }
 
 /// Whether `start` depends, directly or transitively, on any of `targets`.
@@ -205,14 +198,10 @@ pub fn merge(
     let keep_entry = refresh(keep_entry)?;
 
     // DUP: closed as a duplicate of KEEP.
-    let mut dup_entry = dup.clone();
-    dup_entry
-        .doc
-        .set("status", &FieldValue::Str(DUPLICATE.to_owned()));
-    dup_entry
-        .doc
-        .set("duplicate_of", &FieldValue::Str(kid.clone()));
-    let dup_entry = refresh(dup_entry)?;
+    let dup_entry = crate::ops::edited(dup, |doc| {
+        doc.set("status", &FieldValue::Str(DUPLICATE.to_owned()));
+        doc.set("duplicate_of", &FieldValue::Str(kid.clone()));
+    })?;
 
     // Every other reference to DUP.
     let mut others: Vec<Entry> = Vec::new();

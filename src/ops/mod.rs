@@ -10,6 +10,7 @@ mod edit;
 mod estimate;
 mod fmt;
 pub mod guard;
+pub mod new_item;
 mod rank;
 mod set;
 
@@ -20,13 +21,14 @@ mod story;
 pub mod template;
 mod votes;
 
-pub use add::{AddOptions, add};
+pub use add::{AddOptions, add, add_with_template};
 pub use edit::validate_edit;
 pub use estimate::estimate;
 pub use fmt::{FmtAction, fmt};
+pub use new_item::{NewItem, TitleProblem, check_title};
 pub use rank::{
     Filter, Move, Placed, Position, RankIndex, RankSlot, Ranked, Reorder, rank_by, rank_index,
-    rank_move, rank_move_indexed, rebalance, rebalance_indexed, resolve,
+    rank_move_indexed, rebalance_indexed, resolve,
 };
 pub use set::{
     Assignment, check_references, needs_backlog, parse_assignment, parse_list, resolve_references,
@@ -42,6 +44,7 @@ pub use story::story;
 pub use template::{Template, load_template};
 pub use votes::{Round, Spread, Tally, Vote, estimate_votes, parse_vote, tally};
 
+use crate::document::Document;
 use crate::store::{Entry, StoreError};
 use crate::workspace::Change;
 
@@ -158,6 +161,41 @@ impl OpError {
     }
 }
 
+/// A reference list (`depends_on`) with every reference to `from` replaced by `to` (the
+/// children of a split, the item a duplicate was merged into), keeping the order, without
+/// duplicates (IDs compare case-insensitively) and without `owner` (the list's own item,
+/// which must not come to depend on itself). Shared by `split` and `merge`.
+pub fn repoint_references(
+    list: &[String],
+    from: &str,
+    to: &[String],
+    owner: Option<&str>,
+) -> Vec<String> {
+    let same = |a: &str, b: &str| crate::id::key(a.trim()) == crate::id::key(b.trim());
+    let mut out: Vec<String> = Vec::with_capacity(list.len() + to.len());
+    for reference in list {
+        let targets: Vec<&str> = if same(reference, from) {
+            to.iter().map(String::as_str).collect()
+        } else {
+            vec![reference.as_str()]
+        };
+        for t in targets {
+            if !owner.is_some_and(|o| same(t, o)) && !out.iter().any(|x| same(x, t)) {
+                out.push(t.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// A copy of `entry` with `f` applied to its document, read back as an item: the
+/// clone → `doc.set` → re-read step of every operation.
+pub(crate) fn edited(entry: &Entry, f: impl FnOnce(&mut Document)) -> Result<Entry, OpError> {
+    let mut copy = entry.clone();
+    f(&mut copy.doc);
+    refresh(copy)
+}
+
 /// Re-reads an edited document into an entry (the document was produced by our own
 /// edits, so it parses).
 pub(crate) fn refresh(mut entry: Entry) -> Result<Entry, OpError> {
@@ -169,4 +207,41 @@ pub(crate) fn refresh(mut entry: Entry) -> Result<Entry, OpError> {
         ))
     })?;
     Ok(entry)
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn test_repoint_references_for_split_and_merge() {
+        // split: the parent's place goes to every child, in order, once.
+        assert_eq!(
+            repoint_references(
+                &ids(&["B-1", "b-p", "B-C2"]),
+                "B-P",
+                &ids(&["B-C1", "B-C2"]),
+                None
+            ),
+            ids(&["B-1", "B-C1", "B-C2"])
+        );
+        // merge: the duplicate becomes the kept item; the list's own item is dropped.
+        assert_eq!(
+            repoint_references(
+                &ids(&["B-D", "B-K", "B-2"]),
+                "b-d",
+                &ids(&["B-K"]),
+                Some("B-2")
+            ),
+            ids(&["B-K"])
+        );
+        assert_eq!(
+            repoint_references(&ids(&["B-1"]), "B-9", &ids(&["B-8"]), None),
+            ids(&["B-1"])
+        );
+    }
 }

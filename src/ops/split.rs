@@ -10,8 +10,9 @@
 use std::collections::HashSet;
 
 use crate::config::SPLIT;
-use crate::document::{Document, FieldValue};
-use crate::ops::{OpError, Outcome, criteria, refresh};
+use crate::document::FieldValue;
+use crate::ops::new_item::{NewItem, TitleProblem};
+use crate::ops::{OpError, Outcome, criteria, edited, refresh, repoint_references};
 use crate::store::{Entry, Loaded, Store};
 use crate::workspace::Change;
 
@@ -56,18 +57,15 @@ pub fn parse_give(text: &str) -> Result<(usize, Vec<usize>), OpError> {
 }
 
 fn check_title(title: &str) -> Result<&str, OpError> {
-    let t = title.trim();
-    if t.is_empty() {
-        return Err(OpError::BadText(
-            "a child title must not be empty".to_owned(),
-        ));
-    }
-    if t.chars().any(char::is_control) {
-        return Err(OpError::BadText(format!(
-            "child title {t:?} must be one line without control characters"
-        )));
-    }
-    Ok(t)
+    crate::ops::new_item::check_title(title).map_err(|problem| {
+        OpError::BadText(match problem {
+            TitleProblem::Empty => "a child title must not be empty".to_owned(),
+            TitleProblem::ControlCharacters => format!(
+                "child title {:?} must be one line without control characters",
+                title.trim()
+            ),
+        })
+    })
 }
 
 /// Splits the item `parent_id` (an exact ID present in `loaded`).
@@ -167,39 +165,18 @@ pub fn split(
     for (k, title) in titles.iter().enumerate() {
         let id = crate::id::mint(&config.id_prefix, &taken);
         taken.insert(crate::id::key(&id));
-        let mut fields: Vec<(&str, FieldValue)> = vec![
-            ("id", FieldValue::Str(id.clone())),
-            ("title", FieldValue::Str((*title).to_owned())),
-            ("type", FieldValue::Str(kind.clone())),
-            ("status", FieldValue::Str(config.default_status.clone())),
-        ];
-        if let Some(rank) = &ranks[k] {
-            fields.push(("rank", FieldValue::Str(rank.clone())));
-        }
-        if !parent.item.labels.is_empty() {
-            fields.push(("labels", FieldValue::List(parent.item.labels.clone())));
-        }
-        if let Some(owner) = &parent.item.owner {
-            fields.push(("owner", FieldValue::Str(owner.clone())));
-        }
-        if !parent.item.depends_on.is_empty() {
-            fields.push((
-                "depends_on",
-                FieldValue::List(parent.item.depends_on.clone()),
-            ));
-        }
-        fields.push(("parent", FieldValue::Str(pid.clone())));
-        fields.push(("created", FieldValue::Str(created.clone())));
         let raws: Vec<&str> = given[k].iter().map(|&c| sources[c].raw.as_str()).collect();
-        let body = criteria::append("", &raws, "\n");
-        let doc = Document::new_item(&fields, &body);
-        let item = crate::item::Item::from_document(&doc)
-            .map_err(|e| OpError::Internal(format!("generated child is invalid: {e}")))?;
-        children.push(Entry {
-            path: store.new_item_path(&id, title),
-            doc,
-            item,
-        });
+        children.push(
+            NewItem::new(&id, title, &kind, &config.default_status)
+                .text("rank", ranks[k].clone())
+                .list("labels", parent.item.labels.clone())
+                .text("owner", parent.item.owner.clone())
+                .list("depends_on", parent.item.depends_on.clone())
+                .field("parent", FieldValue::Str(pid.clone()))
+                .field("created", FieldValue::Str(created.clone()))
+                .body(criteria::append("", &raws, "\n"))
+                .build(store)?,
+        );
     }
     let child_ids: Vec<String> = children.iter().map(|c| c.item.id.clone()).collect();
 
@@ -226,24 +203,10 @@ pub fn split(
         {
             continue;
         }
-        let mut deps: Vec<String> = Vec::new();
-        let push = |d: &str, deps: &mut Vec<String>| {
-            if !deps.iter().any(|x| crate::id::key(x) == crate::id::key(d)) {
-                deps.push(d.to_owned());
-            }
-        };
-        for d in &e.item.depends_on {
-            if crate::id::key(d) == pkey {
-                for c in &child_ids {
-                    push(c, &mut deps);
-                }
-            } else {
-                push(d, &mut deps);
-            }
-        }
-        let mut entry = e.clone();
-        entry.doc.set("depends_on", &FieldValue::List(deps));
-        dependents.push(refresh(entry)?);
+        let deps = repoint_references(&e.item.depends_on, &pid, &child_ids, None);
+        dependents.push(edited(e, |doc| {
+            doc.set("depends_on", &FieldValue::List(deps));
+        })?);
     }
 
     let mut body = vec![format!("Children of {pid}:")];

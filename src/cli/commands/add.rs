@@ -1,6 +1,6 @@
 use clap::Args;
 
-use backlog::ops::{AddOptions, add, load_template};
+use backlog::ops::{AddOptions, add_with_template};
 
 use crate::cli::{CliError, Context, Ui, finish};
 
@@ -57,16 +57,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AddArgs) -> Result<u8, CliE
     let ws = ctx.workspace()?;
     let _lock = ws.lock()?;
     let loaded = ws.store.load_all();
-    let kind = args
-        .kind
-        .clone()
-        .unwrap_or_else(|| ws.store.config.default_type.clone());
-    let template = load_template(&ws.store, &kind)?;
-    let from = template
-        .as_ref()
-        .map(|t| format!(" (from {})", t.path))
-        .unwrap_or_default();
-    let opts = AddOptions {
+    let mut opts = AddOptions {
         title: args.title.clone(),
         kind: args.kind.clone(),
         status: args.status.clone(),
@@ -79,10 +70,15 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AddArgs) -> Result<u8, CliE
         story: args.story.clone(),
         criteria: args.criteria.clone(),
         created: backlog::text::today(),
-        template,
+        template: None,
         fields: args.fields.clone(),
     };
-    let outcome = add(&ws.store, &loaded, &opts)?;
+    let outcome = add_with_template(&ws.store, &loaded, &mut opts)?;
+    let from = opts
+        .template
+        .as_ref()
+        .map(|t| format!(" (from {})", t.path))
+        .unwrap_or_default();
     let entry = &outcome.items[0];
     let done = format!("Added {} in {}{from}.", entry.item.id, entry.path);
     finish(ui, &ws, "add", &outcome, &done)?;

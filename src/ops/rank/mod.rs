@@ -370,7 +370,10 @@ fn plan_move<T: Slot>(slots: &[T], query: &str, position: &Position) -> Result<M
 /// Moves one item before or after another, or to the top or bottom. Only the moved item's
 /// `rank` line changes (plus the anchor's, when `--after` names an unranked item: it is
 /// ranked first, so something can follow it).
-pub fn rank_move(loaded: &Loaded, query: &str, position: &Position) -> Result<Outcome, OpError> {
+///
+/// The whole-backlog form of [`rank_move_indexed`], kept as the tests' oracle for it.
+#[cfg(test)]
+fn rank_move(loaded: &Loaded, query: &str, position: &Position) -> Result<Outcome, OpError> {
     let entries = &loaded.entries;
     let plan = plan_move(entries, query, position)?;
     if plan.keys.is_empty() {
@@ -708,7 +711,10 @@ fn plain_value(rest: &str, date: bool) -> Option<Option<String>> {
 /// Respreads the keys of every ranked item evenly (`a0`, `a1`, … in the current order),
 /// shortening keys that grew long and separating equal ones. Only files whose key changes
 /// are written; unranked items stay unranked.
-pub fn rebalance(loaded: &Loaded) -> Result<Outcome, OpError> {
+///
+/// The whole-backlog form of [`rebalance_indexed`], kept as the tests' oracle for it.
+#[cfg(test)]
+fn rebalance(loaded: &Loaded) -> Result<Outcome, OpError> {
     let keys = respread(loaded.entries.iter().map(|e| e.item.rank.is_some()))?;
     let total = keys.len();
     let (changed, moves) = apply_keys(&loaded.entries, keys)?;
