@@ -1,6 +1,7 @@
 //! `config.yml` in the backlog folder: every setting has a default.
 
 pub mod commit;
+pub mod fields;
 pub mod locate;
 pub mod rules;
 pub mod sprints;
@@ -54,6 +55,8 @@ pub struct Config {
     pub definition_of_done: Vec<String>,
     /// Work-in-progress limits per status (`board`, `set`, the `wip-limit` rule).
     pub wip: wip::WipLimits,
+    /// The team's typed custom fields.
+    pub fields: fields::Fields,
 }
 
 /// `matrix:` in `config.yml`: where high value and high effort start. An unset threshold
@@ -108,6 +111,7 @@ impl Default for Config {
             sprints: sprints::SprintConfig::default(),
             definition_of_done: Vec::new(),
             wip: wip::WipLimits::default(),
+            fields: fields::Fields::default(),
         }
     }
 }
@@ -291,6 +295,14 @@ impl Config {
             .wip
             .validate(|s| config.is_known_status(s))
             .map_err(|(status, message)| invalid_at(&["wip", &status], message))?;
+        config
+            .fields
+            .validate(|s| config.is_known_status(s))
+            .map_err(|(at, message)| {
+                let mut path = vec!["fields"];
+                path.extend(at.iter().map(String::as_str));
+                invalid_at(&path, message)
+            })?;
         Ok(config)
     }
 

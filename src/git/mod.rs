@@ -756,6 +756,7 @@ const PACKED_COMMIT_PATHS: usize = 256;
 
 mod bulk;
 pub mod message;
+pub mod tree_diff;
 
 /// The id of git's empty tree.
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";

@@ -60,6 +60,10 @@ pub struct ListArgs {
     /// Include closed items (done, split, duplicate); by default only open items.
     #[serde(default)]
     pub all: bool,
+    /// Only items whose key (any key, the team's custom fields included) has this value,
+    /// e.g. {"team": "web"}; an empty value selects items without the key.
+    #[serde(default, rename = "where")]
+    pub wheres: std::collections::BTreeMap<String, String>,
 }
 
 /// A tool that takes one item.
@@ -373,12 +377,19 @@ impl Backlog {
     /// `list_items`: `{"schema", "items": [...]}` in backlog order.
     pub fn list_items(&self, args: &ListArgs) -> Result<Json, Error> {
         let ws = self.workspace()?;
+        let wheres = args
+            .wheres
+            .iter()
+            .map(|(k, v)| format!("{k}={v}").parse())
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(|e| Error::new(format!("where: {e}")))?;
         let query = ListQuery {
             filter: Filter {
                 status: args.status.clone(),
                 label: args.label.clone(),
                 owner: args.owner.clone(),
                 kind: args.kind.clone(),
+                wheres,
             },
             unblocked: args.unblocked,
             blocked: args.blocked,
@@ -645,6 +656,7 @@ impl Backlog {
             criteria: args.criteria.clone(),
             created: crate::text::today(),
             template: None,
+            fields: Vec::new(),
         };
         let outcome = ops::add_with_template(&ws.store, &loaded, &mut opts)?;
         self.apply(&tx, "add", &outcome)

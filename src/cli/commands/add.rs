@@ -42,6 +42,15 @@ pub(crate) struct AddArgs {
     /// Acceptance criterion (repeatable)
     #[arg(long = "ac", value_name = "TEXT")]
     criteria: Vec<String>,
+    /// A custom field declared under `fields:` in config.yml (repeatable)
+    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = name_value)]
+    fields: Vec<(String, String)>,
+}
+
+fn name_value(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("expected NAME=VALUE, got {text:?}"))
 }
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AddArgs) -> Result<u8, CliError> {
@@ -62,6 +71,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AddArgs) -> Result<u8, CliE
         criteria: args.criteria.clone(),
         created: backlog::text::today(),
         template: None,
+        fields: args.fields.clone(),
     };
     let outcome = add_with_template(&ws.store, &loaded, &mut opts)?;
     let from = opts

@@ -25,6 +25,10 @@ pub(crate) struct PlanArgs {
     /// Write `sprint: NAME` on the planned items, in one commit
     #[arg(long)]
     apply: bool,
+    /// Plan only the items whose KEY (custom fields included) is VALUE (repeatable: all
+    /// must hold); the capacity still comes from the whole team's velocity
+    #[arg(long = "where", value_name = "KEY=VALUE")]
+    wheres: Vec<backlog::analysis::filter::Where>,
 }
 
 /// Today for sprint arithmetic: `BACKLOG_TODAY` (YYYY-MM-DD, for reproducible output), else
@@ -113,6 +117,12 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &PlanArgs) -> Result<u8, Cli
     let config = &ws.store.config;
     let n = view::sprint_count(args.sprints, config)?;
     let cap = view::capacity(args.capacity, &loaded, config)?;
+    let mut loaded = loaded;
+    if !args.wheres.is_empty() {
+        loaded
+            .entries
+            .retain(|e| backlog::analysis::filter::Where::all(&args.wheres, e, config));
+    }
     let sprints = config.sprints.calendar().upcoming(today()?, n as usize);
     let plan = planning::plan(&loaded, config, &sprints, cap.points);
     let incomplete = backlog::ops::incomplete_done(&loaded.entries, config);

@@ -155,6 +155,7 @@ fn run_by(ui: &mut Ui, ws: &Workspace, args: &RankArgs, model: Model) -> Result<
         label: args.label.clone(),
         owner: args.owner.clone(),
         kind: args.kind.clone(),
+        wheres: Vec::new(),
     };
     let reorder = rank_by(&loaded, &ws.store.config, model, &filter)?;
     for cycle in &reorder.cycles {

@@ -63,6 +63,9 @@ pub struct Filter {
     pub owner: Option<String>,
     /// Type.
     pub kind: Option<String>,
+    /// `--where KEY=VALUE` conditions on any key, custom ones included (see
+    /// [`Filter::matches_entry`]).
+    pub wheres: Vec<crate::analysis::filter::Where>,
 }
 
 impl Filter {
@@ -78,6 +81,13 @@ impl Filter {
                 .kind
                 .as_ref()
                 .is_none_or(|k| item.kind.as_ref() == Some(k))
+    }
+
+    /// Whether the item passes the filter, the `--where` conditions included (they may
+    /// read keys that only the file has).
+    pub fn matches_entry(&self, entry: &crate::store::Entry, config: &Config) -> bool {
+        self.matches(&entry.item, config)
+            && crate::analysis::filter::Where::all(&self.wheres, entry, config)
     }
 }
 
