@@ -120,6 +120,12 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
             value: None,
         });
     }
+    if let Some(field) = config.fields.get(key) {
+        return Ok(Assignment {
+            key: key.to_owned(),
+            value: Some(field.parse(raw).map_err(invalid)?),
+        });
+    }
     let value = match key {
         "estimate" => {
             let n: u32 = raw.trim().parse().map_err(|_| OpError::OffScale {
@@ -278,7 +284,7 @@ pub fn set_warnings(
 ) -> Vec<String> {
     let mut out: Vec<String> = assignments
         .iter()
-        .filter(|a| a.value.is_some())
+        .filter(|a| a.value.is_some() && config.fields.get(&a.key).is_none())
         .filter_map(|a| crate::ops::guard::unknown_key(&a.key))
         .map(|u| u.to_string())
         .collect();

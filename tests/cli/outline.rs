@@ -105,7 +105,12 @@ fn test_list_group_by_text_and_json() {
         .ok();
     insta::assert_snapshot!("group_by_parent_json", run.stdout);
     let run = env.run(&["list", "--group-by", "nope"]).code(2);
-    assert!(run.stderr.contains("possible values"), "{}", run.stderr);
+    // Built-in keys and the custom fields config.yml declares.
+    assert!(
+        run.stderr.contains("use one of: status, owner, label"),
+        "{}",
+        run.stderr
+    );
     env.run(&["list", "--group-by", "status", "--tree"]).code(2);
 }
 

@@ -6,7 +6,7 @@ use backlog::ops::{Outcome, validate_edit};
 use backlog::store::Entry;
 use backlog::workspace::{Change, Workspace};
 
-use crate::cli::{CliError, Context, Ui, finish};
+use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Edit an item in $VISUAL or $EDITOR; the result is validated before it is committed
 ///
@@ -109,7 +109,7 @@ fn edit_and_record(
             entry.path
         ))
     })?;
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let current = ws.store.find(&id)?;
     if current.doc.as_str() != entry.doc.as_str() {
         return Err(CliError::user(format!(
@@ -132,7 +132,7 @@ fn edit_and_record(
         },
         items: vec![edited_entry],
     };
-    finish(ui, ws, "edit", &outcome, &format!("Edited {id}."))?;
-    let _ = std::fs::remove_file(path);
+    finish(ui, &tx, "edit", &outcome, &format!("Edited {id}."))?;
+    let _ = std::fs::remove_file(&path);
     Ok(0)
 }

@@ -50,7 +50,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MatrixArgs) -> Result<u8, C
     let entries: Vec<_> = open
         .iter()
         .copied()
-        .filter(|e| filter.matches(&e.item, config))
+        .filter(|e| filter.matches_entry(e, config))
         .collect();
     let items: Vec<_> = entries.iter().map(|e| &e.item).collect();
     let (basis, basis_name) = if args.local_thresholds {

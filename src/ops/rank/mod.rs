@@ -63,6 +63,9 @@ pub struct Filter {
     pub owner: Option<String>,
     /// Type.
     pub kind: Option<String>,
+    /// `--where KEY=VALUE` conditions on any key, custom ones included (see
+    /// [`Filter::matches_entry`]).
+    pub wheres: Vec<crate::analysis::filter::Where>,
 }
 
 impl Filter {
@@ -87,6 +90,13 @@ impl Filter {
                 .kind
                 .as_ref()
                 .is_none_or(|k| item.kind.as_deref().is_some_and(|x| same_word(x, k)))
+    }
+
+    /// Whether the item passes the filter, the `--where` conditions included (they may
+    /// read keys that only the file has).
+    pub fn matches_entry(&self, entry: &crate::store::Entry, config: &Config) -> bool {
+        self.matches(&entry.item, config)
+            && crate::analysis::filter::Where::all(&self.wheres, entry, config)
     }
 
     /// Refuses a status or type that `config` does not know, listing the known ones: a

@@ -313,6 +313,7 @@ fn test_filter_matches_case_insensitively_and_validates() {
         label: label.iter().map(|s| (*s).to_owned()).collect(),
         owner: owner.map(str::to_owned),
         kind: kind.map(str::to_owned),
+        wheres: Vec::new(),
     };
     assert!(
         f(&["READY"], &["auth"], Some("Dana"), Some("Story")).matches(&e.item, &Config::default())
