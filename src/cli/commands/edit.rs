@@ -109,7 +109,7 @@ fn edit_and_record(
             entry.path
         ))
     })?;
-    let tx = begin(ui, &ws)?;
+    let tx = begin(ui, ws)?;
     let current = ws.store.find(&id)?;
     if current.doc.as_str() != entry.doc.as_str() {
         return Err(CliError::user(format!(
@@ -133,6 +133,6 @@ fn edit_and_record(
         items: vec![edited_entry],
     };
     finish(ui, &tx, "edit", &outcome, &format!("Edited {id}."))?;
-    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(path);
     Ok(0)
 }
