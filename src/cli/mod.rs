@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand};
 
 use backlog::ops::{OpError, Outcome};
 use backlog::store::StoreError;
-use backlog::workspace::{Recorded, Workspace, WorkspaceError, WorkspaceOptions};
+use backlog::workspace::{Recorded, Transaction, Workspace, WorkspaceError, WorkspaceOptions};
 use render::style::ColorArg;
 pub(crate) use ui::{Format, Ui};
 
@@ -217,15 +217,25 @@ impl Context {
     }
 }
 
+/// Starts a mutating command's transaction (the workspace lock for the whole command)
+/// and says what it recovered from an interrupted earlier command.
+pub(crate) fn begin<'a>(ui: &mut Ui, ws: &'a Workspace) -> Result<Transaction<'a>, CliError> {
+    let tx = ws.begin()?;
+    if let Some(recovery) = tx.recovered() {
+        ui.warn(&backlog::text::sanitize(&recovery.to_string()));
+    }
+    Ok(tx)
+}
+
 /// Applies an outcome and reports it: JSON of the changed items, or status lines.
 pub(crate) fn finish(
     ui: &mut Ui,
-    ws: &Workspace,
+    tx: &Transaction<'_>,
     command: &str,
     outcome: &Outcome,
     done: &str,
 ) -> Result<(), CliError> {
-    let recorded = ws.apply(&outcome.change)?;
+    let recorded = tx.apply(&outcome.change)?;
     if ui.is_json() {
         ui.json(&backlog::view::change_json(command, outcome, &recorded))?;
     }

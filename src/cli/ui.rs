@@ -118,7 +118,7 @@ impl Ui {
 
     /// Writes a JSON document to stdout.
     pub(crate) fn json(&mut self, value: &serde_json::Value) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut self.out, value).map_err(io::Error::from)?;
+        backlog::view::json_text::to_writer_pretty(&mut self.out, value)?;
         self.out.write_all(b"\n")
     }
 

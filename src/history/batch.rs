@@ -614,7 +614,7 @@ mod tests {
         std::fs::write(dir.join("backlog/B-6.md"), "---\nid: [broken\n---\n").unwrap();
         commit(dir, "Broken file");
 
-        let repo = Repo::discover(dir).unwrap();
+        let repo = Repo::discover(dir).unwrap().unwrap();
         let mut seen = 0;
         let all = log_all(&repo, "backlog", &mut |n| seen = n).unwrap();
         assert_eq!(seen, 7);

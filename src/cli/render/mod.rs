@@ -193,7 +193,7 @@ pub(crate) fn item_json_in_envelope(entry: &Entry) -> String {
 /// Pretty JSON of `value` with every line after the first indented by `indent`, and the
 /// first line too, so it can be placed as an element of a pretty-printed array.
 fn indent_json(value: &serde_json::Value, indent: &str) -> String {
-    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let text = backlog::view::json_text::to_string_pretty(value);
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
