@@ -32,12 +32,29 @@ fn is_unsafe(c: char) -> bool {
 
 /// Turns a title into a file-name slug: lowercase ASCII letters and digits joined by
 /// single dashes, at most 48 characters; never contains a path separator or `..`.
+/// Accented Latin letters are transliterated (`ü` → `u`, `é` → `e`, `ß` → `ss`) rather
+/// than dropped: the title is decomposed (Unicode NFD) and the combining marks removed.
 pub fn slugify(title: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
     let mut slug = String::new();
-    for c in title.chars() {
+    for c in title.nfd().filter(|c| !is_combining_mark(*c)) {
         let c = c.to_ascii_lowercase();
+        let spelled = match c {
+            'ß' => "ss",
+            'æ' | 'Æ' => "ae",
+            'œ' | 'Œ' => "oe",
+            'ø' | 'Ø' => "o",
+            'ł' | 'Ł' => "l",
+            'đ' | 'Đ' | 'ð' | 'Ð' => "d",
+            'þ' | 'Þ' => "th",
+            'ı' => "i",
+            _ => "",
+        };
         if c.is_ascii_alphanumeric() {
             slug.push(c);
+        } else if !spelled.is_empty() {
+            slug.push_str(spelled);
         } else if !slug.is_empty() && !slug.ends_with('-') {
             slug.push('-');
         }
@@ -99,7 +116,12 @@ pub fn parse_date(s: &str) -> Option<i64> {
     let y: i64 = parts.next()?.parse().ok()?;
     let m: u32 = parts.next()?.parse().ok()?;
     let d: u32 = parts.next()?.get(..2)?.parse().ok()?;
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| days_from_civil(y, m, d))
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // 2026-02-30 is not a day: it must read back as itself.
+    let days = days_from_civil(y, m, d);
+    (civil_from_days(days) == (y, m, d)).then_some(days)
 }
 
 /// Levenshtein distance, for "did you mean" suggestions.
@@ -132,6 +154,8 @@ mod tests {
         assert_eq!(slugify("Sign in with SSO!"), "sign-in-with-sso");
         assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
         assert_eq!(slugify("日本"), "item");
+        assert_eq!(slugify("Ünïcödé café"), "unicode-cafe");
+        assert_eq!(slugify("Straße Æsir Øresund"), "strasse-aesir-oresund");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod board;
 pub mod check;
 pub mod done;
 pub mod dupes;
+pub mod filter;
 pub mod graph;
 pub mod health;
 pub mod outline;

@@ -52,7 +52,7 @@ pub fn breaches<'a>(items: impl IntoIterator<Item = &'a Item>, config: &Config) 
         let in_status: Vec<&Item> = items
             .iter()
             .copied()
-            .filter(|i| i.status_or_default() == limit.status)
+            .filter(|i| config.status(i) == limit.status)
             .collect();
         if let Some(max) = limit.limit
             && in_status.len() > max as usize
@@ -102,9 +102,9 @@ pub fn breaches_after<'a>(
     after: &'a Item,
     config: &Config,
 ) -> Vec<Breach> {
-    let moved = before.status_or_default() != after.status_or_default()
+    let moved = config.status(before) != config.status(after)
         || (before.owner != after.owner && after.owner.is_some());
-    if !moved || config.wip.of(after.status_or_default()).is_none() {
+    if !moved || config.wip.of(config.status(after)).is_none() {
         return Vec::new();
     }
     let others = items.into_iter().filter(|i| i.id != after.id);
@@ -156,8 +156,8 @@ pub fn judge<'a>(
 /// Whether `set` on `before` has to look at the other items at all: only a change of
 /// status or owner into a limited status can exceed a limit.
 pub fn may_breach(before: &Item, after: &Item, config: &Config) -> bool {
-    config.wip.of(after.status_or_default()).is_some()
-        && (before.status_or_default() != after.status_or_default() || before.owner != after.owner)
+    config.wip.of(config.status(after)).is_some()
+        && (config.status(before) != config.status(after) || before.owner != after.owner)
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ use clap::{Parser, Subcommand};
 
 use backlog::ops::{OpError, Outcome};
 use backlog::store::StoreError;
-use backlog::workspace::{Recorded, Workspace, WorkspaceError, WorkspaceOptions};
+use backlog::workspace::{Recorded, Transaction, Workspace, WorkspaceError, WorkspaceOptions};
+use render::style::ColorArg;
 pub(crate) use ui::{Format, Ui};
 
 /// Git-native backlog refinement: one markdown file per item, every change a commit.
@@ -49,6 +50,9 @@ pub(crate) struct Cli {
     /// Print only data and errors, no status lines
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// Colour: `auto` on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    color: ColorArg,
     #[command(subcommand)]
     command: Command,
 }
@@ -213,15 +217,25 @@ impl Context {
     }
 }
 
+/// Starts a mutating command's transaction (the workspace lock for the whole command)
+/// and says what it recovered from an interrupted earlier command.
+pub(crate) fn begin<'a>(ui: &mut Ui, ws: &'a Workspace) -> Result<Transaction<'a>, CliError> {
+    let tx = ws.begin()?;
+    if let Some(recovery) = tx.recovered() {
+        ui.warn(&backlog::text::sanitize(&recovery.to_string()));
+    }
+    Ok(tx)
+}
+
 /// Applies an outcome and reports it: JSON of the changed items, or status lines.
 pub(crate) fn finish(
     ui: &mut Ui,
-    ws: &Workspace,
+    tx: &Transaction<'_>,
     command: &str,
     outcome: &Outcome,
     done: &str,
 ) -> Result<(), CliError> {
-    let recorded = ws.apply(&outcome.change)?;
+    let recorded = tx.apply(&outcome.change)?;
     if ui.is_json() {
         ui.json(&backlog::view::change_json(command, outcome, &recorded))?;
     }
@@ -263,7 +277,7 @@ pub(crate) fn main() -> ExitCode {
         quiet: cli.quiet,
         announced: std::cell::Cell::new(false),
     };
-    let mut ui = Ui::new(cli.format, cli.quiet);
+    let mut ui = Ui::new(cli.format, cli.quiet, cli.color);
     let result = commands::run(&mut ui, &ctx, &cli.command).and_then(|code| {
         ui.flush()?;
         Ok(code)
@@ -272,11 +286,12 @@ pub(crate) fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if e.code == 0 => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = ui.flush();
-            eprintln!("error: {}", backlog::text::sanitize_lines(&e.message));
-            for hint in &e.hints {
-                eprintln!("hint: {}", backlog::text::sanitize_lines(hint));
-            }
+            let hints: Vec<String> = e
+                .hints
+                .iter()
+                .map(|h| backlog::text::sanitize_lines(h))
+                .collect();
+            ui.error(&backlog::text::sanitize_lines(&e.message), &hints);
             ExitCode::from(e.code)
         }
     }

@@ -3,6 +3,8 @@
 
 use std::io::{self, BufWriter, Stdout, Write};
 
+use super::render::style::{self, ColorArg, Palette};
+
 /// Output format chosen with `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
@@ -54,14 +56,43 @@ pub(crate) struct Ui {
     out: BufWriter<Stdout>,
     pub(crate) format: Format,
     quiet: bool,
+    /// Styles for stdout (plain unless colour is on for it and the format is text).
+    pub(crate) palette: Palette,
+    /// Styles for stderr.
+    err_palette: Palette,
 }
 
 impl Ui {
-    pub(crate) fn new(format: Format, quiet: bool) -> Self {
+    pub(crate) fn new(format: Format, quiet: bool, color: ColorArg) -> Self {
+        let text = format == Format::Text;
         Self {
             out: BufWriter::with_capacity(64 * 1024, io::stdout()),
             format,
             quiet,
+            palette: Palette::new(text && color.enabled_for(&io::stdout())),
+            err_palette: Palette::new(color.enabled_for(&io::stderr())),
+        }
+    }
+
+    pub(crate) fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// `error: MESSAGE` and `hint: …` lines on stderr, labels coloured on a terminal.
+    pub(crate) fn error(&mut self, message: &str, hints: &[String]) {
+        let _ = self.out.flush();
+        let mut err = io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "{} {message}",
+            self.err_palette.paint(style::ERROR, "error:")
+        );
+        for hint in hints {
+            let _ = writeln!(
+                err,
+                "{} {hint}",
+                self.err_palette.paint(style::HINT, "hint:")
+            );
         }
     }
 
@@ -87,7 +118,7 @@ impl Ui {
 
     /// Writes a JSON document to stdout.
     pub(crate) fn json(&mut self, value: &serde_json::Value) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut self.out, value).map_err(io::Error::from)?;
+        backlog::view::json_text::to_writer_pretty(&mut self.out, value)?;
         self.out.write_all(b"\n")
     }
 
@@ -102,7 +133,8 @@ impl Ui {
     /// A warning on stderr (always shown).
     pub(crate) fn warn(&mut self, text: &str) {
         let _ = self.out.flush();
-        let _ = writeln!(io::stderr(), "warning: {text}");
+        let label = self.err_palette.paint(style::WARNING, "warning:");
+        let _ = writeln!(io::stderr(), "{label} {text}");
     }
 
     /// One warning per item file that did not load (`path:line: message`).

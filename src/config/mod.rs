@@ -1,6 +1,7 @@
 //! `config.yml` in the backlog folder: every setting has a default.
 
 pub mod commit;
+pub mod fields;
 pub mod locate;
 pub mod rules;
 pub mod sprints;
@@ -54,6 +55,8 @@ pub struct Config {
     pub definition_of_done: Vec<String>,
     /// Work-in-progress limits per status (`board`, `set`, the `wip-limit` rule).
     pub wip: wip::WipLimits,
+    /// The team's typed custom fields.
+    pub fields: fields::Fields,
 }
 
 /// `matrix:` in `config.yml`: where high value and high effort start. An unset threshold
@@ -108,6 +111,7 @@ impl Default for Config {
             sprints: sprints::SprintConfig::default(),
             definition_of_done: Vec::new(),
             wip: wip::WipLimits::default(),
+            fields: fields::Fields::default(),
         }
     }
 }
@@ -190,6 +194,18 @@ impl Config {
     pub fn parse(text: &str, path: &str) -> Result<Self, ConfigError> {
         if text.trim().is_empty() {
             return Ok(Self::default());
+        }
+        // Every command loads the config: alias amplification here would cost them all.
+        let limit = crate::document::budget::limit_for(text.len());
+        if text.contains('&') && text.contains('*') && crate::document::budget::exceeds(text, limit)
+        {
+            return Err(ConfigError::Invalid {
+                path: path.to_owned(),
+                line: 1,
+                message: format!(
+                    "YAML aliases expand to more than {limit} bytes; write the values out"
+                ),
+            });
         }
         let mut config: Self = serde_yaml_ng::from_str(text).map_err(|e| ConfigError::Invalid {
             path: path.to_owned(),
@@ -279,6 +295,14 @@ impl Config {
             .wip
             .validate(|s| config.is_known_status(s))
             .map_err(|(status, message)| invalid_at(&["wip", &status], message))?;
+        config
+            .fields
+            .validate(|s| config.is_known_status(s))
+            .map_err(|(at, message)| {
+                let mut path = vec!["fields"];
+                path.extend(at.iter().map(String::as_str));
+                invalid_at(&path, message)
+            })?;
         Ok(config)
     }
 
@@ -445,6 +469,23 @@ mod tests {
         assert!(Config::parse("definition_of_done: ['']\n", "c.yml").is_err());
         let c = Config::parse("rules:\n  done_incomplete: {severity: error}\n", "c.yml").unwrap();
         assert_eq!(c.rules.done_incomplete.severity, rules::Severity::Error);
+    }
+
+    #[test]
+    fn test_config_alias_amplification_is_refused() {
+        // D1 in config.yml: every command loads it, so 20,000 aliases of a 100 KB status
+        // (2 GB expanded) must be refused, not built.
+        let s = "S".repeat(100_000);
+        let refs = vec!["*x"; 20_000].join(", ");
+        let text = format!("statuses: [draft, ready, in-progress, done, &x \"{s}\", {refs}]\n");
+        let err = Config::parse(&text, "backlog/config.yml").unwrap_err();
+        assert!(
+            err.to_string().contains("YAML aliases expand to more than"),
+            "{err}"
+        );
+        // Ordinary anchors still work.
+        let ok = "statuses: &s [draft, ready, done]\nready_statuses: [ready]\n";
+        assert!(Config::parse(ok, "c.yml").is_ok());
     }
 
     #[test]

@@ -1,11 +1,14 @@
-//! A bound on how far YAML aliases may expand, checked before a front matter is turned
-//! into values.
+//! A bound on how far YAML aliases may expand, checked before a front matter (or
+//! `config.yml`) is turned into values.
 //!
 //! serde_yaml_ng stops an alias "billion laughs" only at 100 alias jumps per parser event,
 //! so a front matter padded with a million events (a 2 MB list of zeros) still lets a
-//! nine-level bomb build billions of values and exhaust memory. [`exceeds`] walks the
-//! document once with a counting visitor that builds nothing and gives up as soon as the
-//! count passes the limit, so hostile files cost bounded time and no memory.
+//! nine-level bomb build billions of values and exhaust memory; and one alias of a long
+//! string is one event but copies the whole string (20,000 aliases of a 100 KB string
+//! build 2 GB). [`exceeds`] walks the document once with a counting visitor that builds
+//! nothing and charges every value one unit plus the bytes of its scalar, *as expanded*,
+//! giving up as soon as the total passes the limit: hostile files cost bounded time and
+//! no memory, and what the real parse builds is bounded by the same number of bytes.
 
 use std::cell::Cell;
 use std::fmt;
@@ -14,14 +17,17 @@ use serde::de::{self, DeserializeSeed, Visitor};
 
 const MARKER: &str = "backlog: expansion limit reached";
 
-/// The expansion limit for a front matter of `len` bytes: without aliases a value takes
-/// at least two bytes of text, so only alias expansion can pass this.
+/// The expansion limit, in charged bytes, for a document of `len` bytes. Without aliases
+/// a value with a scalar of `n` bytes takes at least `n + 1` bytes of text (the scalar
+/// and a separator; escapes and folding only shrink it), so only alias expansion can pass
+/// this.
 pub fn limit_for(len: usize) -> usize {
-    len / 2 + 10_000
+    len.saturating_add(10_000)
 }
 
-/// Whether `text` (one YAML document) expands to more than `limit` values. Errors other
-/// than the limit are left to the real parse, which reports them with a location.
+/// Whether `text` (one YAML document) expands to more than `limit` charged bytes (one per
+/// value plus each scalar's length). Errors other than the limit are left to the real
+/// parse, which reports them with a location.
 pub fn exceeds(text: &str, limit: usize) -> bool {
     let remaining = Cell::new(limit);
     let de = serde_yaml_ng::Deserializer::from_str(text);
@@ -35,7 +41,12 @@ struct Counter<'a>(&'a Cell<usize>);
 
 impl Counter<'_> {
     fn tick<E: de::Error>(&self) -> Result<(), E> {
-        match self.0.get().checked_sub(1) {
+        self.charge(0)
+    }
+
+    /// One unit for the value plus `bytes` for its scalar.
+    fn charge<E: de::Error>(&self, bytes: usize) -> Result<(), E> {
+        match self.0.get().checked_sub(bytes.saturating_add(1)) {
             Some(left) => {
                 self.0.set(left);
                 Ok(())
@@ -84,12 +95,12 @@ impl<'de> Visitor<'de> for Counter<'_> {
         self.tick()
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.tick()
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        self.charge(s.len())
     }
 
-    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<(), E> {
-        self.tick()
+    fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<(), E> {
+        self.charge(b.len())
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -159,6 +170,45 @@ mod tests {
         // Padding the document with events does not buy the bomb enough room.
         let padded = format!("{text}pad: [{}]\n", vec!["0"; 1_000_000].join(","));
         assert!(exceeds(&padded, limit_for(padded.len())));
+    }
+
+    /// D1: one alias of a long string is one event but copies the string; the budget
+    /// charges the expanded bytes, so 20,000 aliases of a 100 KB string (2 GB expanded,
+    /// from a 180 KB file) are refused, after replaying only a few aliases.
+    #[test]
+    fn test_long_string_alias_amplification_is_stopped() {
+        let s = "A".repeat(100_000);
+        let refs = vec!["*x"; 20_000].join(", ");
+        let text = format!("id: B-AMP\nx-pad: &x \"{s}\"\nlabels: [{refs}]\n");
+        assert!(exceeds(&text, limit_for(text.len())));
+        // Without aliases, or with a few aliases of a short string, it is fine.
+        let plain = format!("id: B-OK\nx-pad: \"{s}\"\nlabels: [a, b]\n");
+        assert!(!exceeds(&plain, limit_for(plain.len())));
+        let ok = format!(
+            "id: B-OK\nx-pad: &x \"{}\"\nlabels: [*x, *x]\n",
+            "A".repeat(2_000)
+        );
+        assert!(!exceeds(&ok, limit_for(ok.len())));
+    }
+
+    proptest::proptest! {
+        /// Alias-free YAML never reaches the limit, however its values are shaped.
+        #[test]
+        fn prop_alias_free_yaml_is_within_the_limit(
+            map in proptest::collection::btree_map(
+                "[a-z]{1,12}",
+                proptest::collection::vec("\\PC{0,200}", 0..8),
+                0..30,
+            ),
+            long in "\\PC{0,3000}",
+        ) {
+            let mut value = serde_yaml_ng::to_value(&map).unwrap();
+            if let serde_yaml_ng::Value::Mapping(m) = &mut value {
+                m.insert("long".into(), long.into());
+            }
+            let text = serde_yaml_ng::to_string(&value).unwrap();
+            proptest::prop_assert!(!exceeds(&text, limit_for(text.len())), "{}", text);
+        }
     }
 
     #[test]

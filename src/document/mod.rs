@@ -681,7 +681,7 @@ impl Document {
                 line: self.front_line,
                 column: 1,
                 message: format!(
-                    "YAML aliases expand to more than {limit} values (an alias bomb?); \
+                    "YAML aliases expand to more than {limit} bytes (an alias bomb?); \
                      remove the anchors (`&name`) and aliases (`*name`)"
                 ),
             });

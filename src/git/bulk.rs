@@ -2,25 +2,24 @@
 //!
 //! Writing every blob as a loose object costs a file (and a temporary file) per object,
 //! and refreshing the index with `add_path` reads and hashes every file again. Here the
-//! objects are built in an in-memory object database and written as one pack, the branch
-//! is moved only once the pack is in place (refusing if HEAD moved meanwhile, like
-//! `git_commit_create` does), and the index entries are built from the blob ids already
-//! known and a `stat` of each written file.
+//! objects are built in an in-memory object database and written as one pack; the branch
+//! is moved afterwards by [`Repo::advance_head`] and the index entries are built from the
+//! blob ids already known and a `stat` of each written file ([`index_entry`]).
 
 use std::path::Path;
 
 use git2::{ErrorCode, Oid, Repository, Signature};
 
-use super::{EMPTY_TREE, GitError, PathChange, Repo, git};
+use super::{BLOB_MODE, EMPTY_TREE, EXEC_MODE, GitError, PathChange, PreparedCommit, Repo, git};
 
 impl Repo {
-    /// [`Repo::commit_paths`] for many paths: same result, one pack file.
-    pub(super) fn commit_paths_packed(
+    /// [`Repo::prepare_commit`] for many paths: same result, one pack file.
+    pub(super) fn prepare_commit_packed(
         &self,
         changes: &[PathChange<'_>],
         message: &str,
         signatures: &(Signature<'static>, Signature<'static>),
-    ) -> Result<Option<Oid>, GitError> {
+    ) -> Result<Option<PreparedCommit>, GitError> {
         // A second handle whose object database writes into memory; the main handle
         // never sees the in-memory backend.
         let mem_repo = Repository::open(self.repo.path()).map_err(git("open repository"))?;
@@ -57,9 +56,21 @@ impl Repo {
         for change in changes {
             match change.content {
                 Some(bytes) => {
-                    let blob = mem_repo.blob(bytes).map_err(git("write blob"))?;
-                    update.upsert(change.path, blob, git2::FileMode::Blob);
-                    ids.push(Some(blob));
+                    let blob = mem_repo
+                        .blob(&self.clean(change.path, bytes))
+                        .map_err(git("write blob"))?;
+                    let executable = head.is_some()
+                        && matches!(
+                            self.entry_at(base_tree.id(), change.path)?,
+                            Some((EXEC_MODE, _))
+                        );
+                    let (mode, file_mode) = if executable {
+                        (EXEC_MODE, git2::FileMode::BlobExecutable)
+                    } else {
+                        (BLOB_MODE, git2::FileMode::Blob)
+                    };
+                    update.upsert(change.path, blob, file_mode);
+                    ids.push(Some((blob, mode)));
                 }
                 None => {
                     update.remove(change.path);
@@ -93,76 +104,23 @@ impl Repo {
         })?;
         writer.commit().map_err(git("write pack"))?;
 
-        let summary = message.lines().next().unwrap_or("");
-        match head {
-            Some(parent) => {
-                let current = self.repo.head().map_err(git("read HEAD"))?;
-                let name = current.name().unwrap_or("HEAD").to_owned();
-                self.repo
-                    .reference_matching(
-                        &name,
-                        oid,
-                        true,
-                        parent.id(),
-                        &format!("commit: {summary}"),
-                    )
-                    .map_err(git("move HEAD"))?;
-            }
-            None => {
-                let head_ref = self.repo.find_reference("HEAD").map_err(git("read HEAD"))?;
-                let name = head_ref
-                    .symbolic_target()
-                    .ok()
-                    .flatten()
-                    .unwrap_or("refs/heads/main")
-                    .to_owned();
-                self.repo
-                    .reference(&name, oid, false, &format!("commit (initial): {summary}"))
-                    .map_err(git("move HEAD"))?;
-            }
-        }
-        if let Err(e) = self.refresh_index_known(changes, &ids) {
-            let source = match e {
-                GitError::Git { source, .. } => source,
-                other => git2::Error::from_str(&other.to_string()),
-            };
-            return Err(GitError::IndexNotUpdated {
-                commit: oid.to_string(),
-                source,
-            });
-        }
-        Ok(Some(oid))
-    }
-
-    /// Updates the index entries of `changes` whose blob ids are known, from a `stat` of
-    /// each written file (no file is read again).
-    fn refresh_index_known(
-        &self,
-        changes: &[PathChange<'_>],
-        ids: &[Option<Oid>],
-    ) -> Result<(), GitError> {
-        let mut index = self.repo.index().map_err(git("read index"))?;
-        let workdir = self.workdir().to_path_buf();
-        for (change, id) in changes.iter().zip(ids) {
-            let path = Path::new(change.path);
-            match id {
-                Some(id) => {
-                    let entry = index_entry(&workdir, change.path, *id)?;
-                    index.add(&entry).map_err(git("update index"))?;
-                }
-                None => {
-                    if index.get_path(path, 0).is_some() {
-                        index.remove_path(path).map_err(git("update index"))?;
-                    }
-                }
-            }
-        }
-        index.write().map_err(git("write index"))
+        Ok(Some(PreparedCommit {
+            parent: head.map(|c| c.id()),
+            commit: oid,
+            blobs: ids,
+        }))
     }
 }
 
+/// An index entry for the work-tree file `path` with the known blob `id` and `mode`, from
+/// a `stat` of the file.
 #[cfg(unix)]
-fn index_entry(workdir: &Path, path: &str, id: Oid) -> Result<git2::IndexEntry, GitError> {
+pub(super) fn index_entry(
+    workdir: &Path,
+    path: &str,
+    id: Oid,
+    mode: u32,
+) -> Result<git2::IndexEntry, GitError> {
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::symlink_metadata(workdir.join(path)).map_err(|e| GitError::Git {
         op: "update index",
@@ -174,7 +132,7 @@ fn index_entry(workdir: &Path, path: &str, id: Oid) -> Result<git2::IndexEntry, 
         mtime: git2::IndexTime::new(meta.mtime() as i32, meta.mtime_nsec() as u32),
         dev: meta.dev() as u32,
         ino: meta.ino() as u32,
-        mode: 0o100644,
+        mode,
         uid: meta.uid(),
         gid: meta.gid(),
         file_size: meta.size() as u32,
@@ -186,7 +144,12 @@ fn index_entry(workdir: &Path, path: &str, id: Oid) -> Result<git2::IndexEntry, 
 }
 
 #[cfg(not(unix))]
-fn index_entry(workdir: &Path, path: &str, id: Oid) -> Result<git2::IndexEntry, GitError> {
+pub(super) fn index_entry(
+    workdir: &Path,
+    path: &str,
+    id: Oid,
+    mode: u32,
+) -> Result<git2::IndexEntry, GitError> {
     let meta = std::fs::metadata(workdir.join(path)).map_err(|e| GitError::Git {
         op: "update index",
         source: git2::Error::from_str(&format!("{path}: {e}")),
@@ -196,7 +159,7 @@ fn index_entry(workdir: &Path, path: &str, id: Oid) -> Result<git2::IndexEntry, 
         mtime: git2::IndexTime::new(0, 0),
         dev: 0,
         ino: 0,
-        mode: 0o100644,
+        mode,
         uid: 0,
         gid: 0,
         file_size: meta.len() as u32,

@@ -43,6 +43,22 @@ pub enum GitError {
         /// The lock file.
         path: String,
     },
+    /// HEAD or its branch is locked by another process (or a left-over
+    /// `refs/heads/<branch>.lock`).
+    #[error("git's branch is locked ({path} exists): another git command may be running")]
+    RefLocked {
+        /// The lock file.
+        path: String,
+    },
+    /// The repository exists but cannot be used (dubious ownership, unsupported format).
+    #[error("{0}")]
+    Unusable(String),
+    /// `commit.gpgsign` is set: backlog cannot sign, so it does not commit.
+    #[error(
+        "this repository signs its commits (commit.gpgsign is true), and backlog cannot sign: \
+         it runs no external programs such as gpg; nothing was changed"
+    )]
+    SigningRequired,
     /// A libgit2 call failed.
     #[error("git {op} failed: {source}")]
     Git {
@@ -96,17 +112,92 @@ impl std::fmt::Debug for Repo {
 
 impl Repo {
     /// Finds the repository containing `start`, as git does. `None` outside a repository
-    /// or in a bare one.
-    pub fn discover(start: &Path) -> Option<Self> {
+    /// or in a bare one; an error for a repository git would refuse too (owned by another
+    /// user, or in a format libgit2 cannot read such as SHA-256), so a command never
+    /// silently stops committing.
+    pub fn discover(start: &Path) -> Result<Option<Self>, GitError> {
         configure_libgit2();
-        let repo = Repository::discover(start).ok()?;
-        let workdir = repo.workdir()?.to_path_buf();
+        let repo = match Repository::discover(start) {
+            Ok(repo) => repo,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(GitError::Unusable(unusable_reason(&e))),
+        };
+        let Some(workdir) = repo.workdir() else {
+            return Ok(None);
+        };
+        let workdir = workdir.to_path_buf();
         let workdir = workdir.canonicalize().unwrap_or(workdir);
-        Some(Self {
+        Ok(Some(Self {
             repo,
             workdir,
             trees: RefCell::default(),
-        })
+        }))
+    }
+
+    /// The content git stores for work-tree `bytes` at `path`: git's end-of-line "clean"
+    /// conversion (CRLF to LF) where `core.autocrlf` (`true` or `input`) or the
+    /// `text` / `eol` attributes ask for it, as `git add` does. Everything else is stored
+    /// as it is (libgit2 runs no external filter programs, and neither does backlog).
+    pub fn clean<'b>(&self, path: &str, bytes: &'b [u8]) -> std::borrow::Cow<'b, [u8]> {
+        use std::borrow::Cow;
+        if !bytes.windows(2).any(|w| w == b"\r\n") || !self.converts_eol(path, bytes) {
+            return Cow::Borrowed(bytes);
+        }
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut rest = bytes;
+        while let Some(at) = rest.windows(2).position(|w| w == b"\r\n") {
+            out.extend_from_slice(&rest[..at]);
+            out.push(b'\n');
+            rest = &rest[at + 2..];
+        }
+        out.extend_from_slice(rest);
+        Cow::Owned(out)
+    }
+
+    /// Whether git converts CRLF to LF when it stores `path` (see [`Repo::clean`]).
+    fn converts_eol(&self, path: &str, bytes: &[u8]) -> bool {
+        use git2::{AttrCheckFlags, AttrValue};
+        let attr = |name: &str| {
+            AttrValue::from_string(
+                self.repo
+                    .get_attr(Path::new(path), name, AttrCheckFlags::FILE_THEN_INDEX)
+                    .ok()
+                    .flatten(),
+            )
+        };
+        let binary = bytes.contains(&0);
+        match attr("text") {
+            AttrValue::False => false,
+            AttrValue::True => true,
+            AttrValue::String("auto") => !binary,
+            _ => {
+                if matches!(attr("eol"), AttrValue::String("crlf" | "lf")) {
+                    return true;
+                }
+                let autocrlf = self
+                    .repo
+                    .config()
+                    .ok()
+                    .and_then(|c| c.get_string("core.autocrlf").ok())
+                    .map(|v| v.to_ascii_lowercase());
+                !binary
+                    && matches!(
+                        autocrlf.as_deref(),
+                        Some("true" | "input" | "yes" | "on" | "1")
+                    )
+            }
+        }
+    }
+
+    /// Refuses to commit when the repository requires signed commits: libgit2 does not
+    /// run `gpg` (nothing is executed from the repository's configuration), and an
+    /// unsigned commit where `git commit` would sign is worse than none.
+    pub fn check_signing(&self) -> Result<(), GitError> {
+        let config = self.repo.config().map_err(git("read config"))?;
+        if config.get_bool("commit.gpgsign").unwrap_or(false) {
+            return Err(GitError::SigningRequired);
+        }
+        Ok(())
     }
 
     /// Opens the repository at exactly `path`.
@@ -143,14 +234,28 @@ impl Repo {
         &self.repo
     }
 
-    /// Fails when git's index is locked: checked before anything is written, so a commit
-    /// is never made whose index entries cannot be refreshed afterwards.
-    pub fn check_index_unlocked(&self) -> Result<(), GitError> {
+    /// Fails when git's index, HEAD or HEAD's branch is locked (another git command is
+    /// running, or one was killed): checked before anything is written, so a change is
+    /// never half recorded because a lock turned up later.
+    pub fn check_unlocked(&self) -> Result<(), GitError> {
         let lock = self.repo.path().join("index.lock");
         if lock.exists() {
             return Err(GitError::IndexLocked {
                 path: lock.display().to_string(),
             });
+        }
+        let mut refs = vec![self.repo.path().join("HEAD.lock")];
+        if let Ok(name) = self.head_ref_name()
+            && name != "HEAD"
+        {
+            refs.push(self.repo.path().join(format!("{name}.lock")));
+        }
+        for lock in refs {
+            if std::fs::symlink_metadata(&lock).is_ok() {
+                return Err(GitError::RefLocked {
+                    path: lock.display().to_string(),
+                });
+            }
         }
         Ok(())
     }
@@ -222,9 +327,10 @@ impl Repo {
             };
             let index_oid = index.get_path(Path::new(path), 0).map(|e| e.id);
             let work_oid = match content {
-                Some(bytes) => {
-                    Some(Oid::hash_object(ObjectType::Blob, bytes).map_err(git("hash"))?)
-                }
+                Some(bytes) => Some(
+                    Oid::hash_object(ObjectType::Blob, &self.clean(path, bytes))
+                        .map_err(git("hash"))?,
+                ),
                 None => None,
             };
             let index_differs = index_oid != head_oid;
@@ -238,14 +344,49 @@ impl Repo {
 
     /// Commits exactly `changes` on top of HEAD and refreshes their index entries.
     /// Returns `None` when the resulting tree equals HEAD's (nothing to record).
+    ///
+    /// The three steps ([`Repo::prepare_commit`], [`Repo::advance_head`],
+    /// [`Repo::update_index`]) are public so a crash-safe transaction can journal between
+    /// them (see `workspace::transaction`).
     pub fn commit_paths(
         &self,
         changes: &[PathChange<'_>],
         message: &str,
         signatures: &(Signature<'static>, Signature<'static>),
     ) -> Result<Option<Oid>, GitError> {
+        let Some(prepared) = self.prepare_commit(changes, message, signatures)? else {
+            return Ok(None);
+        };
+        self.advance_head(prepared.parent, prepared.commit, message)?;
+        let entries: Vec<(&str, Option<(Oid, u32)>)> = changes
+            .iter()
+            .zip(&prepared.blobs)
+            .map(|(c, b)| (c.path, *b))
+            .collect();
+        if let Err(e) = self.update_index(&entries) {
+            let source = match e {
+                GitError::Git { source, .. } => source,
+                other => git2::Error::from_str(&other.to_string()),
+            };
+            return Err(GitError::IndexNotUpdated {
+                commit: prepared.commit.to_string(),
+                source,
+            });
+        }
+        Ok(Some(prepared.commit))
+    }
+
+    /// Writes the blobs, trees and commit object of `changes` on top of HEAD without
+    /// moving any reference. `None` when the tree equals HEAD's (nothing to record). A
+    /// path that is executable in HEAD stays executable.
+    pub fn prepare_commit(
+        &self,
+        changes: &[PathChange<'_>],
+        message: &str,
+        signatures: &(Signature<'static>, Signature<'static>),
+    ) -> Result<Option<PreparedCommit>, GitError> {
         if changes.len() >= PACKED_COMMIT_PATHS {
-            return self.commit_paths_packed(changes, message, signatures);
+            return self.prepare_commit_packed(changes, message, signatures);
         }
         let head = self.head_commit()?;
         let base_tree = match &head {
@@ -264,21 +405,32 @@ impl Repo {
                 }
             },
         };
-        let fast = match changes {
-            [
-                PathChange {
-                    path,
-                    content: Some(bytes),
-                },
-            ] if head.is_some() => {
-                let blob = self.repo.blob(bytes).map_err(git("write blob"))?;
-                self.patched_tree(base_tree.id(), path, blob)?
+        let mut blobs = Vec::with_capacity(changes.len());
+        for change in changes {
+            blobs.push(match change.content {
+                Some(bytes) => {
+                    let blob = self
+                        .repo
+                        .blob(&self.clean(change.path, bytes))
+                        .map_err(git("write blob"))?;
+                    let mode = match self.entry_at(base_tree.id(), change.path)? {
+                        Some((EXEC_MODE, _)) => EXEC_MODE,
+                        _ => BLOB_MODE,
+                    };
+                    Some((blob, mode))
+                }
+                None => None,
+            });
+        }
+        let fast = match (changes, blobs.as_slice()) {
+            ([PathChange { path, .. }], [Some((blob, BLOB_MODE))]) if head.is_some() => {
+                self.patched_tree(base_tree.id(), path, *blob)?
             }
             _ => None,
         };
         let tree_oid = match fast {
             Some(oid) => oid,
-            None => self.updated_tree(changes, &base_tree)?,
+            None => self.updated_tree(changes, &blobs, &base_tree)?,
         };
         if tree_oid == base_tree.id() && head.is_some() {
             return Ok(None);
@@ -287,40 +439,128 @@ impl Repo {
         let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
         let oid = self
             .repo
-            .commit(
-                Some("HEAD"),
-                &signatures.0,
-                &signatures.1,
-                message,
-                &tree,
-                &parents,
-            )
+            .commit(None, &signatures.0, &signatures.1, message, &tree, &parents)
             .map_err(git("commit"))?;
-        if let Err(e) = self.refresh_index(changes) {
-            let source = match e {
-                GitError::Git { source, .. } => source,
-                other => git2::Error::from_str(&other.to_string()),
-            };
-            return Err(GitError::IndexNotUpdated {
-                commit: oid.to_string(),
-                source,
-            });
-        }
-        Ok(Some(oid))
+        Ok(Some(PreparedCommit {
+            parent: head.map(|c| c.id()),
+            commit: oid,
+            blobs,
+        }))
     }
 
-    /// HEAD's tree plus `changes`, built with libgit2's tree updater.
+    /// Moves HEAD's branch (or a detached HEAD) from `parent` to `commit`, refusing if it
+    /// no longer points at `parent` (like `git_commit_create`). `parent` `None` creates
+    /// the branch of an unborn HEAD. The reflog gets `commit: <summary>`.
+    pub fn advance_head(
+        &self,
+        parent: Option<Oid>,
+        commit: Oid,
+        message: &str,
+    ) -> Result<(), GitError> {
+        let summary = message.lines().next().unwrap_or("");
+        let name = self.head_ref_name()?;
+        match parent {
+            Some(parent) => self
+                .repo
+                .reference_matching(&name, commit, true, parent, &format!("commit: {summary}"))
+                .map(|_| ())
+                .map_err(git("move HEAD")),
+            None => self
+                .repo
+                .reference(
+                    &name,
+                    commit,
+                    false,
+                    &format!("commit (initial): {summary}"),
+                )
+                .map(|_| ())
+                .map_err(git("move HEAD")),
+        }
+    }
+
+    /// The reference a commit moves: the branch HEAD points at, or `HEAD` when detached.
+    pub fn head_ref_name(&self) -> Result<String, GitError> {
+        let head = self.repo.find_reference("HEAD").map_err(git("read HEAD"))?;
+        Ok(match head.symbolic_target().ok().flatten() {
+            Some(name) => name.to_owned(),
+            None if head.symbolic_target_bytes().is_some() => {
+                return Err(GitError::Git {
+                    op: "read HEAD",
+                    source: git2::Error::from_str("HEAD points at a branch name that is not UTF-8"),
+                });
+            }
+            None => "HEAD".to_owned(),
+        })
+    }
+
+    /// What HEAD's reference points at now (`None` on an unborn branch).
+    pub fn head_oid(&self) -> Result<Option<Oid>, GitError> {
+        Ok(self.head_commit()?.map(|c| c.id()))
+    }
+
+    /// Sets the index entries of `entries` (`path`, `Some((blob, mode))`, or `None` to
+    /// remove it) from a `stat` of each work-tree file, without reading any file again.
+    /// The on-disk index is re-read first, so entries another process staged meanwhile
+    /// are kept.
+    pub fn update_index(&self, entries: &[(&str, Option<(Oid, u32)>)]) -> Result<(), GitError> {
+        let mut index = self.repo.index().map_err(git("read index"))?;
+        index.read(false).map_err(git("read index"))?;
+        let workdir = self.workdir().to_path_buf();
+        for (path, id) in entries {
+            match id {
+                Some((id, mode)) => {
+                    let entry = bulk::index_entry(&workdir, path, *id, *mode)?;
+                    index.add(&entry).map_err(git("update index"))?;
+                }
+                None => {
+                    if index.get_path(Path::new(path), 0).is_some() {
+                        index
+                            .remove_path(Path::new(path))
+                            .map_err(git("update index"))?;
+                    }
+                }
+            }
+        }
+        index.write().map_err(git("write index"))
+    }
+
+    /// The blob id (and mode) of `path` in the tree of `commit`, if it is a file there.
+    pub fn blob_at(&self, commit: Oid, path: &str) -> Result<Option<(Oid, u32)>, GitError> {
+        let commit = self.repo.find_commit(commit).map_err(git("read commit"))?;
+        Ok(self
+            .entry_at(commit.tree_id(), path)?
+            .filter(|(mode, _)| *mode != TREE_MODE)
+            .map(|(mode, oid)| (oid, mode)))
+    }
+
+    /// The ids of the stage-0 entries of `paths` in the on-disk index.
+    pub fn index_entry_ids(&self, paths: &[&str]) -> Result<Vec<Option<Oid>>, GitError> {
+        let mut index = self.repo.index().map_err(git("read index"))?;
+        index.read(false).map_err(git("read index"))?;
+        Ok(paths
+            .iter()
+            .map(|p| index.get_path(Path::new(p), 0).map(|e| e.id))
+            .collect())
+    }
+
+    /// HEAD's tree plus `changes` (whose blobs are already written), built with
+    /// libgit2's tree updater.
     fn updated_tree(
         &self,
         changes: &[PathChange<'_>],
+        blobs: &[Option<(Oid, u32)>],
         base_tree: &git2::Tree<'_>,
     ) -> Result<Oid, GitError> {
         let mut update = git2::build::TreeUpdateBuilder::new();
-        for change in changes {
-            match change.content {
-                Some(bytes) => {
-                    let blob = self.repo.blob(bytes).map_err(git("write blob"))?;
-                    update.upsert(change.path, blob, FileMode::Blob);
+        for (change, blob) in changes.iter().zip(blobs) {
+            match blob {
+                Some((blob, mode)) => {
+                    let mode = if *mode == EXEC_MODE {
+                        FileMode::BlobExecutable
+                    } else {
+                        FileMode::Blob
+                    };
+                    update.upsert(change.path, *blob, mode);
                 }
                 None => {
                     update.remove(change.path);
@@ -420,20 +660,6 @@ impl Repo {
         Ok(Some(id))
     }
 
-    /// Updates the index entries of `changes` to match the work tree.
-    fn refresh_index(&self, changes: &[PathChange<'_>]) -> Result<(), GitError> {
-        let mut index = self.repo.index().map_err(git("read index"))?;
-        for change in changes {
-            let path = Path::new(change.path);
-            if change.content.is_some() {
-                index.add_path(path).map_err(git("update index"))?;
-            } else if index.get_path(path, 0).is_some() {
-                index.remove_path(path).map_err(git("update index"))?;
-            }
-        }
-        index.write().map_err(git("write index"))
-    }
-
     /// Sets `key` to `value` in the repository's own config (`.git/config`), unless it
     /// already has that value there. Returns whether it changed.
     pub fn set_local_config(&self, key: &str, value: &str) -> Result<bool, GitError> {
@@ -497,6 +723,24 @@ pub fn merge_file(
     Ok((result.content().to_vec(), result.is_automergeable()))
 }
 
+/// Why git (libgit2) refuses a repository it found, in words for the user.
+fn unusable_reason(e: &git2::Error) -> String {
+    let detail = e.message();
+    if e.code() == ErrorCode::Owner {
+        format!(
+            "git refuses this repository: it is owned by another user ({detail}); \
+             if you trust it, run `git config --global --add safe.directory <its path>`"
+        )
+    } else if detail.contains("objectformat") || detail.contains("sha256") {
+        format!(
+            "git repository in a format backlog cannot read (SHA-256 object IDs: {detail}); \
+             use --no-commit, or a SHA-1 repository"
+        )
+    } else {
+        format!("cannot open the git repository: {detail}")
+    }
+}
+
 /// Process-wide libgit2 settings, applied once before the first repository is opened.
 ///
 /// Strict hash verification re-hashes every object read to check it matches its id. The
@@ -512,6 +756,7 @@ const PACKED_COMMIT_PATHS: usize = 256;
 
 mod bulk;
 pub mod message;
+pub mod tree_diff;
 
 /// The id of git's empty tree.
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
@@ -521,6 +766,18 @@ const OID_LEN: usize = 20;
 /// Tree-entry modes as written in tree objects (octal, no leading zero).
 const TREE_MODE: u32 = 0o40000;
 const BLOB_MODE: u32 = 0o100644;
+const EXEC_MODE: u32 = 0o100755;
+
+/// A commit object written but not yet on any branch ([`Repo::prepare_commit`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedCommit {
+    /// HEAD when it was prepared (`None`: unborn branch).
+    pub parent: Option<Oid>,
+    /// The new commit.
+    pub commit: Oid,
+    /// Per change, the blob id and mode written (`None` for a removal).
+    pub blobs: Vec<Option<(Oid, u32)>>,
+}
 
 /// Finds the entry `name` in raw tree bytes (`<octal mode> <name>\0<20-byte id>`…).
 /// Returns its mode and the offset of its id; `None` if absent or the bytes are malformed.
@@ -634,7 +891,11 @@ mod tests {
             let blob = repo.inner().blob(b"new content\n").unwrap();
             let fast = repo.patched_tree(base.id(), path, blob).unwrap();
             let slow = repo
-                .updated_tree(&[change(path, "new content\n")], &base)
+                .updated_tree(
+                    &[change(path, "new content\n")],
+                    &[Some((blob, BLOB_MODE))],
+                    &base,
+                )
                 .unwrap();
             assert_eq!(fast, Some(slow), "{path}");
         }

@@ -16,13 +16,15 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use git2::{Delta, DiffOptions, Oid, Repository, Sort, Tree};
+use git2::{Oid, Repository, Sort, Tree};
 
 use super::log::format_time;
 use super::{
     FieldChange, HistoryError, LogEntry, OrderKey, Version, compare, fill_neighbours, git_err,
-    is_item_path, order_key, read_blob, read_order_keys, set_places, tree_item_files,
+    is_item_path, order_key, order_key_of_blob, read_blob, read_order_keys, set_places,
+    tree_item_files,
 };
+use crate::git::tree_diff::diff_trees;
 use crate::git::{Repo, parse_trailers};
 
 /// The history of every item, from one walk.
@@ -46,100 +48,168 @@ impl AllLogs {
     }
 }
 
-/// The backlog order of one tree, with what [`Places`] needs to count places.
+/// The backlog order of one folder tree: its sorted order keys and how often each ID
+/// occurs. The walk keeps one and moves it down the history commit by commit (removing
+/// the keys a commit added, putting back the keys it replaced), so the whole folder is
+/// read once, not once per commit that moves a rank.
 struct Order {
+    /// The folder tree this is the order of.
+    folder: Oid,
     /// Sorted order keys.
     keys: Vec<OrderKey>,
-    /// ID keys present.
-    ids: HashSet<String>,
-    /// ID keys present more than once (a duplicated ID, which `check` reports).
-    dups: HashSet<String>,
+    /// Per ID key: how many keys carry it (more than one: a duplicated ID).
+    counts: HashMap<String, u32>,
 }
 
-/// Counts how many places an item moved between two orders, like
-/// [`net_places`](super::net_places) but in O(log n) per item after O(n) set-up per commit.
-struct Places<'a> {
-    old: &'a Order,
-    new: &'a Order,
-    /// `old_prefix[i]`: how many of `old.keys[..i]` are items present in both orders.
-    old_prefix: Vec<u32>,
-    new_prefix: Vec<u32>,
-}
+impl Order {
+    /// Reads the order of `tree`'s folder, reading only blobs not yet in `cache`.
+    fn read(
+        r: &Repository,
+        tree: &Tree<'_>,
+        prefix: &str,
+        folder: Oid,
+        cache: &mut HashMap<Oid, Option<OrderKey>>,
+    ) -> Result<Self, HistoryError> {
+        let files = tree_item_files(r, tree, prefix)?;
+        fill_cache(r, &files, cache);
+        let mut keys: Vec<OrderKey> = files
+            .iter()
+            .filter_map(|(_, oid)| cache.get(oid).cloned().flatten())
+            .collect();
+        keys.sort();
+        let mut counts = HashMap::with_capacity(keys.len());
+        for k in &keys {
+            *counts.entry(crate::id::key(&k.3)).or_insert(0) += 1;
+        }
+        Ok(Self {
+            folder,
+            keys,
+            counts,
+        })
+    }
 
-impl<'a> Places<'a> {
-    fn new(old: &'a Order, new: &'a Order) -> Self {
-        let prefix = |keys: &[OrderKey], other: &HashSet<String>| {
-            let mut out = Vec::with_capacity(keys.len() + 1);
-            let mut n = 0u32;
-            out.push(0);
-            for k in keys {
-                if other.contains(&crate::id::key(&k.3)) {
-                    n += 1;
+    fn count(&self, id: &str) -> i64 {
+        i64::from(self.counts.get(id).copied().unwrap_or(0))
+    }
+
+    fn remove(&mut self, k: &OrderKey) {
+        let at = self.keys.partition_point(|x| x < k);
+        if self.keys.get(at) == Some(k) {
+            self.keys.remove(at);
+            let id = crate::id::key(&k.3);
+            if let Some(n) = self.counts.get_mut(&id) {
+                *n -= 1;
+                if *n == 0 {
+                    self.counts.remove(&id);
                 }
-                out.push(n);
             }
-            out
-        };
-        Self {
-            old,
-            new,
-            old_prefix: prefix(&old.keys, &new.ids),
-            new_prefix: prefix(&new.keys, &old.ids),
         }
     }
 
-    /// The item's position among the items present in both orders, itself excluded.
-    fn position(order: &Order, prefix: &[u32], x: &OrderKey, common: bool) -> i64 {
-        let at = order.keys.partition_point(|k| k < x);
-        let me = crate::id::key(&x.3);
-        // Other keys of the same ID before it (a duplicated ID) are not counted either.
-        let own = if common && order.dups.contains(&me) {
-            order.keys[..at]
-                .iter()
-                .filter(|k| crate::id::key(&k.3) == me)
-                .count()
-        } else {
-            0
-        };
-        i64::from(prefix[at]) - i64::try_from(own).unwrap_or(0)
-    }
-
-    fn net(&self, ox: &OrderKey, nx: &OrderKey) -> i64 {
-        let me = crate::id::key(&ox.3);
-        let common = self.old.ids.contains(&me) && self.new.ids.contains(&me);
-        Self::position(self.old, &self.old_prefix, ox, common)
-            - Self::position(self.new, &self.new_prefix, nx, common)
+    fn insert(&mut self, k: OrderKey) {
+        let at = self.keys.partition_point(|x| *x < k);
+        *self.counts.entry(crate::id::key(&k.3)).or_insert(0) += 1;
+        self.keys.insert(at, k);
     }
 }
 
-/// Reads the order of `tree`, reading only blobs not yet in `cache`.
-fn tree_order(
-    r: &Repository,
-    tree: &Tree<'_>,
-    prefix: &str,
-    cache: &mut HashMap<Oid, Option<OrderKey>>,
-) -> Result<Order, HistoryError> {
-    let files = tree_item_files(r, tree, prefix)?;
+/// Counts how many places an item moved in one commit, like
+/// [`net_places`](super::net_places), from the order after the commit and the keys the
+/// commit added (`plus`) and replaced (`minus`): the order before is `after - plus +
+/// minus`, never built.
+struct Places<'a> {
+    after: &'a Order,
+    plus: &'a [OrderKey],
+    minus: &'a [OrderKey],
+    /// Keys before the commit whose ID is gone after it (sorted).
+    old_only: Vec<&'a OrderKey>,
+    /// Keys after the commit whose ID did not exist before it (sorted).
+    new_only: Vec<&'a OrderKey>,
+}
+
+impl<'a> Places<'a> {
+    /// `plus` and `minus` sorted.
+    fn new(after: &'a Order, plus: &'a [OrderKey], minus: &'a [OrderKey]) -> Self {
+        let mut p = Self {
+            after,
+            plus,
+            minus,
+            old_only: Vec::new(),
+            new_only: Vec::new(),
+        };
+        // Every key of an ID missing on one side is a key the commit changed.
+        p.old_only = minus
+            .iter()
+            .filter(|k| after.count(&crate::id::key(&k.3)) == 0)
+            .collect();
+        p.new_only = plus
+            .iter()
+            .filter(|k| p.before_count(&crate::id::key(&k.3)) == 0)
+            .collect();
+        p
+    }
+
+    fn before_count(&self, id: &str) -> i64 {
+        let of = |keys: &[OrderKey]| keys.iter().filter(|k| crate::id::key(&k.3) == id).count();
+        self.after.count(id) - len(of(self.plus)) + len(of(self.minus))
+    }
+
+    /// How many more items present on both sides `x` comes before (see `net_places`).
+    fn net(&self, ox: &OrderKey, nx: &OrderKey) -> i64 {
+        let me = crate::id::key(&ox.3);
+        let (n_before, n_after) = (self.before_count(&me), self.after.count(&me));
+        let common = n_before > 0 && n_after > 0;
+        let lt = |keys: &[OrderKey], x: &OrderKey| len(keys.partition_point(|k| k < x));
+        let lt_refs = |keys: &[&OrderKey], x: &OrderKey| len(keys.partition_point(|k| *k < x));
+        // Keys of the same ID before it (a duplicated ID) are not counted either.
+        let own = |keys: &[OrderKey], x: &OrderKey| {
+            len(keys
+                .iter()
+                .take_while(|k| *k < x)
+                .filter(|k| crate::id::key(&k.3) == me)
+                .count())
+        };
+        let old_position = {
+            let at = lt(&self.after.keys, ox) - lt(self.plus, ox) + lt(self.minus, ox);
+            let own = if common && n_before > 1 {
+                own(&self.after.keys, ox) - own(self.plus, ox) + own(self.minus, ox)
+            } else {
+                0
+            };
+            at - lt_refs(&self.old_only, ox) - own
+        };
+        let new_position = {
+            let at = lt(&self.after.keys, nx);
+            let own = if common && n_after > 1 {
+                own(&self.after.keys, nx)
+            } else {
+                0
+            };
+            at - lt_refs(&self.new_only, nx) - own
+        };
+        old_position - new_position
+    }
+}
+
+fn len(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Puts the order keys of `files` into `cache` (the blobs not there yet): in parallel
+/// when there are many, on this handle when there are a few.
+fn fill_cache(r: &Repository, files: &[(String, Oid)], cache: &mut HashMap<Oid, Option<OrderKey>>) {
     let missing: Vec<(String, Oid)> = files
         .iter()
         .filter(|(_, oid)| !cache.contains_key(oid))
         .cloned()
         .collect();
-    cache.extend(read_order_keys(r, &missing));
-    let mut keys: Vec<OrderKey> = files
-        .iter()
-        .filter_map(|(_, oid)| cache.get(oid).cloned().flatten())
-        .collect();
-    keys.sort();
-    let mut ids = HashSet::with_capacity(keys.len());
-    let mut dups = HashSet::new();
-    for k in &keys {
-        let id = crate::id::key(&k.3);
-        if let Some(again) = ids.replace(id) {
-            dups.insert(again);
+    if missing.len() > 64 {
+        cache.extend(read_order_keys(r, &missing));
+    } else {
+        for (path, oid) in missing {
+            cache.insert(oid, order_key_of_blob(r, &path, oid));
         }
     }
-    Ok(Order { keys, ids, dups })
 }
 
 /// The id of the backlog folder's tree in `tree` (the tree itself for the root).
@@ -177,9 +247,10 @@ pub fn log_all(
         .map_err(git_err("walk history"))?;
     walk.push(head.id()).map_err(git_err("walk history"))?;
     let mut key_cache: HashMap<Oid, Option<OrderKey>> = HashMap::new();
-    // The order of the folder trees met last: in a linear history a commit's parent is the
-    // next commit visited, so its order is read once.
-    let mut orders: Vec<(Oid, std::rc::Rc<Order>)> = Vec::new();
+    // The order of one folder tree, moved down the history (see [`Order`]).
+    let mut order: Option<Order> = None;
+    // The last parent's folder tree: in a linear history, the next commit's own.
+    let mut held: Option<Tree<'_>> = None;
     let mut warnings = Vec::new();
     for oid in walk {
         let oid = oid.map_err(git_err("walk history"))?;
@@ -191,141 +262,150 @@ pub fn log_all(
             Ok(p) => Some(p.tree().map_err(git_err("read tree"))?),
             Err(_) => None,
         };
-        let mine = folder_id(&tree, prefix);
-        if mine.is_none() || parent_tree.as_ref().and_then(|t| folder_id(t, prefix)) == mine {
+        let theirs = parent_tree.as_ref().and_then(|t| folder_id(t, prefix));
+        let Some(mine) = folder_id(&tree, prefix).filter(|m| theirs != Some(*m)) else {
             continue;
-        }
+        };
         let rev = oid.to_string()[..10].to_owned();
         let parent_rev = commit
             .parent_id(0)
             .map_or_else(|_| rev.clone(), |p| p.to_string()[..10].to_owned());
-        let mut opts = DiffOptions::new();
-        opts.skip_binary_check(true).disable_pathspec_match(true);
-        if !prefix.is_empty() {
-            opts.pathspec(prefix);
-        }
-        let diff = r
-            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))
-            .map_err(git_err("diff"))?;
+        // The folder trees; the parent's is usually the next commit's own.
+        let new_folder = match held.take() {
+            Some(t) if t.id() == mine => t,
+            _ => r.find_tree(mine).map_err(git_err("read tree"))?,
+        };
+        let old_folder = match theirs {
+            Some(id) => Some(r.find_tree(id).map_err(git_err("read tree"))?),
+            None => None,
+        };
+        let mut changed = Vec::new();
+        diff_trees(
+            r,
+            old_folder.as_ref(),
+            Some(&new_folder),
+            prefix,
+            &mut changed,
+        )
+        .map_err(git_err("diff"))?;
+        held = old_folder;
         let mut olds: Vec<Side> = Vec::new();
         let mut news: Vec<Side> = Vec::new();
-        let link = i32::from(git2::FileMode::Link);
-        for d in diff.deltas() {
-            let (old, new) = match d.status() {
-                Delta::Added => (false, true),
-                Delta::Deleted => (true, false),
-                Delta::Modified | Delta::Typechange => (true, true),
-                _ => (false, false),
-            };
-            for (wanted, file, list) in [
-                (old, d.old_file(), &mut olds),
-                (new, d.new_file(), &mut news),
-            ] {
-                if !wanted || u32::from(file.mode()) as i32 == link {
-                    continue;
-                }
-                let Some(path) = file.path_bytes() else {
-                    continue;
-                };
-                let path = String::from_utf8_lossy(path).into_owned();
-                if is_item_path(prefix, &path) {
-                    list.push(Side {
-                        path,
-                        oid: file.id(),
-                    });
-                }
+        for c in changed {
+            if !is_item_path(prefix, &c.path) {
+                continue;
+            }
+            if let Some(oid) = c.old {
+                olds.push(Side {
+                    path: c.path.clone(),
+                    oid,
+                });
+            }
+            if let Some(oid) = c.new {
+                news.push(Side { path: c.path, oid });
             }
         }
-        if news.is_empty() {
-            continue;
-        }
-        // New versions by ID (the first file in path order wins a duplicated ID).
-        let mut new_versions: Vec<(String, Version, Oid)> = Vec::new();
-        let mut seen = HashSet::new();
-        for side in &news {
-            if let Some(v) = read_blob(r, side.oid, &side.path, &rev, &mut warnings) {
-                let key = crate::id::key(&v.item.id);
-                if seen.insert(key.clone()) {
-                    new_versions.push((key, v, side.oid));
-                }
-            }
-        }
-        if new_versions.is_empty() {
-            continue;
-        }
-        // Old versions by ID: the same path first (what `log` looks at first), then the
-        // files the commit removed or replaced.
-        let wanted: HashSet<&str> = new_versions.iter().map(|(k, _, _)| k.as_str()).collect();
-        let mut old_versions: HashMap<String, Version> = HashMap::new();
-        let new_paths: HashSet<&str> = news.iter().map(|s| s.path.as_str()).collect();
-        let (same_path, elsewhere): (Vec<&Side>, Vec<&Side>) = olds
-            .iter()
-            .partition(|s| new_paths.contains(s.path.as_str()));
-        for (group, warn) in [(same_path, true), (elsewhere, false)] {
-            for side in group {
-                if old_versions.len() == wanted.len() {
-                    break;
-                }
-                let mut ignored = Vec::new();
-                let sink = if warn { &mut warnings } else { &mut ignored };
-                if let Some(v) = read_blob(r, side.oid, &side.path, &parent_rev, sink) {
+        let (mut changes_of, old_versions, any_rank) = {
+            // New versions by ID (the first file in path order wins a duplicated ID).
+            let mut new_versions: Vec<(String, Version, Oid)> = Vec::new();
+            let mut seen = HashSet::new();
+            for side in &news {
+                if let Some(v) = read_blob(r, side.oid, &side.path, &rev, &mut warnings) {
                     let key = crate::id::key(&v.item.id);
-                    if wanted.contains(key.as_str()) {
-                        old_versions.entry(key).or_insert(v);
+                    if seen.insert(key.clone()) {
+                        new_versions.push((key, v, side.oid));
                     }
                 }
             }
-        }
-        // Rank moves need the whole order before and after: read once per commit.
-        let mut changes_of: Vec<(String, Version, bool, Vec<FieldChange>)> = Vec::new();
-        let mut any_rank = false;
-        for (key, new, _) in new_versions {
-            match old_versions.get(&key) {
-                Some(old) => {
-                    let changes = compare(old, &new);
-                    any_rank |= changes
-                        .iter()
-                        .any(|c| matches!(c, FieldChange::Rank { .. }));
-                    changes_of.push((key, new, false, changes));
+            // Old versions by ID: the same path first (what `log` looks at first), then the
+            // files the commit removed or replaced.
+            let wanted: HashSet<&str> = new_versions.iter().map(|(k, _, _)| k.as_str()).collect();
+            let mut old_versions: HashMap<String, Version> = HashMap::new();
+            let new_paths: HashSet<&str> = news.iter().map(|s| s.path.as_str()).collect();
+            let (same_path, elsewhere): (Vec<&Side>, Vec<&Side>) = olds
+                .iter()
+                .partition(|s| new_paths.contains(s.path.as_str()));
+            for (group, warn) in [(same_path, true), (elsewhere, false)] {
+                for side in group {
+                    if old_versions.len() == wanted.len() {
+                        break;
+                    }
+                    let mut ignored = Vec::new();
+                    let sink = if warn { &mut warnings } else { &mut ignored };
+                    if let Some(v) = read_blob(r, side.oid, &side.path, &parent_rev, sink) {
+                        let key = crate::id::key(&v.item.id);
+                        if wanted.contains(key.as_str()) {
+                            old_versions.entry(key).or_insert(v);
+                        }
+                    }
                 }
-                None => changes_of.push((key, new, true, Vec::new())),
             }
-        }
-        if any_rank {
-            let mut order_of = |t: &Tree<'_>| -> Result<std::rc::Rc<Order>, HistoryError> {
-                let id = folder_id(t, prefix).unwrap_or_else(|| t.id());
-                if let Some((_, o)) = orders.iter().find(|(k, _)| *k == id) {
-                    return Ok(o.clone());
+            // Rank moves need the whole order before and after: read once per commit.
+            let mut changes_of: Vec<(String, Version, bool, Vec<FieldChange>)> = Vec::new();
+            let mut any_rank = false;
+            for (key, new, _) in new_versions {
+                match old_versions.get(&key) {
+                    Some(old) => {
+                        let changes = compare(old, &new);
+                        any_rank |= changes
+                            .iter()
+                            .any(|c| matches!(c, FieldChange::Rank { .. }));
+                        changes_of.push((key, new, false, changes));
+                    }
+                    None => changes_of.push((key, new, true, Vec::new())),
                 }
-                let o = std::rc::Rc::new(tree_order(r, t, prefix, &mut key_cache)?);
-                if orders.len() >= 4 {
-                    orders.remove(0);
-                }
-                orders.push((id, o.clone()));
-                Ok(o)
+            }
+            (changes_of, old_versions, any_rank)
+        };
+        // Rank moves need the whole order before and after the commit. The order is read
+        // once, at the first commit that needs it, and then moved down the history.
+        if any_rank || order.as_ref().is_some_and(|o| o.folder == mine) {
+            let after = match order.take() {
+                Some(o) if o.folder == mine => o,
+                _ => Order::read(r, &tree, prefix, mine, &mut key_cache)?,
             };
-            let after = order_of(&tree)?;
-            let before = match &parent_tree {
-                Some(t) => order_of(t)?,
-                None => std::rc::Rc::new(Order {
-                    keys: Vec::new(),
-                    ids: HashSet::new(),
-                    dups: HashSet::new(),
-                }),
-            };
-            let places = Places::new(&before, &after);
-            for (key, new, _, changes) in &mut changes_of {
-                if !changes
+            let mut files: Vec<(String, Oid)> = Vec::with_capacity(olds.len() + news.len());
+            files.extend(olds.iter().chain(&news).map(|s| (s.path.clone(), s.oid)));
+            fill_cache(r, &files, &mut key_cache);
+            let keys_of = |sides: &[Side]| -> Vec<OrderKey> {
+                let mut keys: Vec<OrderKey> = sides
                     .iter()
-                    .any(|c| matches!(c, FieldChange::Rank { .. }))
-                {
-                    continue;
+                    .filter_map(|s| key_cache.get(&s.oid).cloned().flatten())
+                    .collect();
+                keys.sort();
+                keys
+            };
+            let (plus, minus) = (keys_of(&news), keys_of(&olds));
+            if any_rank {
+                let places = Places::new(&after, &plus, &minus);
+                for (key, new, _, changes) in &mut changes_of {
+                    if !changes
+                        .iter()
+                        .any(|c| matches!(c, FieldChange::Rank { .. }))
+                    {
+                        continue;
+                    }
+                    let old = &old_versions[key.as_str()];
+                    let (ox, nx) = (order_key(&old.item), order_key(&new.item));
+                    fill_neighbours(changes, &after.keys, &nx);
+                    set_places(changes, places.net(&ox, &nx));
                 }
-                let old = &old_versions[key.as_str()];
-                let (ox, nx) = (order_key(&old.item), order_key(&new.item));
-                fill_neighbours(changes, &after.keys, &nx);
-                set_places(changes, places.net(&ox, &nx));
             }
+            // The order of the first parent's folder, for the next commit visited.
+            if let Some(theirs) = theirs {
+                let mut before = after;
+                for k in &plus {
+                    before.remove(k);
+                }
+                for k in minus {
+                    before.insert(k);
+                }
+                before.folder = theirs;
+                order = Some(before);
+            }
+        }
+        if changes_of.is_empty() {
+            continue;
         }
         let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
         let summary = message.lines().next().unwrap_or_default().to_owned();
@@ -396,6 +476,86 @@ mod tests {
         git(dir, &["commit", "-q", "-m", message]);
     }
 
+    fn key(id: &str, rank: &str) -> OrderKey {
+        (false, rank.to_owned(), String::new(), id.to_owned())
+    }
+
+    fn order_of(keys: &[OrderKey]) -> Order {
+        let mut o = Order {
+            folder: Oid::ZERO_SHA1,
+            keys: Vec::new(),
+            counts: HashMap::new(),
+        };
+        for k in keys {
+            o.insert(k.clone());
+        }
+        o
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Places counted from the order after a commit and its changed keys equal
+        /// `net_places` over the two whole orders, duplicated IDs and ties included; moving
+        /// the order back gives the order before.
+        #[test]
+        fn prop_places_from_changes_equal_net_places(
+            before in proptest::collection::vec((0u8..6, 0u8..5), 0..14),
+            edits in proptest::collection::vec((0usize..14, proptest::option::of(0u8..5)), 0..5),
+            added in proptest::collection::vec((0u8..8, 0u8..5), 0..3),
+        ) {
+            let rank = |r: u8| format!("a{r}");
+            let before: Vec<OrderKey> =
+                before.iter().map(|(i, r)| key(&format!("B-{i}"), &rank(*r))).collect();
+            let mut after = before.clone();
+            let (mut plus, mut minus, mut moved) = (Vec::new(), Vec::new(), Vec::new());
+            let mut touched = HashSet::new();
+            for (at, new_rank) in edits {
+                if at >= before.len() || !touched.insert(at) {
+                    continue;
+                }
+                let old = before[at].clone();
+                minus.push(old.clone());
+                if let Some(r) = new_rank {
+                    let new = key(&old.3, &rank(r));
+                    plus.push(new.clone());
+                    moved.push((old, new));
+                }
+            }
+            for (i, r) in added {
+                plus.push(key(&format!("B-{i}"), &rank(r)));
+            }
+            for k in &minus {
+                let at = after.iter().position(|x| x == k).unwrap();
+                after.remove(at);
+            }
+            after.extend(plus.iter().cloned());
+            let (mut before_sorted, mut after_sorted) = (before.clone(), after.clone());
+            before_sorted.sort();
+            after_sorted.sort();
+            plus.sort();
+            minus.sort();
+            let order = order_of(&after_sorted);
+            let places = Places::new(&order, &plus, &minus);
+            for (ox, nx) in &moved {
+                proptest::prop_assert_eq!(
+                    places.net(ox, nx),
+                    super::super::net_places(&before_sorted, &after_sorted, ox, nx),
+                    "{:?} -> {:?}", ox, nx
+                );
+            }
+            let mut back = order;
+            for k in &plus {
+                back.remove(k);
+            }
+            for k in minus {
+                back.insert(k);
+            }
+            proptest::prop_assert_eq!(&back.keys, &before_sorted);
+            proptest::prop_assert_eq!(back.counts, order_of(&before_sorted).counts);
+        }
+    }
+
     /// Every item's batch history equals what `log` reports for it.
     #[test]
     fn test_log_all_equals_log_per_item() {
@@ -454,7 +614,7 @@ mod tests {
         std::fs::write(dir.join("backlog/B-6.md"), "---\nid: [broken\n---\n").unwrap();
         commit(dir, "Broken file");
 
-        let repo = Repo::discover(dir).unwrap();
+        let repo = Repo::discover(dir).unwrap().unwrap();
         let mut seen = 0;
         let all = log_all(&repo, "backlog", &mut |n| seen = n).unwrap();
         assert_eq!(seen, 7);

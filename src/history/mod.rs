@@ -572,22 +572,27 @@ pub(crate) fn read_order_keys(
             let repo = Repository::open(&git_dir).ok();
             part.iter()
                 .map(|(path, oid)| {
-                    let key = repo.as_ref().and_then(|repo| {
-                        let blob = repo.find_blob(*oid).ok()?;
-                        if blob.size() > MAX_FILE_BYTES {
-                            return None;
-                        }
-                        scan_order_key(blob.content()).or_else(|| {
-                            Version::parse(path, blob.content())
-                                .ok()
-                                .map(|v| order_key(&v.item))
-                        })
-                    });
+                    let key = repo
+                        .as_ref()
+                        .and_then(|repo| order_key_of_blob(repo, path, *oid));
                     (*oid, key)
                 })
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// The order key of one blob (`None`: not an item, or too large to be one).
+pub(crate) fn order_key_of_blob(r: &Repository, path: &str, oid: Oid) -> Option<OrderKey> {
+    let blob = r.find_blob(oid).ok()?;
+    if blob.size() > MAX_FILE_BYTES {
+        return None;
+    }
+    scan_order_key(blob.content()).or_else(|| {
+        Version::parse(path, blob.content())
+            .ok()
+            .map(|v| order_key(&v.item))
+    })
 }
 
 /// Reads `id`, `rank` and `created` from the front matter with a line scan. `None` when

@@ -21,7 +21,7 @@ use crate::ops::{
 };
 use crate::store::{LoadError, StoreError};
 use crate::view::{self, Error, ListQuery};
-use crate::workspace::{Workspace, WorkspaceOptions};
+use crate::workspace::{Transaction, Workspace, WorkspaceOptions};
 use crate::{Checklist, FieldValue};
 
 /// Where the tools find the backlog, and the date they plan from.
@@ -60,6 +60,10 @@ pub struct ListArgs {
     /// Include closed items (done, split, duplicate); by default only open items.
     #[serde(default)]
     pub all: bool,
+    /// Only items whose key (any key, the team's custom fields included) has this value,
+    /// e.g. {"team": "web"}; an empty value selects items without the key.
+    #[serde(default, rename = "where")]
+    pub wheres: std::collections::BTreeMap<String, String>,
 }
 
 /// A tool that takes one item.
@@ -345,9 +349,13 @@ impl Backlog {
     }
 
     /// Applies an outcome and describes it as the CLI's `--format json` does.
-    fn apply(&self, ws: &Workspace, command: &str, outcome: &Outcome) -> Result<Json, Error> {
-        let recorded = ws.apply(&outcome.change)?;
-        Ok(view::change_json(command, outcome, &recorded))
+    fn apply(&self, tx: &Transaction<'_>, command: &str, outcome: &Outcome) -> Result<Json, Error> {
+        let recorded = tx.apply(&outcome.change)?;
+        let json = view::change_json(command, outcome, &recorded);
+        Ok(with_warnings(
+            json,
+            tx.recovered().map(|r| r.to_string()).into_iter().collect(),
+        ))
     }
 
     /// The day plans start from.
@@ -369,13 +377,22 @@ impl Backlog {
     /// `list_items`: `{"schema", "items": [...]}` in backlog order.
     pub fn list_items(&self, args: &ListArgs) -> Result<Json, Error> {
         let ws = self.workspace()?;
+        let wheres = args
+            .wheres
+            .iter()
+            .map(|(k, v)| format!("{k}={v}").parse())
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(|e| Error::new(format!("where: {e}")))?;
+        let filter = Filter {
+            status: args.status.clone(),
+            label: args.label.clone(),
+            owner: args.owner.clone(),
+            kind: args.kind.clone(),
+            wheres,
+        };
+        filter.validate(&ws.store.config)?;
         let query = ListQuery {
-            filter: Filter {
-                status: args.status.clone(),
-                label: args.label.clone(),
-                owner: args.owner.clone(),
-                kind: args.kind.clone(),
-            },
+            filter,
             unblocked: args.unblocked,
             blocked: args.blocked,
             search: args.search.as_deref().and_then(Query::parse),
@@ -554,7 +571,7 @@ impl Backlog {
             .hint("add one to `statuses`, e.g. [draft, ready, in-progress, done]"));
         };
         // Read the item under the lock: a second claimant sees the first one's owner.
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let entry = ws.store.find(&args.id)?;
         let id = entry.item.id.clone();
         let current = config.status(&entry.item).to_owned();
@@ -582,7 +599,7 @@ impl Backlog {
             },
         ];
         let outcome = relabel(ops::set(entry, &assignments)?, "claim");
-        self.apply(&ws, "claim", &outcome)
+        self.apply(&tx, "claim", &outcome)
     }
 
     /// `finish_item`: sets the first done status; the result lists what the done gate
@@ -595,14 +612,14 @@ impl Backlog {
             return Err(Error::new("config.yml has no done status")
                 .hint("set `done_statuses`, e.g. [done]"));
         };
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let entry = ws.store.find(&args.id)?;
         let assignments = [Assignment {
             key: "status".to_owned(),
             value: Some(FieldValue::Str(done)),
         }];
         let outcome = relabel(ops::set(entry, &assignments)?, "finish");
-        let result = self.apply(&ws, "finish", &outcome)?;
+        let result = self.apply(&tx, "finish", &outcome)?;
         // The done gate, as `set status=done` and `check` apply it: allowed, but said.
         let finished = &outcome.items[0];
         let gaps = crate::analysis::done::entry_done_gaps(finished, &config.definition_of_done);
@@ -624,7 +641,7 @@ impl Backlog {
     /// `add_item`: a new item at the bottom of the ranking.
     pub fn add_item(&self, args: &AddArgs) -> Result<Json, Error> {
         let ws = self.workspace()?;
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let loaded = ws.store.load_all();
         // The type's template (`templates/<type>.md`), as `backlog add` uses it.
         let mut opts = AddOptions {
@@ -641,9 +658,10 @@ impl Backlog {
             criteria: args.criteria.clone(),
             created: crate::text::today(),
             template: None,
+            fields: Vec::new(),
         };
         let outcome = ops::add_with_template(&ws.store, &loaded, &mut opts)?;
-        self.apply(&ws, "add", &outcome)
+        self.apply(&tx, "add", &outcome)
     }
 
     /// `update_item`: `KEY=VALUE` assignments, as `backlog set`.
@@ -659,7 +677,7 @@ impl Backlog {
             .iter()
             .map(|a| parse_assignment(a, &ws.store.config))
             .collect::<Result<Vec<_>, _>>()?;
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let entry = ws.store.find(&args.id)?;
         resolve_references(&mut assignments, &entry.item.id, |q| {
             ws.store.find(q).map(|e| e.item.id)
@@ -672,7 +690,7 @@ impl Backlog {
         let was_done = config.is_done_status(config.status(&entry.item));
         let before = entry.clone();
         let outcome = ops::set(entry, &assignments)?;
-        let result = self.apply(&ws, "set", &outcome)?;
+        let result = self.apply(&tx, "set", &outcome)?;
         // The done gate, as `backlog set` applies it.
         let changed = &outcome.items[0];
         let mut warnings =
@@ -719,10 +737,10 @@ impl Backlog {
                 key: entries,
             }));
         };
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let entry = ws.store.find(&args.id)?;
         let outcome = ops::edit_checklist(entry, list, team, &edit)?;
-        self.apply(&ws, command, &outcome)
+        self.apply(&tx, command, &outcome)
     }
 
     /// `estimate`: story points on the scale.
@@ -732,10 +750,10 @@ impl Backlog {
             Points::Text(t) => t.clone(),
         };
         let ws = self.workspace()?;
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let entry = ws.store.find(&args.id)?;
         let outcome = ops::estimate(entry, &points, &ws.store.config)?;
-        self.apply(&ws, "estimate", &outcome)
+        self.apply(&tx, "estimate", &outcome)
     }
 
     /// `split_item`: children take the item's place in the ranking; it is closed as split.
@@ -749,7 +767,7 @@ impl Backlog {
             .map(|g| parse_give(g))
             .collect::<Result<Vec<_>, _>>()?;
         let ws = self.workspace()?;
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let id = ws.store.find(&args.id)?.item.id;
         let loaded = ws.store.load_all();
         let opts = SplitOptions {
@@ -759,7 +777,7 @@ impl Backlog {
         };
         let outcome = ops::split(&ws.store, &loaded, &id, &opts)?;
         Ok(with_warnings(
-            self.apply(&ws, "split", &outcome)?,
+            self.apply(&tx, "split", &outcome)?,
             warnings(&loaded.errors),
         ))
     }
@@ -767,13 +785,13 @@ impl Backlog {
     /// `merge_items`: folds a duplicate into the item that stays.
     pub fn merge_items(&self, args: &MergeArgs) -> Result<Json, Error> {
         let ws = self.workspace()?;
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let dup = ws.store.find(&args.duplicate)?.item.id;
         let keep = ws.store.find(&args.into)?.item.id;
         let loaded = ws.store.load_all();
         let outcome = ops::merge(&loaded, &ws.store.config, &dup, &keep)?;
         Ok(with_warnings(
-            self.apply(&ws, "merge", &outcome)?,
+            self.apply(&tx, "merge", &outcome)?,
             warnings(&loaded.errors),
         ))
     }
@@ -798,11 +816,11 @@ impl Backlog {
             _ => Position::Bottom,
         };
         let ws = self.workspace()?;
-        let _lock = ws.lock()?;
+        let tx = ws.begin()?;
         let index = ops::rank_index(&ws.store);
         let outcome = ops::rank_move_indexed(&ws.store, &index, &args.id, &position)?.outcome;
         Ok(with_warnings(
-            self.apply(&ws, "rank", &outcome)?,
+            self.apply(&tx, "rank", &outcome)?,
             warnings(&index.errors),
         ))
     }

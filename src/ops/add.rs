@@ -36,6 +36,48 @@ pub struct AddOptions {
     pub created: String,
     /// The template for the item's type: defaults for what is unset, and the body.
     pub template: Option<crate::ops::template::Template>,
+    /// Custom fields (`fields:` in config.yml) as `(NAME, VALUE)` text, validated by their
+    /// declared type; declared fields with a `default` that are not given get it.
+    pub fields: Vec<(String, String)>,
+}
+
+/// The custom fields a new item gets: those given (each a declared field, its value
+/// checked against the declared type) and the declared defaults of the others.
+fn custom_fields(
+    config: &Config,
+    given: &[(String, String)],
+) -> Result<Vec<(String, FieldValue)>, OpError> {
+    let mut out: Vec<(String, FieldValue)> = Vec::new();
+    for (name, raw) in given {
+        let Some(def) = config.fields.get(name) else {
+            let declared: Vec<&str> = config.fields.iter().map(|d| d.name.as_str()).collect();
+            return Err(OpError::BadArgument(format!(
+                "--field {name}: not a declared field ({}); declare it under `fields:` in \
+                 config.yml",
+                if declared.is_empty() {
+                    "none is declared".to_owned()
+                } else {
+                    format!("declared: {}", declared.join(", "))
+                }
+            )));
+        };
+        let value = def.parse(raw).map_err(|message| OpError::InvalidValue {
+            key: name.clone(),
+            message,
+        })?;
+        match out.iter_mut().find(|(k, _)| k == name) {
+            Some(slot) => slot.1 = value,
+            None => out.push((name.clone(), value)),
+        }
+    }
+    for def in config.fields.iter() {
+        if !out.iter().any(|(k, _)| *k == def.name)
+            && let Some(value) = def.default_value()
+        {
+            out.push((def.name.clone(), value));
+        }
+    }
+    Ok(out)
 }
 
 /// [`add`] as the CLI and the MCP server run it: the type's template
@@ -103,6 +145,12 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
             ),
         });
     }
+    if let Some(bad) = opts.labels.iter().find(|l| l.contains(',')) {
+        return Err(OpError::InvalidValue {
+            key: "labels".to_owned(),
+            message: format!("label {bad:?} contains a comma: give each label its own --label"),
+        });
+    }
     if let Some(points) = opts.estimate
         && !config.on_scale(points)
     {
@@ -159,11 +207,20 @@ pub fn add(store: &Store, loaded: &Loaded, opts: &AddOptions) -> Result<Outcome,
         )
         .list("depends_on", depends_on)
         .text("parent", parent);
-    // The template's other keys, in its order.
+    // The template's other keys, in its order; a custom field given with --field wins
+    // over the template, and the template over the field's declared default.
+    let mut custom = custom_fields(config, &opts.fields)?;
     for (key, value) in template.map(|t| t.fields.as_slice()).unwrap_or_default() {
         if !["status", "estimate", "value", "labels", "owner"].contains(&key.as_str()) {
+            if opts.fields.iter().any(|(k, _)| k == key) {
+                continue;
+            }
+            custom.retain(|(k, _)| k != key);
             new = new.field(key, value.clone());
         }
+    }
+    for (key, value) in custom {
+        new = new.field(&key, value);
     }
     let body = match template {
         Some(t) => template_body(t, opts.story.as_deref(), &opts.criteria)?,

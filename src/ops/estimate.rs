@@ -12,7 +12,17 @@ pub fn estimate(entry: Entry, points: &str, config: &Config) -> Result<Outcome, 
         points: points.to_owned(),
         scale: config.scale_text(),
     };
-    let value: u32 = points.trim().parse().map_err(|_| off_scale())?;
+    let value: u32 = points.trim().parse().map_err(|_| {
+        if points.trim().bytes().all(|b| b.is_ascii_digit()) && !points.trim().is_empty() {
+            off_scale()
+        } else {
+            OpError::BadArgument(format!(
+                "{:?} is not a number of story points; the scale is {}",
+                points,
+                config.scale_text()
+            ))
+        }
+    })?;
     if !config.on_scale(value) {
         return Err(off_scale());
     }

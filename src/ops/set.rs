@@ -103,7 +103,8 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
     }
     if key == "id" {
         return Err(OpError::Refused(
-            "the id of an item cannot be changed: other items refer to it".to_owned(),
+            "the id of an item cannot be changed: items, commits and history name it by its ID"
+                .to_owned(),
         ));
     }
     let invalid = |message: String| OpError::InvalidValue {
@@ -117,6 +118,12 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
         return Ok(Assignment {
             key: key.to_owned(),
             value: None,
+        });
+    }
+    if let Some(field) = config.fields.get(key) {
+        return Ok(Assignment {
+            key: key.to_owned(),
+            value: Some(field.parse(raw).map_err(invalid)?),
         });
     }
     let value = match key {
@@ -134,10 +141,16 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
             FieldValue::Int(i64::from(n))
         }
         k if NUMBER_KEYS.contains(&k) => {
-            let n: u32 = raw
-                .trim()
-                .parse()
-                .map_err(|_| invalid(format!("{raw:?} is not a whole number")))?;
+            let n: u32 = raw.trim().parse().map_err(|_| {
+                let digits = raw.trim();
+                invalid(
+                    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                        format!("{digits} is too large (at most {})", u32::MAX)
+                    } else {
+                        format!("{raw:?} is not a whole number")
+                    },
+                )
+            })?;
             FieldValue::Int(i64::from(n))
         }
         k if LIST_KEYS.contains(&k) => {
@@ -271,7 +284,7 @@ pub fn set_warnings(
 ) -> Vec<String> {
     let mut out: Vec<String> = assignments
         .iter()
-        .filter(|a| a.value.is_some())
+        .filter(|a| a.value.is_some() && config.fields.get(&a.key).is_none())
         .filter_map(|a| crate::ops::guard::unknown_key(&a.key))
         .map(|u| u.to_string())
         .collect();

@@ -104,9 +104,14 @@ pub fn split(
     for (child, list) in &opts.give {
         if *child == 0 || *child > titles.len() {
             return Err(OpError::BadArgument(format!(
-                "--give names child {child}, but there {} {} (numbered from 1)",
+                "--give names child {child}, but there {} {} {} (numbered from 1)",
                 if titles.len() == 1 { "is" } else { "are" },
-                titles.len()
+                titles.len(),
+                if titles.len() == 1 {
+                    "child"
+                } else {
+                    "children"
+                }
             )));
         }
         for &c in list {

@@ -159,6 +159,7 @@ impl IdIndex {
                 .take(AMBIGUOUS_SHOWN)
                 .map(|&i| self.id(i).to_owned())
                 .collect(),
+            more: positions.len().saturating_sub(AMBIGUOUS_SHOWN),
         }
     }
 

@@ -113,6 +113,9 @@ pub enum StoreError {
     /// `config.yml` is unusable.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The git repository exists but git refuses it (ownership, format).
+    #[error("{0}")]
+    Repository(String),
     /// The backlog folder does not exist.
     #[error("no backlog folder at {path}")]
     NoBacklog {
@@ -144,12 +147,18 @@ pub enum StoreError {
         suggestions: Vec<String>,
     },
     /// More than one item matches a prefix.
-    #[error("ambiguous item {query}: matches {}", .matches.join(", "))]
+    #[error(
+        "ambiguous item {query}: matches {}{}",
+        .matches.join(", "),
+        if *.more > 0 { format!(" and {} more", .more) } else { String::new() }
+    )]
     Ambiguous {
         /// What the user typed.
         query: String,
-        /// The IDs it matches.
+        /// The IDs it matches (the first ten).
         matches: Vec<String>,
+        /// How many more it matches.
+        more: usize,
     },
     /// The item's file could not be loaded.
     #[error("{0}")]
@@ -438,6 +447,13 @@ impl Store {
             path: rel.clone(),
             kind,
         };
+        // Paths are strings from here on: a non-UTF-8 name would be written back under a
+        // lossy name, a second file. Such a file is reported, never loaded.
+        if path.to_str().is_none() {
+            return Err(fail(LoadErrorKind::Io(
+                "its name is not valid UTF-8; rename the file".to_owned(),
+            )));
+        }
         let bytes = read_bounded(path).map_err(|e| match e {
             ReadError::Io(e) => fail(LoadErrorKind::Io(e.to_string())),
             ReadError::TooLarge(size) => fail(LoadErrorKind::Item(ItemError::Document(
@@ -517,6 +533,12 @@ impl Store {
     /// the whole folder loaded.
     pub fn find(&self, query: &str) -> Result<Entry, StoreError> {
         let q = query.trim().to_ascii_uppercase();
+        if q.is_empty() {
+            return Err(StoreError::UnknownItem {
+                query: "\"\" (an empty ID)".to_owned(),
+                suggestions: Vec::new(),
+            });
+        }
         let (named, _) = self.scan(|name| {
             name.len() >= q.len() && name[..q.len()].eq_ignore_ascii_case(q.as_bytes())
         });
@@ -550,58 +572,9 @@ impl Store {
         Err(index.unknown(query, true))
     }
 
-    /// Writes several files atomically: every temp file is written before any is renamed
-    /// into place, so a failure part-way leaves the originals untouched.
-    pub fn write_files(&self, files: &[(String, String)]) -> Result<(), StoreError> {
-        let mut temps = Vec::with_capacity(files.len());
-        for (rel, content) in files {
-            let target = self.checked_target(rel)?;
-            let parent = target.parent().unwrap_or(&self.root).to_path_buf();
-            std::fs::create_dir_all(&parent).map_err(|source| StoreError::Write {
-                path: rel.clone(),
-                source,
-            })?;
-            let mut temp = tempfile_in(&parent).map_err(|source| StoreError::Write {
-                path: rel.clone(),
-                source,
-            })?;
-            std::io::Write::write_all(&mut temp.1, content.as_bytes()).map_err(|source| {
-                let _ = std::fs::remove_file(&temp.0);
-                StoreError::Write {
-                    path: rel.clone(),
-                    source,
-                }
-            })?;
-            temps.push((temp.0, target, rel));
-        }
-        for (temp, target, rel) in &temps {
-            if let Err(source) = std::fs::rename(temp, target) {
-                for (t, _, _) in &temps {
-                    let _ = std::fs::remove_file(t);
-                }
-                return Err(StoreError::Write {
-                    path: (*rel).clone(),
-                    source,
-                });
-            }
-        }
-        Ok(())
-    }
-
-    /// Removes files (root-relative).
-    pub fn remove_files(&self, files: &[String]) -> Result<(), StoreError> {
-        for rel in files {
-            let target = self.checked_target(rel)?;
-            std::fs::remove_file(&target).map_err(|source| StoreError::Write {
-                path: rel.clone(),
-                source,
-            })?;
-        }
-        Ok(())
-    }
-
-    /// Refuses paths that would leave the backlog folder.
-    fn checked_target(&self, rel: &str) -> Result<PathBuf, StoreError> {
+    /// The absolute path of a root-relative path; refuses paths that would leave the
+    /// backlog folder.
+    pub fn checked_target(&self, rel: &str) -> Result<PathBuf, StoreError> {
         let target = self.root.join(rel);
         let inside = Path::new(rel)
             .components()
@@ -678,27 +651,6 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
     Ok(bytes)
-}
-
-fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
-    let mut attempt = 0u32;
-    loop {
-        let mut rnd = [0u8; 6];
-        let _ = getrandom::fill(&mut rnd);
-        let name: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
-        let path = dir.join(format!(".backlog-tmp-{name}"));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(f) => return Ok((path, f)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 8 => {
-                attempt += 1;
-            }
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 /// Sorts entries into backlog order: ranked items by rank key (ties by ID), then unranked

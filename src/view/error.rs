@@ -132,15 +132,22 @@ impl From<WorkspaceError> for Error {
                     paths.join(" ")
                 ))
                 .hint("or pass --allow-dirty to include them in this commit, or --no-commit"),
-            WorkspaceError::CommitFailed { paths, .. } => err.hint(format!(
-                "the files are written; commit them with `git add {} && git commit`",
-                paths.join(" ")
-            )),
+            WorkspaceError::Git(crate::git::GitError::SigningRequired) => err
+                .hint("pass --no-commit, then sign the commit yourself: `git commit -S`")
+                .hint("or turn signing off for this repository: `git config commit.gpgsign false`"),
+            WorkspaceError::CommitFailed { .. } => {
+                err.hint("run the command again once the cause is fixed")
+            }
+            WorkspaceError::Interrupted { .. } => err.hint(
+                "the change is journaled: the next backlog command finishes it once the cause is fixed",
+            ),
             WorkspaceError::IndexNotUpdated { paths, .. } => err.hint(format!(
-                "the commit is fine; refresh the index with `git reset -q -- {}`",
+                "the commit is fine; the next backlog command refreshes the index (or run `git reset -q -- {}`)",
                 paths.join(" ")
             )),
-            WorkspaceError::Git(crate::git::GitError::IndexLocked { path }) => err.hint(format!(
+            WorkspaceError::Git(
+                crate::git::GitError::IndexLocked { path } | crate::git::GitError::RefLocked { path },
+            ) => err.hint(format!(
                 "wait for the other git command, or delete {path} if none is running"
             )),
             WorkspaceError::Lock(crate::workspace::LockError::Busy { .. }) => {

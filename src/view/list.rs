@@ -33,7 +33,7 @@ pub fn select<T: Send>(
 ) -> (Vec<T>, Vec<LoadError>) {
     let config = &store.config;
     let keep = |e: &Entry| {
-        query.filter.matches(&e.item, config)
+        query.filter.matches_entry(e, config)
             && (!query.open_only || config.is_open(&e.item))
             && query.search.as_ref().is_none_or(|q| q.matches(e))
     };

@@ -8,6 +8,7 @@
 
 mod error;
 mod item;
+pub mod json_text;
 mod list;
 mod reports;
 

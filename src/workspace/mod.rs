@@ -1,24 +1,23 @@
 //! A workspace: the backlog store plus, when there is one, its git repository; and the
-//! transaction that turns a computed [`Change`] into written files and one commit.
+//! [`Transaction`] that turns a computed [`Change`] into written files and one commit,
+//! all or nothing even when the process is killed (see [`transaction`]).
 //!
-//! Order of a transaction ([`Workspace::apply`]):
-//! 1. refuse early, before anything is written: a missing git identity, or a touched item
-//!    file with uncommitted changes (unless `allow_dirty`);
-//! 2. write every file atomically (all temp files first, then the renames);
-//! 3. commit exactly those paths on top of HEAD and refresh their index entries.
-//!
-//! If step 3 fails the files stay written and the error says what to run. An OS file
-//! [`lock`] serialises concurrent `backlog` processes so no update is lost.
+//! Every mutating command runs `let tx = ws.begin()?;` first: it holds the OS file
+//! [`lock`] that serialises concurrent `backlog` processes (so no update is lost) for the
+//! whole command, and recovers from an interrupted earlier command.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::git::{self, GitError, PathChange, Repo};
+use crate::git::{GitError, Repo};
 use crate::store::{Store, StoreError};
 
+pub mod journal;
 pub mod lock;
+pub mod transaction;
 
 pub use lock::{Lock, LockError};
+pub use transaction::{Recovery, RecoveryAction, Transaction};
 
 /// What a mutating operation wants to record: file contents and a description.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -66,13 +65,22 @@ pub enum WorkspaceError {
     /// Refused before writing.
     #[error(transparent)]
     Git(#[from] GitError),
-    /// The files were written but the commit failed.
-    #[error("wrote {} but could not record the commit: {source}", .paths.join(", "))]
+    /// The commit could not be recorded; nothing was written.
+    #[error("could not record the commit for {}: {source}; nothing was changed", .paths.join(", "))]
     CommitFailed {
-        /// What was written.
+        /// What would have been written.
         paths: Vec<String>,
         /// Why the commit failed.
         source: GitError,
+    },
+    /// The change is recorded in its journal but a file could not be written; the next
+    /// command finishes it.
+    #[error("could not finish writing {path}: {source}")]
+    Interrupted {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
     },
     /// The commit was made, but the index still has the old entries of its paths.
     #[error("recorded commit {commit}, but could not update git's index for {}: {source}", .paths.join(", "))]
@@ -126,7 +134,7 @@ impl Workspace {
             path: opts.start.display().to_string(),
             source,
         })?;
-        let repo = Repo::discover(&start);
+        let repo = Repo::discover(&start).map_err(|e| StoreError::Repository(e.to_string()))?;
         let root = match &repo {
             Some(r) => r.workdir().to_path_buf(),
             None if allow_missing => start.clone(),
@@ -158,6 +166,21 @@ impl Workspace {
                 canonical
             }
             Err(_) => dir,
+        };
+        // A backlog folder inside a nested repository (a submodule, or a repository
+        // inside the work tree) belongs to that repository: it is committed there, as
+        // `git -C backlog commit` would, never in the outer one (which sees a gitlink).
+        let (repo, root) = match repo {
+            Some(outer) if dir.is_dir() => {
+                match Repo::discover(&dir).map_err(|e| StoreError::Repository(e.to_string()))? {
+                    Some(inner) if inner.workdir() != outer.workdir() => {
+                        let root = inner.workdir().to_path_buf();
+                        (Some(inner), root)
+                    }
+                    _ => (Some(outer), root),
+                }
+            }
+            other => (other, root),
         };
         let store = Store::open(&root, &dir, allow_missing)?;
         // A backlog folder outside the work tree cannot be committed.
@@ -198,9 +221,32 @@ impl Workspace {
         self.commit && self.repo.is_some()
     }
 
+    /// The refusals of [`Workspace::apply`] for a change to `paths`, without writing: a
+    /// missing git identity, git's index lock, and (unless `allow_dirty`) uncommitted
+    /// edits in those files. `edit` runs them before it opens the editor, so nobody edits
+    /// what cannot be recorded.
+    pub fn preflight(&self, paths: &[String]) -> Result<(), WorkspaceError> {
+        let Some(repo) = self.repo.as_ref().filter(|_| self.commit) else {
+            return Ok(());
+        };
+        repo.signature()?;
+        repo.check_unlocked()?;
+        if !self.allow_dirty {
+            let refs: Vec<&String> = paths.iter().collect();
+            let mut current = Vec::with_capacity(paths.len());
+            for path in paths {
+                let target = self.store.checked_target(path)?;
+                current.push(transaction::read_current(&target, path)?);
+            }
+            self.refuse_dirty(repo, &refs, &current)?;
+        }
+        Ok(())
+    }
+
     /// Takes the workspace lock, waiting up to five seconds for another process (see
-    /// [`lock`] for why it can never be left stuck).
-    pub fn lock(&self) -> Result<Lock, WorkspaceError> {
+    /// [`lock`] for why it can never be left stuck). Commands take it through
+    /// [`Workspace::begin`].
+    fn lock(&self) -> Result<Lock, WorkspaceError> {
         let path = match &self.repo {
             Some(r) => r.git_dir().join("backlog.lock"),
             None => self.store.dir().join(".backlog.lock"),
@@ -208,96 +254,16 @@ impl Workspace {
         Ok(Lock::acquire(&path, Duration::from_secs(5))?)
     }
 
-    /// Writes and records a change (see the module docs for the order of steps).
-    pub fn apply(&self, change: &Change) -> Result<Recorded, WorkspaceError> {
-        if change.is_empty() {
-            return Ok(Recorded::NothingChanged);
-        }
-        let repo = self.repo.as_ref().filter(|_| self.commit);
-        let signatures = match repo {
-            Some(r) => Some(r.signature()?),
-            None => None,
-        };
-        if let Some(r) = repo {
-            r.check_index_unlocked()?;
-        }
-        if let Some(r) = repo.filter(|_| !self.allow_dirty) {
-            self.refuse_dirty(r, change)?;
-        }
-        self.store.write_files(&change.writes)?;
-        self.store.remove_files(&change.removes)?;
-        let (Some(repo), Some(signatures)) = (repo, signatures) else {
-            return Ok(if self.repo.is_none() {
-                Recorded::NotARepository
-            } else {
-                Recorded::CommitDisabled
-            });
-        };
-        let paths: Vec<PathChange<'_>> = change
-            .writes
+    fn refuse_dirty(
+        &self,
+        repo: &Repo,
+        paths: &[&String],
+        current: &[(Option<Vec<u8>>, Option<u32>)],
+    ) -> Result<(), WorkspaceError> {
+        let query: Vec<(&str, Option<&[u8]>)> = paths
             .iter()
-            .map(|(p, c)| PathChange {
-                path: p,
-                content: Some(c.as_bytes()),
-            })
-            .chain(change.removes.iter().map(|p| PathChange {
-                path: p,
-                content: None,
-            }))
-            .collect();
-        let config = &self.store.config.commit;
-        let committer = &signatures.1;
-        let message = git::message::Message {
-            op: &change.op,
-            summary: &change.summary,
-            body: &change.body,
-            items: &change.items,
-            template: config.template.as_ref(),
-            via: self.via.as_deref(),
-            sign_off: config.sign_off.then(|| {
-                (
-                    committer.name().unwrap_or(""),
-                    committer.email().unwrap_or(""),
-                )
-            }),
-        }
-        .render();
-        match repo.commit_paths(&paths, &message, &signatures) {
-            Ok(Some(oid)) => Ok(Recorded::Committed(oid.to_string())),
-            Ok(None) => Ok(Recorded::NothingChanged),
-            Err(GitError::IndexNotUpdated { commit, source }) => {
-                Err(WorkspaceError::IndexNotUpdated {
-                    commit,
-                    paths: paths.iter().map(|p| p.path.to_owned()).collect(),
-                    source,
-                })
-            }
-            Err(source) => Err(WorkspaceError::CommitFailed {
-                paths: paths.iter().map(|p| p.path.to_owned()).collect(),
-                source,
-            }),
-        }
-    }
-
-    fn refuse_dirty(&self, repo: &Repo, change: &Change) -> Result<(), WorkspaceError> {
-        let mut current: Vec<(String, Option<Vec<u8>>)> = Vec::new();
-        for path in change.writes.iter().map(|(p, _)| p).chain(&change.removes) {
-            let content = match std::fs::read(self.store.absolute(path)) {
-                Ok(bytes) => Some(bytes),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(source) => {
-                    return Err(StoreError::Io {
-                        path: path.clone(),
-                        source,
-                    }
-                    .into());
-                }
-            };
-            current.push((path.clone(), content));
-        }
-        let query: Vec<(&str, Option<&[u8]>)> = current
-            .iter()
-            .map(|(p, c)| (p.as_str(), c.as_deref()))
+            .zip(current)
+            .map(|(p, (c, _))| (p.as_str(), c.as_deref()))
             .collect();
         let dirty = repo.dirty_paths(&query)?;
         if dirty.is_empty() {

@@ -250,3 +250,211 @@ fn test_set_warns_or_refuses_over_a_wip_limit() {
     env.run(&["set", "B-4", "status=in-progress"]).code(2);
     env.run(&["set", "B-4", "status=done"]).ok();
 }
+
+const FIELDS: &str = "\
+statuses: [draft, ready, in-progress, done]
+fields:
+  team: {type: enum, values: [web, mobile, platform], required_for: [ready]}
+  severity: {type: number}
+  regulated: {type: bool, default: false}
+";
+
+#[test]
+fn test_custom_fields_set_add_and_check() {
+    let env = env_with_config(FIELDS);
+    // An enum value off the list is refused with a suggestion; nothing is written.
+    let add = env
+        .run(&["add", "Push notifications", "--field", "team=mobil"])
+        .code(2);
+    assert!(
+        add.stderr.contains("did you mean \"mobile\"?"),
+        "{}",
+        add.stderr
+    );
+    assert_eq!(env.commit_count(), 1);
+    let add = env
+        .run(&[
+            "add",
+            "Push notifications",
+            "--field",
+            "team=mobile",
+            "--field",
+            "severity=2",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    let id = add["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(add["items"][0]["team"], "mobile");
+    assert_eq!(
+        add["items"][0]["regulated"], false,
+        "the default is written"
+    );
+    let path = add["items"][0]["path"].as_str().unwrap().to_owned();
+    let text = env.read(&path);
+    assert!(
+        text.contains("team: mobile\n") && text.contains("severity: 2\n"),
+        "{text}"
+    );
+    let r = env.run(&["set", &id, "team=plat"]).code(2);
+    assert!(
+        r.stderr.contains("did you mean \"platform\"?"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["set", &id, "severity=high"]).code(2);
+    assert!(r.stderr.contains("not a number"), "{}", r.stderr);
+    let r = env.run(&["add", "X", "--field", "colour=red"]).code(2);
+    assert!(
+        r.stderr.contains("team, severity, regulated"),
+        "{}",
+        r.stderr
+    );
+    // A declared field is not an "unknown key".
+    let r = env.run(&["set", &id, "team=web"]).ok();
+    assert!(!r.stderr.contains("unknown key"), "{}", r.stderr);
+    // check: a wrong type at the key's line, a missing required field at the status line.
+    env.item(
+        "B-1",
+        "Ready without a team",
+        "status: ready\nestimate: 3\nseverity: high\n",
+        "As a user, I want it so that it works.\n\n## Acceptance criteria\n- [ ] It works\n",
+    );
+    let report = env.run(&["check", "--format", "json"]).code(1).json();
+    let of = |rule: &str| -> Vec<Value> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule && f["item"] == "B-1")
+            .cloned()
+            .collect()
+    };
+    let required = of("required-field");
+    assert_eq!(required.len(), 1, "{report}");
+    assert_eq!(required[0]["line"], 4, "the status line");
+    assert_eq!(required[0]["path"], "backlog/B-1-item.md");
+    assert!(
+        required[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`team` is required")
+    );
+    let invalid = of("invalid-field");
+    assert_eq!(invalid.len(), 1, "{report}");
+    assert_eq!(invalid[0]["line"], 6);
+    assert!(
+        invalid[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`severity` must be a number, found \"high\""),
+        "{invalid:?}"
+    );
+    // An undeclared unknown key behaves as before: kept, no finding.
+    env.item("B-2", "Kept", "customer: ACME\n", "");
+    let report = env.run(&["check", "--format", "json"]).json();
+    assert!(
+        !report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["item"] == "B-2"),
+        "{report}"
+    );
+}
+
+#[test]
+fn test_where_on_custom_and_known_keys_and_group_by_a_field() {
+    let env = env_with_config(FIELDS);
+    for (id, status, team, owner) in [
+        ("B-1", "draft", "web", "dana"),
+        ("B-2", "ready", "mobile", "dana"),
+        ("B-3", "ready", "web", "lee"),
+        ("B-4", "in-progress", "platform", "lee"),
+    ] {
+        env.item(
+            id,
+            &format!("Item {id}"),
+            &format!("rank: a{id}\nstatus: {status}\nteam: {team}\nowner: {owner}\nestimate: 2\n"),
+            "",
+        );
+    }
+    env.item("B-5", "No team", "rank: aB-5\n", "");
+    env.commit_all("Items");
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["list", "--format", "json"];
+        all.extend_from_slice(args);
+        env.run(&all).ok().json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&["--where", "team=web"]), ["B-1", "B-3"]);
+    assert_eq!(
+        ids(&["--where", "team=web", "--where", "owner=lee"]),
+        ["B-3"]
+    );
+    assert_eq!(ids(&["--where", "status=ready"]), ["B-2", "B-3"]);
+    assert_eq!(ids(&["--where", "team="]), ["B-5"]);
+    // JSON carries the custom fields.
+    let list = env
+        .run(&["list", "--format", "json", "--where", "team=platform"])
+        .ok()
+        .json();
+    assert_eq!(list["items"][0]["team"], "platform");
+    // board, matrix and plan take --where too.
+    let board = env
+        .run(&["board", "--format", "json", "--where", "team=web"])
+        .ok()
+        .json();
+    let cards: usize = board["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["cards"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(cards, 2);
+    env.run(&["matrix", "--where", "team=web"]).ok();
+    let plan = env
+        .run(&[
+            "plan",
+            "--capacity",
+            "10",
+            "--format",
+            "json",
+            "--where",
+            "team=mobile",
+        ])
+        .ok()
+        .stdout;
+    assert!(plan.contains("B-2") && !plan.contains("B-3"), "{plan}");
+    // Group by a custom enum: in the order of its values, items without one last.
+    let groups = env
+        .run(&["list", "--group-by", "team", "--format", "json"])
+        .ok()
+        .json();
+    let values: Vec<&Value> = groups["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| &g["value"])
+        .collect();
+    assert_eq!(
+        values,
+        [
+            &Value::from("web"),
+            &Value::from("mobile"),
+            &Value::from("platform"),
+            &Value::Null
+        ]
+    );
+    let r = env.run(&["list", "--group-by", "colour"]).code(2);
+    assert!(
+        r.stderr.contains("team, severity, regulated"),
+        "{}",
+        r.stderr
+    );
+}

@@ -83,12 +83,15 @@ fn test_list_text_aligns_columns_and_warns_about_broken_files() {
         "backlog/B-0009-broken.md",
         "---\nid: B-0009\ntitle: [unclosed\n---\n",
     );
-    let run = env.run(&["list"]).ok();
+    let run = env.run(&["list", "--quiet"]).ok();
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 4, "{}", run.stdout);
-    assert_eq!(lines[1], "B-0001  ready    3  First  @sam  [web, api]");
+    assert_eq!(
+        lines[1],
+        "B-0001  ready  3  First                 @sam  [web, api]"
+    );
     assert!(
-        lines[3].starts_with("B-0003  draft    -  Third"),
+        lines[3].starts_with("B-0003  draft  -  Third"),
         "{}",
         lines[3]
     );

@@ -389,3 +389,293 @@ fn test_bug8_show_prints_the_whole_body_dependencies_and_dependents() {
     assert_eq!(ids.len(), 3, "{ids:?}");
     assert!(ids.contains(&"B-PB3Z"));
 }
+
+// ---- bug 9: filters are case-insensitive and checked --------------------------------
+
+#[test]
+fn test_bug9_filters_match_case_insensitively() {
+    let env = demo();
+    let exact = env
+        .run(&["list", "--status", "ready", "--format", "json"])
+        .ok()
+        .json();
+    let upper = env
+        .run(&["list", "--status", "READY", "--format", "json"])
+        .ok()
+        .json();
+    assert!(!exact["items"].as_array().unwrap().is_empty());
+    assert_eq!(exact, upper);
+    for (flag, lower, other) in [
+        ("--owner", "dana", "Dana"),
+        ("--label", "auth", "AUTH"),
+        ("--type", "story", "Story"),
+    ] {
+        let a = env
+            .run(&["list", flag, lower, "--format", "json"])
+            .ok()
+            .json();
+        let b = env
+            .run(&["list", flag, other, "--format", "json"])
+            .ok()
+            .json();
+        assert!(!a["items"].as_array().unwrap().is_empty(), "{flag} {lower}");
+        assert_eq!(a, b, "{flag} {other}");
+    }
+    let r = env
+        .run(&["rank", "--by", "wsjf", "--status", "Ready", "--dry-run"])
+        .ok();
+    assert!(!r.stdout.trim().is_empty(), "{}", r.stderr);
+}
+
+#[test]
+fn test_bug9_unknown_status_or_type_is_a_usage_error_listing_the_known_ones() {
+    let env = demo();
+    let r = env.run(&["list", "--status", "nonsense"]).code(2);
+    assert!(
+        r.stderr
+            .contains("unknown status \"nonsense\" in --status; known: draft, ready"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["list", "--type", "storey"]).code(2);
+    assert!(
+        r.stderr
+            .contains("unknown type \"storey\" in --type; known: story"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["matrix", "--status", "nonsense"]).code(2);
+    assert!(r.stderr.contains("unknown status"), "{}", r.stderr);
+    let r = env
+        .run(&["rank", "--by", "wsjf", "--status", "nonsense", "--dry-run"])
+        .code(2);
+    assert!(r.stderr.contains("unknown status"), "{}", r.stderr);
+    // Closed statuses are known.
+    env.run(&["list", "--status", "split"]).ok();
+}
+
+#[test]
+fn test_bug9_an_empty_result_says_so_on_stderr() {
+    let env = demo();
+    let r = env.run(&["list", "--owner", "nobody"]).ok();
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.contains("0 items match"), "{}", r.stderr);
+    let r = env
+        .run(&["list", "--owner", "nobody", "--format", "json"])
+        .ok();
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), 0);
+    assert!(r.stderr.contains("0 items match"), "{}", r.stderr);
+    let r = env.run(&["list", "--owner", "dana"]).ok();
+    assert!(!r.stderr.contains("match"), "{}", r.stderr);
+}
+
+// ---- bugs 3, 4: edit is safe ---------------------------------------------------------
+
+/// An editor that leaves a mark in the repository root when it is started.
+const MARKING_EDITOR: &str = "touch editor-was-opened && sed -i s/Slack/SLACK/";
+
+#[test]
+fn test_bug3_edit_refuses_a_dirty_file_before_opening_the_editor() {
+    let env = demo();
+    let file = file_of(&env, "B-1TBK");
+    let dirty = format!("{}local note\n", env.read(&file));
+    env.write(&file, &dirty);
+    let r = env
+        .run_with(&["edit", "B-1TBK"], &[("EDITOR", MARKING_EDITOR)])
+        .code(2);
+    assert!(r.stderr.contains("uncommitted changes"), "{}", r.stderr);
+    assert!(
+        !env.path("editor-was-opened").exists(),
+        "the editor was opened"
+    );
+    assert!(!env.path(".git/backlog-edits/B-1TBK.md").exists());
+    assert_eq!(env.read(&file), dirty, "the local note is untouched");
+}
+
+#[test]
+fn test_bug3_edit_refuses_a_missing_identity_or_index_lock_before_opening_the_editor() {
+    let env = demo();
+    let r = env
+        .run_with(
+            &["edit", "B-1TBK"],
+            &[
+                ("EDITOR", MARKING_EDITOR),
+                ("GIT_AUTHOR_NAME", ""),
+                ("GIT_AUTHOR_EMAIL", ""),
+                ("GIT_COMMITTER_NAME", ""),
+                ("GIT_COMMITTER_EMAIL", ""),
+            ],
+        )
+        .code(2);
+    assert!(r.stderr.contains("no git identity"), "{}", r.stderr);
+    assert!(!env.path("editor-was-opened").exists());
+    env.write(".git/index.lock", "");
+    let r = env
+        .run_with(&["edit", "B-1TBK"], &[("EDITOR", MARKING_EDITOR)])
+        .code(2);
+    assert!(r.stderr.contains("index.lock"), "{}", r.stderr);
+    assert!(!env.path("editor-was-opened").exists());
+    std::fs::remove_file(env.path(".git/index.lock")).unwrap();
+    // --no-commit needs no identity.
+    env.run_with(
+        &["edit", "B-1TBK", "--no-commit"],
+        &[("EDITOR", MARKING_EDITOR), ("GIT_AUTHOR_NAME", "")],
+    )
+    .ok();
+    assert!(env.read(&file_of(&env, "B-1TBK")).contains("SLACK"));
+}
+
+#[test]
+fn test_bug4_a_kept_edit_is_reopened_never_overwritten() {
+    let env = demo();
+    let file = file_of(&env, "B-7KX2");
+    // An invalid edit (unknown status) is kept, and the error says where.
+    let r = env
+        .run_with(
+            &["edit", "B-7KX2"],
+            &[(
+                "EDITOR",
+                "sed -i -e s/^status:.*/status:\\ wip/ -e s/IdP/IDP-EDIT/",
+            )],
+        )
+        .code(2);
+    let kept = env.path(".git/backlog-edits/B-7KX2.md");
+    assert!(
+        r.stderr
+            .contains(&format!("your edit is kept in {}", kept.display())),
+        "{}",
+        r.stderr
+    );
+    assert!(std::fs::read_to_string(&kept).unwrap().contains("IDP-EDIT"));
+    // The next edit reopens it: fixing the status records the whole kept edit.
+    let r = env
+        .run_with(
+            &["edit", "B-7KX2"],
+            &[("EDITOR", "sed -i s/^status:\\ wip/status:\\ in-progress/")],
+        )
+        .ok();
+    assert!(
+        r.stderr.contains("Reopening your kept edit"),
+        "{}",
+        r.stderr
+    );
+    assert!(env.read(&file).contains("IDP-EDIT"));
+    assert!(env.last_diff().contains("IDP-EDIT"));
+    assert!(!kept.exists(), "a recorded edit is no longer kept");
+    assert_eq!(env.status(), "");
+}
+
+#[test]
+fn test_bug3_every_edit_failure_says_where_the_kept_edit_is() {
+    let env = demo();
+    // The editor fails after changing the file.
+    let r = env
+        .run_with(
+            &["edit", "B-1TBK"],
+            &[("EDITOR", "sed -i s/Slack/SLACK/ \"$1\"; false")],
+        )
+        .code(2);
+    let kept = env.path(".git/backlog-edits/B-1TBK.md");
+    assert!(r.stderr.contains("exited with"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("your edit is kept in {}", kept.display())),
+        "{}",
+        r.stderr
+    );
+    // The file becomes dirty meanwhile: refused before the editor, and the kept edit named.
+    let file = file_of(&env, "B-1TBK");
+    env.write(&file, &format!("{}local note\n", env.read(&file)));
+    let r = env
+        .run_with(&["edit", "B-1TBK"], &[("EDITOR", MARKING_EDITOR)])
+        .code(2);
+    assert!(!env.path("editor-was-opened").exists());
+    assert!(
+        r.stderr
+            .contains(&format!("your edit is kept in {}", kept.display())),
+        "{}",
+        r.stderr
+    );
+    assert!(std::fs::read_to_string(&kept).unwrap().contains("SLACK"));
+}
+
+// ---- bug 13: wrong or odd messages; bug 14 and point 10: small fixes -----------------
+
+#[test]
+fn test_bug13_messages_say_what_is_wrong() {
+    let env = demo();
+    let r = env.run(&["set", "B-1TBK", "value=4294967296"]).code(2);
+    assert!(
+        r.stderr
+            .contains("4294967296 is too large (at most 4294967295)"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["set", "B-1TBK", "value=abc"]).code(2);
+    assert!(r.stderr.contains("is not a whole number"), "{}", r.stderr);
+    let r = env.run(&["set", "B-5YXD", "id=B-NEWX"]).code(2);
+    assert!(
+        !r.stderr.contains("other items refer to it"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("cannot be changed"), "{}", r.stderr);
+    let r = env
+        .run(&["check", "--changed-since", "origin/main"])
+        .code(2);
+    assert!(
+        !r.stderr.contains("e.g. --changed-since origin/main"),
+        "{}",
+        r.stderr
+    );
+    let r = env
+        .run(&["split", "B-F8TJ", "--into", "One", "--give", "2=1"])
+        .code(2);
+    assert!(
+        r.stderr.contains("but there is 1 child (numbered from 1)"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["estimate", "B-XN62", "five"]).code(2);
+    assert!(
+        r.stderr
+            .contains("\"five\" is not a number of story points"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["estimate", "B-XN62", "7"]).code(2);
+    assert!(
+        r.stderr.contains("7 is not on the estimate scale"),
+        "{}",
+        r.stderr
+    );
+    // An ambiguous prefix says how many more it matches; an empty ID is no prefix.
+    let r = env.run(&["show", "b"]).code(2);
+    assert!(r.stderr.contains(" and 25 more"), "{}", r.stderr);
+    let r = env.run(&["show", ""]).code(2);
+    assert!(
+        r.stderr.contains("unknown item \"\" (an empty ID)"),
+        "{}",
+        r.stderr
+    );
+    let r = env
+        .run_with(&["plan"], &[("BACKLOG_TODAY", "2026-02-30")])
+        .code(2);
+    assert!(r.stderr.contains("2026-02-30"), "{}", r.stderr);
+}
+
+#[test]
+fn test_slugs_transliterate_and_labels_with_commas_are_refused() {
+    let env = demo();
+    let r = env.run(&["add", "Ünïcödé café"]).ok();
+    assert!(r.stderr.contains("-unicode-cafe.md"), "{}", r.stderr);
+    let before = env.commit_count();
+    let r = env.run(&["add", "Two labels", "--label", "a, b"]).code(2);
+    assert!(
+        r.stderr
+            .contains("label \"a, b\" contains a comma: give each label its own --label"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.commit_count(), before);
+}

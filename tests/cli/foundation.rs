@@ -611,6 +611,8 @@ fn test_edit_refuses_values_the_config_does_not_allow() {
             .code(2);
         assert!(r.stderr.contains(message), "{sed}: {}", r.stderr);
         assert_eq!(env.read(&path), ITEM);
+        // The invalid edit is kept (the next `edit` would reopen it): start over.
+        std::fs::remove_file(env.path(".git/backlog-edits/B-7KX2.md")).unwrap();
     }
     assert_eq!(env.commit_count(), 1);
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `backlog` binary in temporary git repositories, checked
 //! with the git CLI. One test binary (faster linking); one module per area.
 
+mod hardening;
 mod harness;
 
 mod check;

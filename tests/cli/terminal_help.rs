@@ -236,3 +236,194 @@ fn test_board_caps_the_done_column() {
     let run = env.run(&["board", "--done", "lots"]).code(2);
     assert!(run.stderr.contains("`all`"), "{}", run.stderr);
 }
+
+/// A repository holding a copy of `examples/demo/backlog`, committed.
+fn demo() -> TestEnv {
+    let env = TestEnv::new();
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo/backlog");
+    for entry in std::fs::read_dir(&demo).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), env.path("backlog").join(entry.file_name())).unwrap();
+    }
+    env.commit_all("Demo backlog");
+    env
+}
+
+/// `list`, `show`, `board` and `check` in text (80 columns, with and without colour)
+/// and in JSON, and the `--help` of three commands.
+#[test]
+fn test_snapshot_terminal_output_at_80_columns() {
+    let env = demo();
+    let vars = [("COLUMNS", "80"), ("BACKLOG_TODAY", "2026-02-16")];
+    for (name, args) in [
+        ("list", &["list"][..]),
+        ("show", &["show", "B-7KX2"]),
+        ("board", &["board"]),
+        ("check", &["check"]),
+    ] {
+        let plain = env.run_with(args, &vars);
+        let text = format!("exit: {}\n{}{}", plain.code, plain.stdout, plain.stderr);
+        insta::assert_snapshot!(format!("terminal_{name}_80_plain"), text);
+        for line in plain.stdout.lines() {
+            assert!(
+                unicode_columns(line) <= 80 || name == "show" || name == "check",
+                "{name}: {line}"
+            );
+        }
+        let mut coloured: Vec<&str> = args.to_vec();
+        coloured.extend(["--color", "always"]);
+        let run = env.run_with(&coloured, &vars);
+        let text = format!("exit: {}\n{}{}", run.code, run.stdout, run.stderr);
+        insta::assert_snapshot!(format!("terminal_{name}_80_color"), text);
+        // Colour changes nothing but the escapes.
+        assert_eq!(strip_escapes(&run.stdout), plain.stdout, "{name}");
+        let mut json: Vec<&str> = args.to_vec();
+        json.extend(["--format", "json", "--color", "always"]);
+        let run = env.run_with(&json, &vars);
+        assert!(!run.stdout.contains('\u{1b}'), "{name}: colour in JSON");
+        insta::assert_snapshot!(format!("terminal_{name}_json"), run.stdout);
+    }
+    for command in ["list", "board", "matrix"] {
+        let run = env.run_with(&[command, "--help"], &vars).ok();
+        insta::assert_snapshot!(format!("terminal_help_{command}"), run.stdout);
+    }
+}
+
+fn unicode_columns(s: &str) -> usize {
+    // Every character the demo prints is one column wide (`…`, `─` included).
+    s.chars().count()
+}
+
+fn strip_escapes(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn test_colour_is_off_in_pipes_and_follows_the_environment() {
+    let env = demo();
+    let has_escape = |vars: &[(&str, &str)], args: &[&str]| {
+        let mut all = vec!["list"];
+        all.extend_from_slice(args);
+        env.run_with(&all, vars).ok().stdout.contains('\u{1b}')
+    };
+    // `auto` in a pipe: never, even without NO_COLOR.
+    assert!(!has_escape(&[("NO_COLOR", "")], &[]));
+    // CLICOLOR_FORCE forces it in a pipe; NO_COLOR wins over it; --color decides last.
+    assert!(has_escape(
+        &[("NO_COLOR", ""), ("CLICOLOR_FORCE", "1")],
+        &[]
+    ));
+    assert!(!has_escape(&[("CLICOLOR_FORCE", "1")], &[]));
+    assert!(has_escape(&[], &["--color", "always"]));
+    assert!(!has_escape(
+        &[("NO_COLOR", ""), ("CLICOLOR_FORCE", "1")],
+        &["--color", "never"]
+    ));
+    // Errors on stderr follow the same rules.
+    let run = env
+        .run_with(&["show", "B-NOPE", "--color", "always"], &[])
+        .code(2);
+    assert!(run.stderr.starts_with("\u{1b}["), "{:?}", run.stderr);
+    let run = env.run(&["show", "B-NOPE"]).code(2);
+    assert!(run.stderr.starts_with("error: "), "{:?}", run.stderr);
+}
+
+#[test]
+fn test_list_columns_fit_the_width_and_header_goes_with_quiet() {
+    let env = TestEnv::new();
+    env.item(
+        "B-1",
+        "A title long enough that it has to be cut somewhere",
+        "rank: a1\nowner: dana\nlabels: [auth, web]\nestimate: 3\n",
+        "",
+    );
+    env.item(
+        "B-2",
+        "広い文字のタイトルはここで切られます",
+        "rank: a2\n",
+        "",
+    );
+    env.commit_all("seed");
+    let run = env.run_with(&["list"], &[("COLUMNS", "40")]).ok();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("ID   STATUS  PTS  TITLE"),
+        "{}",
+        run.stdout
+    );
+    for line in &lines {
+        let w: usize = line
+            .chars()
+            .map(|c| {
+                if ('\u{3000}'..='\u{9fff}').contains(&c) {
+                    2
+                } else {
+                    1
+                }
+            })
+            .sum();
+        assert!(w <= 40, "{w}: {line}");
+    }
+    assert!(
+        lines[1].contains('…') && lines[2].contains('…'),
+        "{}",
+        run.stdout
+    );
+    let quiet = env.run_with(&["list", "-q"], &[("COLUMNS", "40")]).ok();
+    assert_eq!(quiet.stdout.lines().count(), 2, "{}", quiet.stdout);
+    // Without a width (a pipe, COLUMNS unset), nothing is cut.
+    let whole = env.run_with(&["list"], &[("COLUMNS", "")]).ok();
+    assert!(
+        whole
+            .stdout
+            .contains("A title long enough that it has to be cut somewhere  @dana  [auth, web]"),
+        "{}",
+        whole.stdout
+    );
+}
+
+/// Bug 12: `board` ignored the real terminal width (COLUMNS unset, a 60-column pty).
+#[test]
+fn test_board_fits_a_60_column_terminal_without_columns() {
+    let env = demo();
+    let script = std::process::Command::new("script")
+        .arg("--version")
+        .output();
+    if script.is_err() {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_backlog");
+    let inner = format!("stty cols 60 rows 40; exec {bin} board");
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &inner, "/dev/null"]);
+    cmd.env_clear()
+        .current_dir(env.root())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.path("home"))
+        .env("NO_COLOR", "1")
+        .env("TERM", "dumb");
+    let out = cmd.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert!(text.contains("DRAFT ("), "{text}");
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 60,
+            "{}: {line}",
+            line.chars().count()
+        );
+    }
+}

@@ -343,6 +343,49 @@ fn dor(
     }
 }
 
+/// The team's custom fields (`fields:` in config.yml): a value of the wrong type
+/// (`invalid-field`, at the key's line) and a field missing on an item whose status is in
+/// its `required_for` (`required-field`, at the `status:` line that makes it required).
+fn custom_field_findings(entry: &Entry, config: &Config, out: &mut Vec<Finding>) {
+    if config.fields.is_empty() {
+        return;
+    }
+    let fields = entry.fields();
+    let status = config.status(&entry.item);
+    let rf = &config.rules.required_fields;
+    for def in config.fields.iter() {
+        let value = fields.get(def.name.as_str());
+        if let Some(v) = value
+            && let Err(message) = def.check(v)
+        {
+            out.push(
+                finding(
+                    entry,
+                    Rule::InvalidField,
+                    Severity::Error,
+                    key_or_front(entry, &def.name),
+                    format!("`{}` {message}", def.name),
+                )
+                .about(Subject::Field(def.name.clone())),
+            );
+        } else if rf.enabled && def.required_in(status) && value.is_none_or(is_blank) {
+            out.push(
+                finding(
+                    entry,
+                    Rule::RequiredField,
+                    rf.severity,
+                    key_or_front(entry, "status"),
+                    format!(
+                        "`{}` is required for a {status} item: set it with `backlog set {} {}=VALUE`",
+                        def.name, entry.item.id, def.name
+                    ),
+                )
+                .about(Subject::Field(def.name.clone())),
+            );
+        }
+    }
+}
+
 /// `done-incomplete`: a done item with an unchecked acceptance criterion or an unchecked
 /// entry of its definition of done.
 fn done_gate(entry: &Entry, config: &Config, out: &mut Vec<Finding>) {
@@ -579,9 +622,13 @@ fn item_integrity(entry: &Entry, lookup: &Lookup<'_>, config: &Config, out: &mut
         ));
     }
     reference_findings(entry, lookup, None, out);
+    custom_field_findings(entry, config, out);
     let unknown = &config.rules.unknown_key;
     if unknown.enabled {
         for key in entry.doc.keys() {
+            if config.fields.get(&key.key).is_some() {
+                continue;
+            }
             if let Some(u) = crate::ops::guard::unknown_key(&key.key) {
                 let mut f = finding(
                     entry,

@@ -15,7 +15,7 @@ use crate::config::{CLOSED_STATUSES, Config};
 use crate::store::Entry;
 
 /// What to group by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GroupKey {
     /// `status` (an item without one has the default, `draft`).
     Status,
@@ -29,11 +29,14 @@ pub enum GroupKey {
     Parent,
     /// `type` (an item without one has the default type).
     Type,
+    /// A custom field declared under `fields:` in config.yml (an enum's groups come in
+    /// the order of its `values`; each entry of a list is a group).
+    Field(String),
 }
 
 impl GroupKey {
     /// The key's name, as `--group-by` takes it.
-    pub fn name(self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
             Self::Status => "status",
             Self::Owner => "owner",
@@ -41,7 +44,24 @@ impl GroupKey {
             Self::Sprint => "sprint",
             Self::Parent => "parent",
             Self::Type => "type",
+            Self::Field(name) => name,
         }
+    }
+
+    /// A built-in key by name, or a custom field that `config` declares.
+    pub fn resolve(name: &str, config: &Config) -> Result<Self, String> {
+        if let Ok(key) = name.parse() {
+            return Ok(key);
+        }
+        if config.fields.get(name).is_some() {
+            return Ok(Self::Field(name.to_owned()));
+        }
+        let mut names: Vec<&str> = Self::ALL.iter().map(|k| k.name()).collect();
+        names.extend(config.fields.iter().map(|d| d.name.as_str()));
+        Err(format!(
+            "cannot group by {name:?}; use one of: {}",
+            names.join(", ")
+        ))
     }
 
     /// Every key, in `--group-by` order.
@@ -83,7 +103,7 @@ pub struct Group {
 }
 
 /// The values of `key` for one item (several for labels, none when unset).
-fn values(entry: &Entry, key: GroupKey, config: &Config) -> Vec<String> {
+fn values(entry: &Entry, key: &GroupKey, config: &Config) -> Vec<String> {
     let item = &entry.item;
     match key {
         GroupKey::Status => vec![config.status(item).to_owned()],
@@ -100,6 +120,11 @@ fn values(entry: &Entry, key: GroupKey, config: &Config) -> Vec<String> {
             labels.dedup();
             labels
         }
+        GroupKey::Field(name) => entry
+            .fields()
+            .get(name.as_str())
+            .map(crate::config::fields::FieldDef::texts)
+            .unwrap_or_default(),
     }
 }
 
@@ -115,7 +140,7 @@ pub fn group_by(
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<Option<String>, usize> = HashMap::new();
     for &i in shown {
-        let mut vals: Vec<Option<String>> = values(&entries[i], key, config)
+        let mut vals: Vec<Option<String>> = values(&entries[i], &key, config)
             .into_iter()
             .map(Some)
             .collect();
@@ -143,9 +168,10 @@ pub fn group_by(
             }
         }
     }
-    let configured: &[String] = match key {
+    let configured: &[String] = match &key {
         GroupKey::Status => &config.statuses,
         GroupKey::Type => &config.types,
+        GroupKey::Field(name) => config.fields.get(name).map_or(&[], |d| d.values.as_slice()),
         _ => &[],
     };
     let position = |v: &str| -> usize {

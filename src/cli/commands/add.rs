@@ -2,7 +2,7 @@ use clap::Args;
 
 use backlog::ops::{AddOptions, add_with_template};
 
-use crate::cli::{CliError, Context, Ui, finish};
+use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Add an item at the bottom of the ranking
 ///
@@ -42,11 +42,20 @@ pub(crate) struct AddArgs {
     /// Acceptance criterion (repeatable)
     #[arg(long = "ac", value_name = "TEXT")]
     criteria: Vec<String>,
+    /// A custom field declared under `fields:` in config.yml (repeatable)
+    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = name_value)]
+    fields: Vec<(String, String)>,
+}
+
+fn name_value(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("expected NAME=VALUE, got {text:?}"))
 }
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AddArgs) -> Result<u8, CliError> {
     let ws = ctx.workspace()?;
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let loaded = ws.store.load_all();
     let mut opts = AddOptions {
         title: args.title.clone(),
@@ -62,6 +71,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AddArgs) -> Result<u8, CliE
         criteria: args.criteria.clone(),
         created: backlog::text::today(),
         template: None,
+        fields: args.fields.clone(),
     };
     let outcome = add_with_template(&ws.store, &loaded, &mut opts)?;
     let from = opts
@@ -71,7 +81,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AddArgs) -> Result<u8, CliE
         .unwrap_or_default();
     let entry = &outcome.items[0];
     let done = format!("Added {} in {}{from}.", entry.item.id, entry.path);
-    finish(ui, &ws, "add", &outcome, &done)?;
+    finish(ui, &tx, "add", &outcome, &done)?;
     if !ui.is_json() {
         ui.line(&entry.item.id)?;
     }

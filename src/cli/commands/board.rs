@@ -22,6 +22,9 @@ pub(crate) struct BoardArgs {
     /// `updated`/`created`); `all` shows every one
     #[arg(long, value_name = "N", default_value = "5", value_parser = parse_done)]
     done: DoneCap,
+    /// Only items whose KEY (custom fields included) is VALUE (repeatable: all must hold)
+    #[arg(long = "where", value_name = "KEY=VALUE")]
+    wheres: Vec<backlog::analysis::filter::Where>,
 }
 
 /// `--done N|all`.
@@ -49,7 +52,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &BoardArgs) -> Result<u8, Cl
         ));
     }
     let ws = ctx.workspace()?;
-    let loaded = ws.store.load_all();
+    let mut loaded = ws.store.load_all();
+    loaded
+        .entries
+        .retain(|e| backlog::analysis::filter::Where::all(&args.wheres, e, &ws.store.config));
     ui.warn_load_errors(&loaded.errors);
     let mut cols = board::columns(&loaded, &ws.store.config, args.all);
     if let DoneCap(Some(keep)) = args.done {

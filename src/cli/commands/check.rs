@@ -42,8 +42,15 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &CheckArgs) -> Result<u8, Cl
             })?;
             let dir = ws.store.relative(ws.store.dir());
             let changes = check::changes_since(repo, rev, &dir).map_err(|e| {
-                CliError::user(e.to_string())
-                    .hint("pass a branch, tag or commit, e.g. --changed-since origin/main")
+                let example = if rev == "origin/main" {
+                    "main or HEAD~1"
+                } else {
+                    "origin/main"
+                };
+                CliError::user(e.to_string()).hint(format!(
+                    "pass a branch, tag or commit that exists, e.g. --changed-since {example} \
+                     (`git fetch` first for a remote branch)"
+                ))
             })?;
             base = changes
                 .base

@@ -4,7 +4,7 @@ use backlog::Checklist;
 use backlog::ops::{ChecklistEdit, ChecklistEntry, checklist, edit_checklist};
 use backlog::text::sanitize;
 
-use crate::cli::{CliError, Context, Format, Ui, finish};
+use crate::cli::{CliError, Context, Format, Ui, begin, finish};
 
 /// List an item's acceptance criteria, numbered, or change them (one commit per run)
 #[derive(Debug, Args)]
@@ -141,12 +141,12 @@ pub(crate) fn run_checklist(
         }
         return Ok(0);
     };
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let entry = ws.store.find(&args.id)?;
     let id = entry.item.id.clone();
     let outcome = edit_checklist(entry, list, team, &edit)?;
     let done = format!("Updated the {} of {id}.", list.heading().to_lowercase());
-    finish(ui, &ws, name, &outcome, &done)?;
+    finish(ui, &tx, name, &outcome, &done)?;
     if !ui.is_json() {
         let entries = checklist(outcome.items[0].doc.body(), list, team);
         print_entries(ui, &entries)?;

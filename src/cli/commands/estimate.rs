@@ -3,7 +3,7 @@ use clap::Args;
 use backlog::ops::{Tally, estimate_votes, parse_vote};
 use backlog::text::sanitize;
 
-use crate::cli::{CliError, Context, Ui, finish};
+use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Set an item's estimate in story points, or run a planning-poker round with --vote
 #[derive(Debug, Args)]
@@ -24,7 +24,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &EstimateArgs) -> Result<u8,
         return run_votes(ui, ctx, args);
     };
     let ws = ctx.workspace()?;
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let entry = ws.store.find(&args.id)?;
     let old = entry.item.estimate;
     let outcome = backlog::ops::estimate(entry, points, &ws.store.config)?;
@@ -35,7 +35,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &EstimateArgs) -> Result<u8,
         old.map_or_else(|| "none".to_owned(), |o| o.to_string()),
         item.estimate.unwrap_or_default()
     );
-    finish(ui, &ws, "estimate", &outcome, &done)?;
+    finish(ui, &tx, "estimate", &outcome, &done)?;
     Ok(0)
 }
 
@@ -48,7 +48,7 @@ fn run_votes(ui: &mut Ui, ctx: &Context, args: &EstimateArgs) -> Result<u8, CliE
         .iter()
         .map(|v| parse_vote(v, config))
         .collect::<Result<Vec<_>, _>>()?;
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let entry = ws.store.find(&args.id)?;
     let (id, old) = (entry.item.id.clone(), entry.item.estimate);
     let round = estimate_votes(entry, &votes, config)?;
@@ -58,7 +58,7 @@ fn run_votes(ui: &mut Ui, ctx: &Context, args: &EstimateArgs) -> Result<u8, CliE
                 "Votes agree: estimated {id}: {} -> {points} points.",
                 old.map_or_else(|| "none".to_owned(), |o| o.to_string()),
             );
-            finish(ui, &ws, "estimate", outcome, &done)?;
+            finish(ui, &tx, "estimate", outcome, &done)?;
             return Ok(0);
         }
         (Tally::Diverged(spread), _) => spread,

@@ -1,6 +1,6 @@
 use clap::Args;
 
-use crate::cli::{CliError, Context, Ui, finish};
+use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Name item files <ID>-<slug>.md and end them with a line break (--check only reports)
 #[derive(Debug, Args)]
@@ -12,7 +12,7 @@ pub(crate) struct FmtArgs {
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &FmtArgs) -> Result<u8, CliError> {
     let ws = ctx.workspace()?;
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let loaded = ws.store.load_all();
     ui.warn_load_errors(&loaded.errors);
     let (actions, outcome) = backlog::ops::fmt(&loaded.entries);
@@ -57,6 +57,6 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &FmtArgs) -> Result<u8, CliE
         ui.status(&backlog::text::sanitize(&describe(a)));
     }
     let done = format!("Formatted {} item file(s).", actions.len());
-    finish(ui, &ws, "fmt", &outcome, &done)?;
+    finish(ui, &tx, "fmt", &outcome, &done)?;
     Ok(0)
 }

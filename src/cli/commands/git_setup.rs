@@ -4,7 +4,7 @@ use backlog::merge::git_setup;
 use backlog::merge::setup::ATTRIBUTE_LINE;
 use backlog::workspace::Recorded;
 
-use crate::cli::{CliError, Context, Ui};
+use crate::cli::{CliError, Context, Ui, begin};
 
 /// Install the item-file merge driver in this repository (once per clone)
 ///
@@ -23,9 +23,9 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &GitSetupArgs) -> Result<u8
         ))
         .hint("run `git init` first"));
     };
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let setup = git_setup(&ws.store, Some(repo)).map_err(|e| CliError::user(e.to_string()))?;
-    let recorded = ws.apply(&setup.change)?;
+    let recorded = tx.apply(&setup.change)?;
     let commit = match &recorded {
         Recorded::Committed(oid) => Some(oid.clone()),
         _ => None,

@@ -2,6 +2,7 @@ use clap::Args;
 
 use backlog::graph::Graph;
 
+use crate::cli::render::style;
 use crate::cli::{CliError, Context, Format, Ui};
 
 /// Draw the dependency graph of the backlog or of one item's neighbourhood
@@ -58,8 +59,16 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &GraphArgs) -> Result<u8, Cl
         Format::Dot => graph.render_dot(&selection),
         _ => graph.render_text(&selection),
     };
+    let text_format = !matches!(ui.format, Format::Mermaid | Format::Markdown | Format::Dot);
     for line in text.lines() {
-        ui.line(line)?;
+        // The blocked marker in red on a terminal.
+        match line.rfind("  [blocked by ") {
+            Some(at) if text_format => {
+                let marker = ui.palette.paint(style::BLOCKED, &line[at + 2..]);
+                ui.line(&format!("{}  {marker}", &line[..at]))?;
+            }
+            _ => ui.line(line)?,
+        }
     }
     Ok(0)
 }

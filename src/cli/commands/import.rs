@@ -7,7 +7,7 @@ use backlog::text::sanitize;
 use backlog::workspace::Recorded;
 
 use crate::cli::render::item_json;
-use crate::cli::{CliError, Context, Ui};
+use crate::cli::{CliError, Context, Ui, begin};
 
 /// Import a backlog from Backlog.md, GitHub issues or a CSV export (Jira's by default)
 ///
@@ -79,7 +79,7 @@ fn read_input(file: &PathBuf) -> Result<Vec<u8>, CliError> {
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ImportArgs) -> Result<u8, CliError> {
     let ws = ctx.workspace()?;
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let (batch, common): (Batch, &Common) = match &args.source {
         Source::BacklogMd { path, common } => {
             let files = import::backlog_md::scan(path).map_err(import_error)?;
@@ -130,7 +130,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ImportArgs) -> Result<u8, C
     let recorded = if common.dry_run {
         None
     } else {
-        Some(ws.apply(&plan.change)?)
+        Some(tx.apply(&plan.change)?)
     };
     report(ui, &plan, recorded.as_ref())?;
     Ok(0)

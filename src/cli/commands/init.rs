@@ -3,7 +3,7 @@ use clap::Args;
 use backlog::ops::Outcome;
 use backlog::workspace::Change;
 
-use crate::cli::{CliError, Context, Ui, finish};
+use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Create the backlog folder, config.yml and an item template; set up the merge driver
 #[derive(Debug, Args)]
@@ -11,7 +11,7 @@ pub(crate) struct InitArgs {}
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &InitArgs) -> Result<u8, CliError> {
     let ws = ctx.workspace_allow_missing()?;
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let config_path = ws.store.dir().join("config.yml");
     if config_path.exists() {
         return Err(CliError::user(format!(
@@ -49,7 +49,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &InitArgs) -> Result<u8, Cl
     };
     finish(
         ui,
-        &ws,
+        &tx,
         "init",
         &outcome,
         &format!(

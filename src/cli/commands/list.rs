@@ -34,33 +34,10 @@ pub(crate) struct ListArgs {
     /// on each parent
     #[arg(long, conflicts_with = "group_by")]
     tree: bool,
-    /// Show the items in groups, with counts and points
-    #[arg(long, value_name = "KEY", value_enum)]
-    group_by: Option<GroupByArg>,
-}
-
-/// The keys `--group-by` takes.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum GroupByArg {
-    Status,
-    Owner,
-    Label,
-    Sprint,
-    Parent,
-    Type,
-}
-
-impl From<GroupByArg> for GroupKey {
-    fn from(k: GroupByArg) -> Self {
-        match k {
-            GroupByArg::Status => Self::Status,
-            GroupByArg::Owner => Self::Owner,
-            GroupByArg::Label => Self::Label,
-            GroupByArg::Sprint => Self::Sprint,
-            GroupByArg::Parent => Self::Parent,
-            GroupByArg::Type => Self::Type,
-        }
-    }
+    /// Show the items in groups, with counts and points: status, owner, label, sprint,
+    /// parent, type, or a custom field declared under `fields:` in config.yml
+    #[arg(long, value_name = "KEY")]
+    group_by: Option<String>,
 }
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, CliError> {
@@ -68,6 +45,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
         return Err(CliError::format("list", ui.format, &["text", "json"]));
     }
     let ws = ctx.workspace()?;
+    args.filter.checked(&ws.store.config)?;
     let query = match &args.search {
         Some(text) => Some(
             Query::parse(text).ok_or_else(|| CliError::user("--search needs at least one word"))?,
@@ -80,10 +58,19 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> Result<u8, Cli
     if ui.is_json() {
         let items = select(ui, &ws, args, query.as_ref(), render::item_json_in_envelope);
         render::write_list_envelope(&items, |text| ui.data(text))?;
+        if items.is_empty() {
+            ui.status("0 items match");
+        }
     } else {
         let rows = select(ui, &ws, args, query.as_ref(), render::Row::of);
-        for row in render::format_rows(&rows) {
+        let width = crate::cli::ui::known_width();
+        let header = !ui.is_quiet();
+        let lines = render::format_rows(&rows, width, header, ui.palette, &ws.store.config);
+        for row in lines {
             ui.line(&row)?;
+        }
+        if rows.is_empty() {
+            ui.status("0 items match");
         }
     }
     Ok(0)
@@ -133,7 +120,7 @@ fn run_outline(
     let shown: Vec<bool> = entries
         .iter()
         .map(|e| {
-            filter.matches(&e.item, config)
+            filter.matches_entry(e, config)
                 && (!open_only || config.is_open(&e.item))
                 && query.is_none_or(|q| q.matches(e))
                 && graph.as_ref().is_none_or(|g| {
@@ -142,16 +129,17 @@ fn run_outline(
                 })
         })
         .collect();
-    if let Some(key) = args.group_by {
-        let key = GroupKey::from(key);
+    if let Some(name) = &args.group_by {
+        let key = GroupKey::resolve(name, config).map_err(CliError::user)?;
         let indices: Vec<usize> = (0..entries.len()).filter(|&i| shown[i]).collect();
-        let groups = group_by(entries, &indices, key, &Tree::new(entries, config), config);
+        let tree = Tree::new(entries, config);
+        let groups = group_by(entries, &indices, key.clone(), &tree, config);
         if ui.is_json() {
-            ui.json(&outline::groups_json(entries, &groups, key))?;
+            ui.json(&outline::groups_json(entries, &groups, &key))?;
         } else {
             let lookup = backlog::check::Lookup::new(&loaded);
             let titles = |id: &str| lookup.get(id).map(|e| e.item.title.clone());
-            for line in outline::groups_text(entries, &groups, key, &titles) {
+            for line in outline::groups_text(entries, &groups, &key, &titles) {
                 ui.line(&line)?;
             }
         }

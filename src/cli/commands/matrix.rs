@@ -41,7 +41,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MatrixArgs) -> Result<u8, C
     let loaded = ws.store.load_all();
     ui.warn_load_errors(&loaded.errors);
     let config = &ws.store.config;
-    let filter = args.filter.filter();
+    let filter = args.filter.checked(config)?;
     let open: Vec<_> = loaded
         .entries
         .iter()
@@ -50,7 +50,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MatrixArgs) -> Result<u8, C
     let entries: Vec<_> = open
         .iter()
         .copied()
-        .filter(|e| filter.matches(&e.item, config))
+        .filter(|e| filter.matches_entry(e, config))
         .collect();
     let items: Vec<_> = entries.iter().map(|e| &e.item).collect();
     let (basis, basis_name) = if args.local_thresholds {

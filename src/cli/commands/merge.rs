@@ -1,6 +1,6 @@
 use clap::Args;
 
-use crate::cli::{CliError, Context, Ui, finish};
+use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Fold a duplicate into the item that stays, repointing every reference to it
 #[derive(Debug, Args)]
@@ -14,7 +14,7 @@ pub(crate) struct MergeArgs {
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MergeArgs) -> Result<u8, CliError> {
     let ws = ctx.workspace()?;
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let dup = ws.store.find(&args.dup)?.item.id;
     let keep = ws.store.find(&args.into)?.item.id;
     let loaded = ws.store.load_all();
@@ -37,6 +37,6 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &MergeArgs) -> Result<u8, Cl
             if others == 1 { "" } else { "s" }
         ));
     }
-    finish(ui, &ws, "merge", &outcome, &done)?;
+    finish(ui, &tx, "merge", &outcome, &done)?;
     Ok(0)
 }

@@ -4,7 +4,7 @@ use backlog::planning::{self, CapacitySource, Plan, ResolvedCapacity};
 use backlog::text::sanitize;
 use backlog::view;
 
-use crate::cli::{CliError, Context, Format, Ui, finish};
+use crate::cli::{CliError, Context, Format, Ui, begin, finish};
 
 /// Fill the next sprints up to capacity with ready items, in rank order
 ///
@@ -25,6 +25,10 @@ pub(crate) struct PlanArgs {
     /// Write `sprint: NAME` on the planned items, in one commit
     #[arg(long)]
     apply: bool,
+    /// Plan only the items whose KEY (custom fields included) is VALUE (repeatable: all
+    /// must hold); the capacity still comes from the whole team's velocity
+    #[arg(long = "where", value_name = "KEY=VALUE")]
+    wheres: Vec<backlog::analysis::filter::Where>,
 }
 
 /// Today for sprint arithmetic: `BACKLOG_TODAY` (YYYY-MM-DD, for reproducible output), else
@@ -103,12 +107,22 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &PlanArgs) -> Result<u8, Cli
         return Err(CliError::format("plan", ui.format, &["text", "json"]));
     }
     let ws = ctx.workspace()?;
-    let _lock = if args.apply { Some(ws.lock()?) } else { None };
+    let tx = if args.apply {
+        Some(begin(ui, &ws)?)
+    } else {
+        None
+    };
     let loaded = ws.store.load_all();
     ui.warn_load_errors(&loaded.errors);
     let config = &ws.store.config;
     let n = view::sprint_count(args.sprints, config)?;
     let cap = view::capacity(args.capacity, &loaded, config)?;
+    let mut loaded = loaded;
+    if !args.wheres.is_empty() {
+        loaded
+            .entries
+            .retain(|e| backlog::analysis::filter::Where::all(&args.wheres, e, config));
+    }
     let sprints = config.sprints.calendar().upcoming(today()?, n as usize);
     let plan = planning::plan(&loaded, config, &sprints, cap.points);
     let incomplete = backlog::ops::incomplete_done(&loaded.entries, config);
@@ -122,7 +136,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &PlanArgs) -> Result<u8, Cli
             id_list(&ids, 5)
         ));
     }
-    if args.apply {
+    if let Some(tx) = &tx {
         if !ui.is_json() {
             render(ui, &plan, &cap, false)?;
         }
@@ -132,7 +146,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &PlanArgs) -> Result<u8, Cli
             "Planned {count} item{} (wrote `sprint:` on each).",
             if count == 1 { "" } else { "s" }
         );
-        finish(ui, &ws, "plan", &outcome, &done)?;
+        finish(ui, tx, "plan", &outcome, &done)?;
         return Ok(0);
     }
     if ui.is_json() {

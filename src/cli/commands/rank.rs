@@ -9,7 +9,7 @@ use backlog::text::sanitize;
 use backlog::workspace::{Recorded, Workspace};
 use serde_json::{Value as Json, json};
 
-use crate::cli::{CliError, Context, Format, Ui, finish, render};
+use crate::cli::{CliError, Context, Format, Ui, begin, finish, render};
 
 /// Move an item (--before/--after/--top/--bottom), respread the keys (--rebalance), or
 /// reorder by WSJF or value/effort (--by); each change is one commit
@@ -79,7 +79,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &RankArgs) -> Result<u8, Cli
             .ok_or_else(|| CliError::user(format!("unknown model {model:?}")))?;
         return run_by(ui, &ws, args, model);
     }
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     // Moves and rebalancing only need every item's key: read those lines, and parse only
     // the files that change.
     let index = rank_index(&ws.store);
@@ -92,7 +92,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &RankArgs) -> Result<u8, Cli
             index.slots.iter().filter(|s| s.rank.is_some()).count(),
             if files == 1 { "file" } else { "files" }
         );
-        finish(ui, &ws, "rank", &outcome, &done)?;
+        finish(ui, &tx, "rank", &outcome, &done)?;
         return Ok(0);
     }
     let id = args.id.as_deref().unwrap_or_default();
@@ -104,7 +104,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &RankArgs) -> Result<u8, Cli
     };
     let Ranked { outcome, place } = rank_move_indexed(&ws.store, &index, id, &position)?;
     let done = format!("Ranked {} {place}.", outcome.change.items.join(" and "));
-    finish(ui, &ws, "rank", &outcome, &done)?;
+    finish(ui, &tx, "rank", &outcome, &done)?;
     if matches!(position, Position::Bottom) && !outcome.change.is_empty() {
         let unranked = index
             .slots
@@ -143,7 +143,11 @@ fn placed_json(p: &Placed) -> Json {
 }
 
 fn run_by(ui: &mut Ui, ws: &Workspace, args: &RankArgs, model: Model) -> Result<u8, CliError> {
-    let _lock = if args.dry_run { None } else { Some(ws.lock()?) };
+    let tx = if args.dry_run {
+        None
+    } else {
+        Some(begin(ui, ws)?)
+    };
     let loaded = ws.store.load_all();
     ui.warn_load_errors(&loaded.errors);
     let filter = Filter {
@@ -151,7 +155,9 @@ fn run_by(ui: &mut Ui, ws: &Workspace, args: &RankArgs, model: Model) -> Result<
         label: args.label.clone(),
         owner: args.owner.clone(),
         kind: args.kind.clone(),
+        wheres: Vec::new(),
     };
+    filter.validate(&ws.store.config)?;
     let reorder = rank_by(&loaded, &ws.store.config, model, &filter)?;
     for cycle in &reorder.cycles {
         ui.warn(&format!(
@@ -169,10 +175,9 @@ fn run_by(ui: &mut Ui, ws: &Workspace, args: &RankArgs, model: Model) -> Result<
             sanitize(item)
         ));
     }
-    let recorded = if args.dry_run {
-        None
-    } else {
-        Some(ws.apply(&reorder.outcome.change)?)
+    let recorded = match &tx {
+        Some(tx) => Some(tx.apply(&reorder.outcome.change)?),
+        None => None,
     };
     if ui.is_json() {
         let commit = match &recorded {

@@ -7,7 +7,7 @@ use backlog::ops::{
 };
 use backlog::text::sanitize;
 
-use crate::cli::{CliError, Context, Ui, finish};
+use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Set, change or remove front-matter keys: KEY=VALUE, lists as [a, b], KEY= removes
 #[derive(Debug, Args)]
@@ -29,7 +29,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SetArgs) -> Result<u8, CliE
         .iter()
         .map(|a| parse_assignment(a, &ws.store.config))
         .collect::<Result<Vec<_>, _>>()?;
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let entry = ws.store.find(&args.id)?;
     let mut assignments = assignments;
     resolve_references(&mut assignments, &entry.item.id, |q| {
@@ -52,7 +52,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SetArgs) -> Result<u8, CliE
         args.strict_wip,
     )?;
     let done = format!("Updated {}.", changed.item.id);
-    finish(ui, &ws, "set", &outcome, &done)?;
+    finish(ui, &tx, "set", &outcome, &done)?;
     for warning in set_warnings(
         &before,
         changed,

@@ -2,7 +2,7 @@ use clap::Args;
 
 use backlog::ops::{SplitOptions, parse_give, split};
 
-use crate::cli::{CliError, Context, Ui, finish};
+use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Split an item into children that take its place in the ranking; the parent is closed
 #[derive(Debug, Args)]
@@ -25,7 +25,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> Result<u8, Cl
         .map(|g| parse_give(g))
         .collect::<Result<Vec<_>, _>>()?;
     let ws = ctx.workspace()?;
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let id = ws.store.find(&args.id)?.item.id;
     let loaded = ws.store.load_all();
     for e in &loaded.errors {
@@ -51,7 +51,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> Result<u8, Cl
             if dependents == 1 { "s" } else { "" }
         ));
     }
-    finish(ui, &ws, "split", &outcome, &done)?;
+    finish(ui, &tx, "split", &outcome, &done)?;
     if !ui.is_json() {
         for c in children {
             ui.line(&c.item.id)?;

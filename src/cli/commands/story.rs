@@ -4,7 +4,7 @@ use clap::Args;
 
 use backlog::ops::story;
 
-use crate::cli::{CliError, Context, Ui, finish};
+use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Replace an item's user story (the paragraphs before the first heading)
 #[derive(Debug, Args)]
@@ -29,10 +29,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &StoryArgs) -> Result<u8, Cl
         args.text.clone()
     };
     let ws = ctx.workspace()?;
-    let _lock = ws.lock()?;
+    let tx = begin(ui, &ws)?;
     let entry = ws.store.find(&args.id)?;
     let outcome = story(entry, &text)?;
     let done = format!("Updated the story of {}.", outcome.items[0].item.id);
-    finish(ui, &ws, "story", &outcome, &done)?;
+    finish(ui, &tx, "story", &outcome, &done)?;
     Ok(0)
 }

@@ -132,7 +132,7 @@ pub(crate) fn tree_json(entries: &[Entry], forest: &[Node]) -> Json {
     })
 }
 
-fn group_title(key: GroupKey, group: &Group, titles: &dyn Fn(&str) -> Option<String>) -> String {
+fn group_title(key: &GroupKey, group: &Group, titles: &dyn Fn(&str) -> Option<String>) -> String {
     let value = match (&group.value, key) {
         (Some(v), GroupKey::Parent) => match titles(v) {
             Some(t) => format!("{}  {}", sanitize(v), sanitize(&t)),
@@ -158,7 +158,7 @@ fn group_title(key: GroupKey, group: &Group, titles: &dyn Fn(&str) -> Option<Str
 pub(crate) fn groups_text(
     entries: &[Entry],
     groups: &[Group],
-    key: GroupKey,
+    key: &GroupKey,
     titles: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<String> {
     let lines: Vec<Line> = groups
@@ -195,7 +195,7 @@ pub(crate) fn groups_text(
 }
 
 /// Groups as JSON.
-pub(crate) fn groups_json(entries: &[Entry], groups: &[Group], key: GroupKey) -> Json {
+pub(crate) fn groups_json(entries: &[Entry], groups: &[Group], key: &GroupKey) -> Json {
     serde_json::json!({
         "schema": 1,
         "group_by": key.name(),

@@ -63,22 +63,80 @@ pub struct Filter {
     pub owner: Option<String>,
     /// Type.
     pub kind: Option<String>,
+    /// `--where KEY=VALUE` conditions on any key, custom ones included (see
+    /// [`Filter::matches_entry`]).
+    pub wheres: Vec<crate::analysis::filter::Where>,
 }
 
 impl Filter {
-    /// Whether the item passes the filter.
+    /// Whether the item passes the filter. Statuses, labels, owners and types compare
+    /// case-insensitively (`--status READY`, `--owner Dana`, `--label AUTH`), as IDs do.
     pub fn matches(&self, item: &Item, config: &Config) -> bool {
-        (self.status.is_empty() || self.status.iter().any(|s| s == config.status(item)))
-            && (self.label.is_empty() || self.label.iter().any(|l| item.labels.contains(l)))
+        (self.status.is_empty()
+            || self
+                .status
+                .iter()
+                .any(|s| same_word(s, config.status(item))))
+            && (self.label.is_empty()
+                || self
+                    .label
+                    .iter()
+                    .any(|l| item.labels.iter().any(|x| same_word(x, l))))
             && self
                 .owner
                 .as_ref()
-                .is_none_or(|o| item.owner.as_ref() == Some(o))
+                .is_none_or(|o| item.owner.as_deref().is_some_and(|x| same_word(x, o)))
             && self
                 .kind
                 .as_ref()
-                .is_none_or(|k| item.kind.as_ref() == Some(k))
+                .is_none_or(|k| item.kind.as_deref().is_some_and(|x| same_word(x, k)))
     }
+
+    /// Whether the item passes the filter, the `--where` conditions included (they may
+    /// read keys that only the file has).
+    pub fn matches_entry(&self, entry: &crate::store::Entry, config: &Config) -> bool {
+        self.matches(&entry.item, config)
+            && crate::analysis::filter::Where::all(&self.wheres, entry, config)
+    }
+
+    /// Refuses a status or type that `config` does not know, listing the known ones: a
+    /// typo (`--status nonsense`) would otherwise match nothing and look like an empty
+    /// backlog. Labels and owners are free text and are not checked.
+    pub fn validate(&self, config: &Config) -> Result<(), OpError> {
+        for s in &self.status {
+            let known = config.is_known_status(s)
+                || config.statuses.iter().any(|k| same_word(k, s))
+                || crate::config::CLOSED_STATUSES
+                    .iter()
+                    .any(|k| same_word(k, s));
+            if !known {
+                let mut all: Vec<&str> = config.statuses.iter().map(String::as_str).collect();
+                all.extend(
+                    crate::config::CLOSED_STATUSES
+                        .iter()
+                        .filter(|c| !config.statuses.iter().any(|k| k == *c)),
+                );
+                return Err(OpError::BadArgument(format!(
+                    "unknown status {s:?} in --status; known: {}",
+                    all.join(", ")
+                )));
+            }
+        }
+        if let Some(k) = &self.kind
+            && !config.types.iter().any(|t| same_word(t, k))
+        {
+            return Err(OpError::BadArgument(format!(
+                "unknown type {k:?} in --type; known: {}",
+                config.types.join(", ")
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Equal ignoring case (Unicode lowercase, so `Über` matches `über`).
+fn same_word(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b) || a.to_lowercase() == b.to_lowercase()
 }
 
 /// One item that gets a new rank key.

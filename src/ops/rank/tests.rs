@@ -301,3 +301,42 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn test_filter_matches_case_insensitively_and_validates() {
+    let e = entry(
+        "B-1",
+        "status: ready\ntype: story\nlabels: [Auth, Über]\nowner: dana\n",
+    );
+    let f = |status: &[&str], label: &[&str], owner: Option<&str>, kind: Option<&str>| Filter {
+        status: status.iter().map(|s| (*s).to_owned()).collect(),
+        label: label.iter().map(|s| (*s).to_owned()).collect(),
+        owner: owner.map(str::to_owned),
+        kind: kind.map(str::to_owned),
+        wheres: Vec::new(),
+    };
+    assert!(
+        f(&["READY"], &["auth"], Some("Dana"), Some("Story")).matches(&e.item, &Config::default())
+    );
+    assert!(f(&[], &["über"], None, None).matches(&e.item, &Config::default()));
+    assert!(!f(&["draft"], &[], None, None).matches(&e.item, &Config::default()));
+    assert!(!f(&[], &[], Some("marco"), None).matches(&e.item, &Config::default()));
+    let config = Config::default();
+    assert!(
+        f(&["Ready", "split"], &["x"], Some("x"), Some("BUG"))
+            .validate(&config)
+            .is_ok()
+    );
+    let err = f(&["nonsense"], &[], None, None)
+        .validate(&config)
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("known: draft, ready, in-progress, done"),
+        "{err}"
+    );
+    let err = f(&[], &[], None, Some("storey"))
+        .validate(&config)
+        .unwrap_err();
+    assert!(err.to_string().contains("unknown type \"storey\""), "{err}");
+}
