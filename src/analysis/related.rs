@@ -5,6 +5,7 @@
 //! parsed, so `show` stays quick on a large backlog.
 
 use std::io::Read;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
@@ -40,7 +41,26 @@ pub fn dependencies(store: &Store, entry: &Entry) -> Vec<Dependency> {
 pub fn dependents(store: &Store, id: &str) -> Vec<Entry> {
     let (files, _) = store.item_files();
     let needle = crate::id::key(id);
-    let mut found: Vec<Entry> = files
+    let mut found = mentioning(store, &files, std::slice::from_ref(&needle), |e| {
+        e.item
+            .depends_on
+            .iter()
+            .any(|d| crate::id::key(d) == needle)
+    });
+    sort_entries(&mut found);
+    found
+}
+
+/// The items among `files` that `keep` accepts, parsing only the files whose text
+/// mentions one of `needles` (ID keys, upper case): a raw scan first, so a question
+/// about one item does not parse the whole backlog.
+pub(crate) fn mentioning(
+    store: &Store,
+    files: &[PathBuf],
+    needles: &[String],
+    keep: impl Fn(&Entry) -> bool + Sync,
+) -> Vec<Entry> {
+    files
         .par_iter()
         .filter_map(|path| {
             let mut bytes = Vec::new();
@@ -50,20 +70,17 @@ pub fn dependents(store: &Store, id: &str) -> Vec<Entry> {
                 .read_to_end(&mut bytes)
                 .ok()?;
             let upper = bytes.to_ascii_uppercase();
-            if !upper.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+            if !needles.iter().any(|n| contains(&upper, n.as_bytes())) {
                 return None;
             }
             let entry = store.load_file(path).ok()?;
-            entry
-                .item
-                .depends_on
-                .iter()
-                .any(|d| crate::id::key(d) == needle)
-                .then_some(entry)
+            keep(&entry).then_some(entry)
         })
-        .collect();
-    sort_entries(&mut found);
-    found
+        .collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 #[cfg(test)]

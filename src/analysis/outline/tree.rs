@@ -7,12 +7,8 @@
 //! form a cycle are cut where the walk meets them, so every item appears once.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
-
-use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::document::MAX_FILE_BYTES;
 use crate::store::{Entry, Store, sort_entries};
 
 /// Points and items under a parent, done and in total.
@@ -243,24 +239,12 @@ pub fn descendants(store: &Store, id: &str) -> Vec<Entry> {
     let mut wanted: HashSet<String> = HashSet::from([crate::id::key(id)]);
     while !wanted.is_empty() {
         let needles: Vec<String> = wanted.iter().cloned().collect();
-        let level: Vec<Entry> = files
-            .par_iter()
-            .filter_map(|path| {
-                let mut bytes = Vec::new();
-                std::fs::File::open(path)
-                    .ok()?
-                    .take(MAX_FILE_BYTES as u64 + 1)
-                    .read_to_end(&mut bytes)
-                    .ok()?;
-                let upper = bytes.to_ascii_uppercase();
-                if !needles.iter().any(|n| contains(&upper, n.as_bytes())) {
-                    return None;
-                }
-                let entry = store.load_file(path).ok()?;
-                let parent = crate::id::key(entry.item.parent.as_deref()?);
-                wanted.contains(&parent).then_some(entry)
-            })
-            .collect();
+        let level = crate::analysis::related::mentioning(store, &files, &needles, |e| {
+            e.item
+                .parent
+                .as_deref()
+                .is_some_and(|p| wanted.contains(&crate::id::key(p)))
+        });
         wanted = HashSet::new();
         for e in level {
             if seen.insert(crate::id::key(&e.item.id)) {
@@ -271,10 +255,6 @@ pub fn descendants(store: &Store, id: &str) -> Vec<Entry> {
     }
     sort_entries(&mut found);
     found
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 #[cfg(test)]
