@@ -36,32 +36,10 @@ pub fn yaml_value(v: &Value) -> String {
     }
 }
 
-/// A YAML value as JSON (non-string keys become strings, tags are dropped).
+/// A YAML value as JSON (non-string keys become strings, tags are dropped): the same
+/// conversion `show --format json` uses.
 pub fn to_json(v: &Value) -> serde_json::Value {
-    use serde_json::Value as Json;
-    match v {
-        Value::Null => Json::Null,
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Json::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Json::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or(Json::Null, Json::Number)
-            }
-        }
-        Value::String(s) => Json::String(s.clone()),
-        Value::Sequence(seq) => Json::Array(seq.iter().map(to_json).collect()),
-        Value::Mapping(m) => Json::Object(
-            m.iter()
-                .map(|(k, v)| (scalar_text(k).unwrap_or_default(), to_json(v)))
-                .collect(),
-        ),
-        Value::Tagged(t) => to_json(&t.value),
-    }
+    crate::view::yaml_to_json(v)
 }
 
 /// The text of a scalar (string, number, boolean), or `None` for anything else.
