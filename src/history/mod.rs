@@ -12,6 +12,7 @@
 mod batch;
 mod describe;
 mod diff;
+mod key_store;
 mod log;
 mod trail;
 
