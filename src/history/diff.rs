@@ -651,6 +651,11 @@ mod tests {
                         let (a, b) = super::super::neighbours(&new_keys, nx);
                         proptest::prop_assert_eq!((above, below), (&a, &b));
                     }
+                    if let FieldChange::RankKey { .. } = c {
+                        let ox = old_keys.iter().find(|k| k.3 == d.id).unwrap();
+                        let nx = new_keys.iter().find(|k| k.3 == d.id).unwrap();
+                        proptest::prop_assert_eq!(super::super::net_places(&old_keys, &new_keys, ox, nx), 0);
+                    }
                 }
             }
         }
