@@ -16,6 +16,7 @@
 //! This module knows nothing about other files, items or git.
 
 pub mod budget;
+mod fast;
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -182,147 +183,6 @@ fn yaml_scalar(s: &str, in_flow: bool) -> String {
     }
     out.push('"');
     out
-}
-
-/// Parses front matter made only of simple lines, or returns `None` so the caller uses the
-/// YAML parser. Accepted: blank lines, `#` comment lines, and `key: value` lines at
-/// column 0 whose key is a plain word and whose value is empty (null), a plain scalar, a
-/// `"…"`/`'…'` string without escapes, or a one-line flow list `[a, b]` of plain
-/// scalars. Scalars are resolved as `serde_yaml_ng` resolves them; every case where that
-/// is not obvious (null and boolean words, anything a float parser accepts, hex/octal
-/// forms, leading zeros, characters YAML treats specially) returns `None`.
-fn simple_front_matter(text: &str) -> Option<serde_yaml_ng::Mapping> {
-    use serde_yaml_ng::Value;
-    let lines = || text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
-    let count = lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .count();
-    let mut mapping = serde_yaml_ng::Mapping::with_capacity(count);
-    for line in lines() {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let colon = line.find(':')?;
-        let key = &line[..colon];
-        let rest = &line[colon + 1..];
-        let first = key.chars().next()?;
-        if !(first.is_ascii_alphabetic() || first == '_')
-            || !key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        {
-            return None;
-        }
-        let key = match resolve_plain(key)? {
-            Value::String(k) => Value::String(k),
-            _ => return None,
-        };
-        let value = if rest.is_empty() {
-            Value::Null
-        } else {
-            let value = rest.strip_prefix(' ')?.trim_start_matches(' ');
-            if value.ends_with(' ') {
-                return None;
-            }
-            simple_value(value)?
-        };
-        if mapping.insert(key, value).is_some() {
-            return None;
-        }
-    }
-    Some(mapping)
-}
-
-fn simple_value(text: &str) -> Option<serde_yaml_ng::Value> {
-    use serde_yaml_ng::Value;
-    if text.is_empty() {
-        return Some(Value::Null);
-    }
-    if let Some(inner) = text.strip_prefix('[') {
-        let inner = inner.strip_suffix(']')?;
-        if inner.trim_matches(' ').is_empty() {
-            return Some(Value::Sequence(Vec::new()));
-        }
-        let parts = inner.split(',');
-        let mut seq = Vec::with_capacity(inner.matches(',').count() + 1);
-        for part in parts {
-            let part = part.trim_matches(' ');
-            if !plain_ok(part, true) {
-                return None;
-            }
-            seq.push(resolve_plain(part)?);
-        }
-        return Some(Value::Sequence(seq));
-    }
-    for quote in ['"', '\''] {
-        if let Some(inner) = text.strip_prefix(quote) {
-            let inner = inner.strip_suffix(quote)?;
-            let ok = inner
-                .chars()
-                .all(|c| c != quote && c != '\\' && (c == ' ' || yaml_safe_char(c)));
-            return ok.then(|| Value::String(inner.to_owned()));
-        }
-    }
-    if !plain_ok(text, false) {
-        return None;
-    }
-    resolve_plain(text)
-}
-
-/// A character that YAML reads as itself everywhere: printable, not a line break, no BOM.
-fn yaml_safe_char(c: char) -> bool {
-    match c {
-        '!'..='~' => true,
-        '\u{A0}'..='\u{D7FF}' => !matches!(c, '\u{2028}' | '\u{2029}'),
-        '\u{E000}'..='\u{FFFD}' => c != '\u{FEFF}',
-        c => c >= '\u{10000}',
-    }
-}
-
-/// Whether `s` is a plain scalar whose text YAML takes literally: it starts with a letter,
-/// digit, `_`, `/` or `(`, uses no indicator characters, and has no double spaces.
-fn plain_ok(s: &str, in_flow: bool) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    (first.is_alphanumeric() || matches!(first, '_' | '/' | '('))
-        && !s.ends_with(' ')
-        && !s.contains("  ")
-        && s.chars().all(|c| {
-            c.is_alphanumeric()
-                || matches!(
-                    c,
-                    '_' | '.' | '/' | '@' | '-' | '+' | '(' | ')' | '\'' | '!' | '?'
-                )
-                || (!in_flow && matches!(c, ' ' | ',' | '&' | ';'))
-                || (in_flow && c == ' ')
-        })
-        && s.chars().all(|c| c.is_ascii() || yaml_safe_char(c))
-}
-
-/// Resolves a plain scalar that passed [`plain_ok`] the way `serde_yaml_ng` does, or
-/// `None` when the answer is not a plain string or a small unsigned integer.
-fn resolve_plain(s: &str) -> Option<serde_yaml_ng::Value> {
-    use serde_yaml_ng::Value;
-    if matches!(
-        s,
-        "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
-    ) {
-        return None;
-    }
-    if s.bytes().all(|b| b.is_ascii_digit()) {
-        if s.len() > 1 && s.starts_with('0') {
-            return None;
-        }
-        return s.parse::<u64>().ok().map(|n| Value::Number(n.into()));
-    }
-    let b = s.as_bytes();
-    let radix =
-        b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'x' | b'o' | b'b');
-    if radix || s.parse::<f64>().is_ok() {
-        return None;
-    }
-    Some(Value::String(s.to_owned()))
 }
 
 /// One top-level key of the front matter and the bytes it owns.
@@ -650,6 +510,24 @@ impl Document {
         self.keys().iter().find(|k| k.key == key)
     }
 
+    /// For a key whose value is a plain scalar on its own line (not quoted, not a list, a
+    /// mapping or a block scalar): the value as written and the YAML comment after it
+    /// (from its `#`), when there is one. `title: Fix bug #456` gives `("Fix bug",
+    /// "#456")`: YAML reads the title as `Fix bug`.
+    pub fn plain_value_comment(&self, key: &str) -> Option<(&str, &str)> {
+        let entry = self.key(key)?;
+        let value = &self.raw[entry.value.clone()];
+        if value.is_empty() || value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!']) {
+            return None;
+        }
+        let line_end = self.raw[entry.value.end..]
+            .find('\n')
+            .map_or(self.raw.len(), |i| entry.value.end + i);
+        let rest = self.raw[entry.value.end..line_end].trim_end_matches(['\r', ' ', '\t']);
+        let comment = rest.trim_start_matches([' ', '\t']);
+        (comment.starts_with('#') && comment.len() < rest.len()).then_some((value, comment))
+    }
+
     /// The 1-based line of a top-level key.
     pub fn key_line(&self, key: &str) -> Option<usize> {
         self.key(key).map(|k| k.line)
@@ -662,13 +540,13 @@ impl Document {
 
     /// Parses the front matter into a YAML mapping. Error lines are file lines.
     ///
-    /// Front matter made only of simple `key: value` lines (what the tool writes: plain
-    /// or simply quoted scalars, numbers, flow lists of plain scalars) is read by a fast
-    /// line parser that gives exactly what the YAML parser would; anything else, or
-    /// anything it is unsure about, goes through the YAML parser.
+    /// Front matter made of simple `key: value` lines (what the tool and people write:
+    /// plain and quoted scalars, numbers, flow and block lists of scalars, comments) is
+    /// read by a fast line parser (`fast`) that gives exactly what the YAML parser would;
+    /// anything else, or anything it is unsure about, goes through the YAML parser.
     pub fn front_matter(&self) -> Result<serde_yaml_ng::Mapping, DocumentError> {
         let text = self.front_text();
-        if let Some(mapping) = simple_front_matter(text) {
+        if let Some(mapping) = fast::simple_front_matter(text) {
             return Ok(mapping);
         }
         if text.trim().is_empty() {
@@ -902,64 +780,17 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// What the YAML parser makes of front-matter text (`None` when it is an error).
-    fn yaml_mapping(text: &str) -> Option<serde_yaml_ng::Mapping> {
-        match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text).ok()? {
-            serde_yaml_ng::Value::Mapping(m) => Some(m),
-            serde_yaml_ng::Value::Null => Some(serde_yaml_ng::Mapping::new()),
-            _ => None,
-        }
-    }
-
     #[test]
-    fn test_simple_front_matter_matches_yaml_parser() {
-        let text = "id: B-00GE\ntitle: Submit payout batches, per project (v2)\ntype: story\n\
-                    # comment\n\nestimate: 13\nvalue: 0\nlabels: [mobile, expenses]\n\
-                    depends_on: []\ncreated: 2026-11-21\nsprint: 2026-S17\nowner:\n\
-                    quoted: \"a: b # c\"\nsingle: 'it''s'\nrank: a0V\nx-custom: café ok\n";
-        let fast = simple_front_matter(text.replace("'it''s'", "'its'").as_str());
-        assert_eq!(fast, yaml_mapping(&text.replace("'it''s'", "'its'")));
-        let fast = fast.unwrap();
-        assert_eq!(fast["estimate"].as_u64(), Some(13));
-        assert_eq!(fast["created"].as_str(), Some("2026-11-21"));
-        assert!(fast["owner"].is_null());
-        assert_eq!(fast["labels"][1].as_str(), Some("expenses"));
-    }
-
-    #[test]
-    fn test_simple_front_matter_declines_what_it_cannot_resolve() {
-        for text in [
-            "a: true\n",
-            "a: null\n",
-            "a: 1.5\n",
-            "a: 1e3\n",
-            "a: 0x1F\n",
-            "a: 007\n",
-            "a: .inf\n",
-            "a: nan\n",
-            "a: -3\n",
-            "a: ~\n",
-            "a: x  # comment\n",
-            "a: 'it''s'\n",
-            "a: \"tab\\t\"\n",
-            "a: [b, [c]]\n",
-            "a: [b, 'c']\n",
-            "a: {b: 1}\n",
-            "a: &x b\n",
-            "a: *x\n",
-            "a: !tag b\n",
-            "a: |\n  text\n",
-            "a:\n  - b\n",
-            "a: b\na: c\n",
-            "\"a\": b\n",
-            "true: b\n",
-            "a:b\n",
-            "a:\tb\n",
-            "a: b \n",
-            "a: line\u{2028}sep\n",
-            "a: 99999999999999999999999\n",
-        ] {
-            assert_eq!(simple_front_matter(text), None, "{text:?}");
+    fn test_plain_value_comment() {
+        let doc = Document::parse(
+            "---\r\ntitle: Fix bug #456  \r\na: 'x' # c\r\nb: [x] # c\r\nc: C#\r\nd: x #\r\ne:  # c\r\n---\r\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(doc.plain_value_comment("title"), Some(("Fix bug", "#456")));
+        assert_eq!(doc.plain_value_comment("d"), Some(("x", "#")));
+        for key in ["a", "b", "c", "e", "missing"] {
+            assert_eq!(doc.plain_value_comment(key), None, "{key}");
         }
     }
 
@@ -992,48 +823,6 @@ mod tests {
         assert_eq!(doc.key_line("id"), None);
         let fresh = Document::parse(doc.as_str().as_bytes()).unwrap();
         assert_eq!(doc, fresh);
-    }
-
-    fn arb_token() -> impl Strategy<Value = String> {
-        prop_oneof![
-            "[a-zA-Z0-9_./()@+!?' ,&;:#~*&|>%=-]{1,12}",
-            Just("true".to_owned()),
-            Just("Null".to_owned()),
-            Just("0".to_owned()),
-            Just("012".to_owned()),
-            Just("12".to_owned()),
-            Just("1.5".to_owned()),
-            Just("inf".to_owned()),
-            Just("2026-11-21".to_owned()),
-            Just("0x1A".to_owned()),
-            Just("1e5".to_owned()),
-            Just("café".to_owned()),
-            Just("a\u{2028}b".to_owned()),
-            Just("\"x y\"".to_owned()),
-            Just("'x y'".to_owned()),
-            Just("[a, b]".to_owned()),
-            Just("[1, x y]".to_owned()),
-            Just("[]".to_owned()),
-            Just("".to_owned()),
-        ]
-    }
-
-    proptest! {
-        /// Whenever the fast path answers, it answers exactly what the YAML parser does.
-        #[test]
-        fn prop_simple_front_matter_agrees_with_yaml(
-            lines in proptest::collection::vec(("[a-z_][a-z0-9_-]{0,6}|true|inf", arb_token()), 0..6),
-            crlf in proptest::bool::ANY,
-        ) {
-            let nl = if crlf { "\r\n" } else { "\n" };
-            let text: String = lines
-                .iter()
-                .map(|(k, v)| if v.is_empty() { format!("{k}:{nl}") } else { format!("{k}: {v}{nl}") })
-                .collect();
-            if let Some(fast) = simple_front_matter(&text) {
-                prop_assert_eq!(Some(fast), yaml_mapping(&text), "{:?}", text);
-            }
-        }
     }
 
     const SAMPLE: &str = "---\nid: B-7KX2\ntitle: Sign in  # the title\n# a comment\nlabels:\n  - auth\n  - web\nx-custom: {a: 1}\n---\nAs a user...\n";

@@ -2,8 +2,11 @@
 //!
 //! Only the item files that git reports as changed between the two states are read and
 //! parsed. Rank moves are the one exception: to say by how many places an item moved, the
-//! rank keys of the unchanged items are needed too. They are read only when some item's
-//! rank changed, with a cheap line scan of the front matter (no YAML parse), in parallel.
+//! rank keys of the unchanged items are needed too. They are needed only when some item's
+//! rank changed, and come from the order-key cache (`.git/backlog-cache/order-keys`, see
+//! `key_store`), keyed by blob id, so a diff reads only the blobs the cache has not seen:
+//! after the first run in a repository, just the changed files. A blob missing from the
+//! cache is read with a cheap line scan of the front matter (no YAML parse), in parallel.
 //!
 //! **Places.** An item "moved up N places" when, compared with the other items present in
 //! both states, it now comes before N more items than it used to (items it overtook minus
@@ -16,10 +19,10 @@ use std::collections::{HashMap, HashSet};
 use git2::{Delta, DiffOptions, Oid};
 use serde::Serialize;
 
+use super::key_store::KeyStore;
 use super::{
     Endpoint, FieldChange, HistoryError, OrderKey, Version, compare, fill_neighbours, git_err,
-    is_item_path, order_key, parse_or_warn, read_blob, read_order_keys, set_places,
-    tree_item_files,
+    is_item_path, order_key, parse_or_warn, read_blob, set_places, tree_item_files,
 };
 use crate::config::{Config, DUPLICATE, SPLIT};
 use crate::document::MAX_FILE_BYTES;
@@ -127,12 +130,28 @@ impl BacklogDiff {
 }
 
 /// Compares the backlog folder `prefix` (see [`super::folder_prefix`]) between two states.
+///
+/// The rank keys of unchanged items, needed only when some rank changed, come from the
+/// repository's order-key cache ([`KeyStore`]), which this call fills and saves.
 pub fn diff(
     repo: &Repo,
     prefix: &str,
     from: &Endpoint,
     to: &Endpoint,
     config: &Config,
+) -> Result<BacklogDiff, HistoryError> {
+    let mut store = KeyStore::open(repo.inner());
+    diff_with(repo, prefix, from, to, config, &mut store)
+}
+
+/// [`diff`] with the given order-key store.
+fn diff_with(
+    repo: &Repo,
+    prefix: &str,
+    from: &Endpoint,
+    to: &Endpoint,
+    config: &Config,
+    store: &mut KeyStore,
 ) -> Result<BacklogDiff, HistoryError> {
     let r = repo.inner();
     let tree_of = |e: &Endpoint| -> Result<Option<git2::Tree<'_>>, HistoryError> {
@@ -272,11 +291,9 @@ pub fn diff(
                     .into_iter()
                     .filter(|(p, _)| !changed_paths.contains(p))
                     .collect();
-                let mut keys: Vec<OrderKey> = read_order_keys(r, &files)
-                    .into_iter()
-                    .filter_map(|(_, k)| k)
-                    .collect();
+                let mut keys: Vec<OrderKey> = store.keys(r, &files).into_iter().flatten().collect();
                 keys.sort();
+                store.save();
                 keys
             }
             None => Vec::new(),
@@ -475,11 +492,12 @@ mod tests {
     }
 
     /// Runs `fill_places` for items changed from `old` to `new` ranks, with unchanged
-    /// items at `unchanged` ranks; returns (id, direction, places) per moved item.
+    /// items at `unchanged` ranks; returns (id, direction, places) per moved item, and
+    /// (id, None, None) for an item whose key changed without a change of place.
     fn places(
         changed: &[(&str, &str, &str)],
         unchanged: &[&str],
-    ) -> Vec<(String, Direction, Option<usize>)> {
+    ) -> Vec<(String, Option<Direction>, Option<usize>)> {
         let old: HashMap<String, Version> = changed
             .iter()
             .map(|(id, o, _)| (id.to_string(), v(id, o)))
@@ -508,7 +526,8 @@ mod tests {
             .map(|d| match &d.changes[0] {
                 FieldChange::Rank {
                     direction, places, ..
-                } => (d.id.clone(), *direction, *places),
+                } => (d.id.clone(), Some(*direction), *places),
+                FieldChange::RankKey { .. } => (d.id.clone(), None, None),
                 other => panic!("{other:?}"),
             })
             .collect()
@@ -519,12 +538,127 @@ mod tests {
         // a0 a1 a2 a3 [X at a4] -> X to the top: passed 4 unchanged items.
         assert_eq!(
             places(&[("X", "a4", "Zz")], &["a0", "a1", "a2", "a3", "a5"]),
-            vec![("X".to_owned(), Direction::Up, Some(4))]
+            vec![("X".to_owned(), Some(Direction::Up), Some(4))]
         );
         assert_eq!(
             places(&[("X", "a0", "a2V")], &["a1", "a2", "a3"]),
-            vec![("X".to_owned(), Direction::Down, Some(2))]
+            vec![("X".to_owned(), Some(Direction::Down), Some(2))]
         );
+    }
+
+    /// Commits `items` (id, rank; `None`: no rank) as `backlog/ID.md` files on top of
+    /// `parent`, plus a file that is not an item; returns the commit.
+    fn commit_items(
+        r: &git2::Repository,
+        items: &[(String, Option<String>)],
+        parent: Option<Oid>,
+    ) -> Oid {
+        let mut folder = r.treebuilder(None).unwrap();
+        for (id, rank) in items {
+            let rank = rank
+                .as_ref()
+                .map(|k| format!("rank: {k}\n"))
+                .unwrap_or_default();
+            let text = format!(
+                "---\nid: {id}\ntitle: Item {id}\n{rank}created: 2026-01-0{}\n---\n",
+                id.len() % 9 + 1
+            );
+            let blob = r.blob(text.as_bytes()).unwrap();
+            folder.insert(format!("{id}.md"), blob, 0o100_644).unwrap();
+        }
+        let notes = r.blob(b"not an item").unwrap();
+        folder.insert("notes.md", notes, 0o100_644).unwrap();
+        let mut root = r.treebuilder(None).unwrap();
+        root.insert("backlog", folder.write().unwrap(), 0o040_000)
+            .unwrap();
+        let tree = r.find_tree(root.write().unwrap()).unwrap();
+        let sig =
+            git2::Signature::new("A", "a@example.com", &git2::Time::new(1_764_000_000, 0)).unwrap();
+        let parents: Vec<git2::Commit<'_>> = parent
+            .map(|p| r.find_commit(p).unwrap())
+            .into_iter()
+            .collect();
+        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        r.commit(None, &sig, &sig, "c", &tree, &parents).unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        /// The diff with the order-key cache, cold and warm, equals the diff that reads
+        /// every item's rank from its blob, and every moved item's places equal
+        /// `net_places` over the two whole orders.
+        #[test]
+        fn prop_cached_places_equal_full_read(
+            before in proptest::collection::vec(proptest::option::of(0u8..8), 1..16),
+            edits in proptest::collection::vec((0usize..16, proptest::option::of(0u8..8)), 1..6),
+            removed in proptest::collection::vec(0usize..16, 0..2),
+            added in proptest::collection::vec(proptest::option::of(0u8..8), 0..3),
+        ) {
+            let rank = |r: &Option<u8>| r.map(|r| format!("a{r}"));
+            let old: Vec<(String, Option<String>)> = before
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (format!("B-{i}"), rank(r)))
+                .collect();
+            let mut new = old.clone();
+            for (at, r) in &edits {
+                if let Some(slot) = new.get_mut(*at) {
+                    slot.1 = rank(r);
+                }
+            }
+            for at in &removed {
+                if *at < new.len() && *at % 3 == 0 {
+                    new.remove(*at);
+                }
+            }
+            for (i, r) in added.iter().enumerate() {
+                new.push((format!("N-{i}"), rank(r)));
+            }
+            let tmp = tempfile::tempdir().unwrap();
+            let r = git2::Repository::init(tmp.path()).unwrap();
+            let a = commit_items(&r, &old, None);
+            let b = commit_items(&r, &new, Some(a));
+            let repo = Repo::discover(tmp.path()).unwrap().unwrap();
+            let (from, to) = (Endpoint::commit("A", a), Endpoint::commit("B", b));
+            let config = Config::default();
+            let full = diff_with(&repo, "backlog", &from, &to, &config, &mut KeyStore::in_memory())
+                .unwrap();
+            let cold = diff(&repo, "backlog", &from, &to, &config).unwrap();
+            let warm = diff(&repo, "backlog", &from, &to, &config).unwrap();
+            proptest::prop_assert_eq!(&cold, &full);
+            proptest::prop_assert_eq!(&warm, &full);
+
+            let keys = |items: &[(String, Option<String>)]| -> Vec<OrderKey> {
+                let mut k: Vec<OrderKey> = items
+                    .iter()
+                    .map(|(id, rank)| match rank {
+                        Some(rank) => (false, rank.clone(), String::new(), id.clone()),
+                        None => (true, String::new(), format!("2026-01-0{}", id.len() % 9 + 1), id.clone()),
+                    })
+                    .collect();
+                k.sort();
+                k
+            };
+            let (old_keys, new_keys) = (keys(&old), keys(&new));
+            for d in &full.items {
+                for c in &d.changes {
+                    if let FieldChange::Rank { places, above, below, .. } = c {
+                        let ox = old_keys.iter().find(|k| k.3 == d.id).unwrap();
+                        let nx = new_keys.iter().find(|k| k.3 == d.id).unwrap();
+                        let net = super::super::net_places(&old_keys, &new_keys, ox, nx);
+                        proptest::prop_assert_eq!(*places, Some(usize::try_from(net.unsigned_abs()).unwrap()));
+                        let (a, b) = super::super::neighbours(&new_keys, nx);
+                        proptest::prop_assert_eq!((above, below), (&a, &b));
+                    }
+                    if let FieldChange::RankKey { .. } = c {
+                        let ox = old_keys.iter().find(|k| k.3 == d.id).unwrap();
+                        let nx = new_keys.iter().find(|k| k.3 == d.id).unwrap();
+                        proptest::prop_assert_eq!(super::super::net_places(&old_keys, &new_keys, ox, nx), 0);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -532,14 +666,14 @@ mod tests {
         assert_eq!(
             places(&[("A", "a1", "a2"), ("B", "a2", "a1")], &["a0", "a3"]),
             vec![
-                ("A".to_owned(), Direction::Down, Some(1)),
-                ("B".to_owned(), Direction::Up, Some(1))
+                ("A".to_owned(), Some(Direction::Down), Some(1)),
+                ("B".to_owned(), Some(Direction::Up), Some(1))
             ]
         );
-        // A new key that keeps the item between the same neighbours.
+        // A new key that keeps the item between the same neighbours is no move.
         assert_eq!(
             places(&[("A", "a1", "a1V")], &["a0", "a2"]),
-            vec![("A".to_owned(), Direction::Down, Some(0))]
+            vec![("A".to_owned(), None, None)]
         );
     }
 }

@@ -17,10 +17,11 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 use git2::{Commit, Delta, DiffOptions, Oid, Repository, Tree};
 use serde::Serialize;
 
+use super::key_store::KeyStore;
 use super::trail::{Chain, Trail};
 use super::{
     FieldChange, HistoryError, OrderKey, Version, compare, fill_neighbours, git_err, is_item_path,
-    net_places, order_key, read_blob, read_order_keys, set_places, tree_item_files,
+    net_places, order_key, read_blob, set_places, tree_item_files,
 };
 use crate::git::{Repo, parse_trailers};
 
@@ -117,8 +118,9 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
         },
     );
     let mut entries = Vec::new();
-    // Order keys by blob, shared by the commits that need the whole order (rank moves).
-    let mut key_cache: HashMap<Oid, Option<OrderKey>> = HashMap::new();
+    // Order keys by blob, shared by the commits that need the whole order (rank moves)
+    // and kept for the next run.
+    let mut key_store = KeyStore::open(r);
     while let Some((_, _, oid)) = queue.pop() {
         let Some(Pending {
             commit,
@@ -186,8 +188,8 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
                         .parent(0)
                         .and_then(|p| p.tree())
                         .map_err(git_err("read tree"))?;
-                    let before = tree_order(r, &parent_tree, prefix, &mut key_cache)?;
-                    let after = tree_order(r, &tree, prefix, &mut key_cache)?;
+                    let before = tree_order(r, &parent_tree, prefix, &mut key_store)?;
+                    let after = tree_order(r, &tree, prefix, &mut key_store)?;
                     let (ox, nx) = (order_key(&old.item), order_key(&new.item));
                     fill_neighbours(&mut changes, &after, &nx);
                     set_places(&mut changes, net_places(&before, &after, &ox, &nx));
@@ -213,6 +215,7 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
             changes,
         });
     }
+    key_store.save();
     Ok(ItemLog {
         id: current.item.id.clone(),
         title: current.item.title.clone(),
@@ -222,24 +225,15 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
     })
 }
 
-/// The backlog order of a tree (sorted order keys), reading only blobs not in `cache`.
+/// The backlog order of a tree (sorted order keys), reading only blobs not in `store`.
 fn tree_order(
     r: &Repository,
     tree: &Tree<'_>,
     prefix: &str,
-    cache: &mut HashMap<Oid, Option<OrderKey>>,
+    store: &mut KeyStore,
 ) -> Result<Vec<OrderKey>, HistoryError> {
     let files = tree_item_files(r, tree, prefix)?;
-    let missing: Vec<(String, Oid)> = files
-        .iter()
-        .filter(|(_, oid)| !cache.contains_key(oid))
-        .cloned()
-        .collect();
-    cache.extend(read_order_keys(r, &missing));
-    let mut keys: Vec<OrderKey> = files
-        .iter()
-        .filter_map(|(_, oid)| cache.get(oid).cloned().flatten())
-        .collect();
+    let mut keys: Vec<OrderKey> = store.keys(r, &files).into_iter().flatten().collect();
     keys.sort();
     Ok(keys)
 }

@@ -12,6 +12,7 @@
 mod batch;
 mod describe;
 mod diff;
+mod key_store;
 mod log;
 mod trail;
 
@@ -39,8 +40,14 @@ pub enum HistoryError {
     BadRevision {
         /// What the user typed.
         rev: String,
-        /// libgit2's reason.
+        /// Why it names no commit, in words for the user.
         message: String,
+    },
+    /// A range with more than one `..` or `...` (`a..b..c`).
+    #[error("invalid revision range `{spec}`: give A..B, A...B or one revision")]
+    BadRange {
+        /// What the user typed.
+        spec: String,
     },
     /// The item is not in HEAD.
     #[error("no item {query} in HEAD")]
@@ -157,12 +164,18 @@ pub fn resolve_range(
             .and_then(|o| o.peel_to_commit())
             .map_err(|e| HistoryError::BadRevision {
                 rev: s.to_owned(),
-                message: e.message().to_owned(),
+                message: crate::git::revision_problem(s, &e),
             })?
             .id();
         Ok((s.to_owned(), oid))
     };
+    let bad_range = || HistoryError::BadRange {
+        spec: spec.to_owned(),
+    };
     if let Some((a, b)) = spec.split_once("...") {
+        if a.contains("..") || b.contains("..") {
+            return Err(bad_range());
+        }
         let (a, a_oid) = rev(a)?;
         let (b, b_oid) = rev(b)?;
         let base = r.merge_base(a_oid, b_oid).map_err(git_err("merge-base"))?;
@@ -171,6 +184,9 @@ pub fn resolve_range(
             Endpoint::commit(&b, b_oid),
         ))
     } else if let Some((a, b)) = spec.split_once("..") {
+        if b.contains("..") {
+            return Err(bad_range());
+        }
         let (a, a_oid) = rev(a)?;
         let (b, b_oid) = rev(b)?;
         Ok((Endpoint::commit(&a, a_oid), Endpoint::commit(&b, b_oid)))
@@ -416,6 +432,14 @@ pub enum FieldChange {
         #[serde(skip_serializing_if = "Option::is_none")]
         below: Option<String>,
     },
+    /// The rank key changed but the item kept its place among the others (a respread by
+    /// `rank --rebalance`, or a new key between the same neighbours): not a move.
+    RankKey {
+        /// Old key.
+        from: Option<String>,
+        /// New key.
+        to: Option<String>,
+    },
     /// A dependency was added.
     DependencyAdded {
         /// The item depended on.
@@ -511,21 +535,31 @@ pub(crate) fn fill_neighbours(changes: &mut [FieldChange], keys: &[OrderKey], x:
     }
 }
 
-/// Sets `places` (and the direction, when it moved) of the rank changes in `changes`:
-/// `net` is how many more items it now comes before (negative: fewer).
+/// Sets `places` and the direction of the rank changes in `changes`: `net` is how many
+/// more items it now comes before (negative: fewer). A rank change that kept its place
+/// (`net == 0`) becomes a [`FieldChange::RankKey`]: a respread is not a move.
 pub(crate) fn set_places(changes: &mut [FieldChange], net: i64) {
     for c in changes {
         if let FieldChange::Rank {
-            direction, places, ..
+            from,
+            to,
+            direction,
+            places,
+            ..
         } = c
         {
-            if net != 0 {
-                *direction = if net > 0 {
-                    Direction::Up
-                } else {
-                    Direction::Down
+            if net == 0 {
+                *c = FieldChange::RankKey {
+                    from: from.take(),
+                    to: to.take(),
                 };
+                continue;
             }
+            *direction = if net > 0 {
+                Direction::Up
+            } else {
+                Direction::Down
+            };
             *places = Some(usize::try_from(net.unsigned_abs()).unwrap_or(usize::MAX));
         }
     }

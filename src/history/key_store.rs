@@ -1,0 +1,266 @@
+//! The order keys of item blobs, kept between runs in `.git/backlog-cache/order-keys`.
+//!
+//! Saying by how many places an item moved, and which item it now sits above, needs the
+//! rank key of every item of the tree, and reading 10,000 blobs out of a long history's
+//! pack costs ten times a `git diff --stat`. An order key is a pure function of the blob's
+//! bytes, and a blob id names its bytes, so a key once read is right for that blob
+//! forever: the cache maps blob ids to keys and can never be stale. It is derived data,
+//! never committed: a missing, unreadable or foreign file (another format or another
+//! version of this program) is ignored and rewritten, and a cache that cannot be written
+//! only costs speed. A lookup that misses reads the blob, so the answer with the cache
+//! always equals the answer without it (see the tests here and in `diff`).
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::PathBuf;
+
+use git2::{Oid, Repository};
+
+use super::{OrderKey, read_order_keys};
+
+/// The first line of the file: the format and the program version that wrote it (a new
+/// version may read keys differently, so it starts afresh).
+fn header() -> String {
+    format!("backlog order keys 1 {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Past this many entries, a save keeps only the blobs used in this run.
+const MAX_ENTRIES: usize = 200_000;
+
+/// Order keys by blob id: the in-memory map, loaded from and saved to the cache file.
+#[derive(Debug, Default)]
+pub(crate) struct KeyStore {
+    keys: HashMap<Oid, Option<OrderKey>>,
+    /// Blobs looked up in this run.
+    used: HashSet<Oid>,
+    /// Where the cache lives (`None`: in memory only).
+    file: Option<PathBuf>,
+    /// Whether this run read blobs the file does not have yet.
+    dirty: bool,
+}
+
+impl KeyStore {
+    /// An empty store that is never saved: every key is read from its blob.
+    #[cfg(test)]
+    pub(crate) fn in_memory() -> Self {
+        Self::default()
+    }
+
+    /// The store of `repo`, with the keys of its cache file when it has a valid one.
+    pub(crate) fn open(repo: &Repository) -> Self {
+        let file = repo.commondir().join("backlog-cache").join("order-keys");
+        let keys = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|text| parse(&text))
+            .unwrap_or_default();
+        Self {
+            keys,
+            used: HashSet::new(),
+            file: Some(file),
+            dirty: false,
+        }
+    }
+
+    /// The order keys of `files` (path and blob id), in their order; files that are not
+    /// items give `None`. Blobs not known yet are read, in parallel.
+    pub(crate) fn keys(
+        &mut self,
+        r: &Repository,
+        files: &[(String, Oid)],
+    ) -> Vec<Option<OrderKey>> {
+        let missing: Vec<(String, Oid)> = files
+            .iter()
+            .filter(|(_, oid)| !self.keys.contains_key(oid))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            self.dirty = true;
+            self.keys.extend(read_order_keys(r, &missing));
+        }
+        files
+            .iter()
+            .map(|(_, oid)| {
+                self.used.insert(*oid);
+                self.keys.get(oid).cloned().flatten()
+            })
+            .collect()
+    }
+
+    /// Writes the cache file when this run read new blobs (atomically: a temporary file
+    /// renamed over the old one). Failing to write is not an error: the cache only saves
+    /// time.
+    pub(crate) fn save(&self) {
+        let Some(file) = &self.file else {
+            return;
+        };
+        if !self.dirty {
+            return;
+        }
+        let keep_all = self.keys.len() <= MAX_ENTRIES;
+        let mut entries: Vec<(&Oid, &Option<OrderKey>)> = self
+            .keys
+            .iter()
+            .filter(|(oid, _)| keep_all || self.used.contains(*oid))
+            .collect();
+        entries.sort_by_key(|(oid, _)| **oid);
+        let mut text = header();
+        text.push('\n');
+        for (oid, key) in entries {
+            if let Some(line) = line(oid, key.as_ref()) {
+                text.push_str(&line);
+                text.push('\n');
+            }
+        }
+        let Some(dir) = file.parent() else {
+            return;
+        };
+        let written = std::fs::create_dir_all(dir)
+            .and_then(|()| tempfile::NamedTempFile::new_in(dir))
+            .and_then(|mut tmp| {
+                tmp.write_all(text.as_bytes())?;
+                tmp.persist(file).map_err(|e| e.error)?;
+                Ok(())
+            });
+        // Only speed is lost when the cache cannot be written (a read-only `.git`).
+        drop(written);
+    }
+}
+
+/// One line: `OID -` (not an item) or `OID u|r<TAB>rank<TAB>created<TAB>id`; `None` for a
+/// key with a tab or a line break in it (never cached: read again next time).
+fn line(oid: &Oid, key: Option<&OrderKey>) -> Option<String> {
+    let Some((unranked, rank, created, id)) = key else {
+        return Some(format!("{oid} -"));
+    };
+    let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
+    (plain(rank) && plain(created) && plain(id)).then(|| {
+        let flag = if *unranked { 'u' } else { 'r' };
+        format!("{oid} {flag}\t{rank}\t{created}\t{id}")
+    })
+}
+
+/// The entries of a cache file; `None` when it is not one this version wrote, or any
+/// line is malformed (then it is all ignored).
+fn parse(text: &str) -> Option<HashMap<Oid, Option<OrderKey>>> {
+    let mut lines = text.lines();
+    if lines.next()? != header() {
+        return None;
+    }
+    let mut out = HashMap::new();
+    for line in lines {
+        let (hex, rest) = line.split_once(' ')?;
+        let oid = Oid::from_str(hex).ok()?;
+        if oid.to_string() != hex {
+            return None;
+        }
+        let key = if rest == "-" {
+            None
+        } else {
+            let mut parts = rest.split('\t');
+            let unranked = match parts.next()? {
+                "u" => true,
+                "r" => false,
+                _ => return None,
+            };
+            let (rank, created, id) = (parts.next()?, parts.next()?, parts.next()?);
+            if parts.next().is_some() {
+                return None;
+            }
+            Some((unranked, rank.to_owned(), created.to_owned(), id.to_owned()))
+        };
+        out.insert(oid, key);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oid(n: u8) -> Oid {
+        Oid::from_bytes(&[n; 20]).unwrap()
+    }
+
+    #[test]
+    fn test_lines_round_trip() {
+        let keys: Vec<(Oid, Option<OrderKey>)> = vec![
+            (oid(1), None),
+            (
+                oid(2),
+                Some((false, "a0V".into(), String::new(), "B-1".into())),
+            ),
+            (
+                oid(3),
+                Some((true, String::new(), "2026-01-02".into(), "b-2".into())),
+            ),
+            (
+                oid(4),
+                Some((false, "a 1#x".into(), "~".into(), "B-3".into())),
+            ),
+        ];
+        let mut text = header();
+        for (o, k) in &keys {
+            text.push('\n');
+            text.push_str(&line(o, k.as_ref()).unwrap());
+        }
+        let parsed = parse(&text).unwrap();
+        assert_eq!(parsed.len(), keys.len());
+        for (o, k) in keys {
+            assert_eq!(parsed[&o], k);
+        }
+    }
+
+    #[test]
+    fn test_foreign_or_broken_files_are_ignored() {
+        assert_eq!(parse(""), None);
+        assert_eq!(parse("backlog order keys 0 0.0.0\n"), None);
+        let good = format!("{}\n{} -\n", header(), oid(1));
+        assert!(parse(&good).is_some());
+        for bad in [
+            format!("{}\n{} x\trank\t\tB-1\n", header(), oid(1)),
+            format!("{}\n{} r\trank\tB-1\n", header(), oid(1)),
+            format!("{}\nnot-an-oid -\n", header()),
+            format!("{}\n{} r\ta\tb\tB-1\textra\n", header(), oid(1)),
+        ] {
+            assert_eq!(parse(&bad), None, "{bad}");
+        }
+        // A key that cannot be written on one line is left out, never mangled.
+        let k: OrderKey = (false, "a\tb".into(), String::new(), "B-1".into());
+        assert_eq!(line(&oid(1), Some(&k)), None);
+    }
+
+    #[test]
+    fn test_store_saves_and_reloads() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = Repository::init(tmp.path()).unwrap();
+        let a = repo
+            .blob(b"---\nid: B-1\ntitle: t\nrank: a1\n---\n")
+            .unwrap();
+        let b = repo.blob(b"no front matter").unwrap();
+        let files = vec![
+            ("backlog/B-1.md".to_owned(), a),
+            ("backlog/x.md".to_owned(), b),
+        ];
+        let mut store = KeyStore::open(&repo);
+        let first = store.keys(&repo, &files);
+        assert_eq!(
+            first,
+            vec![
+                Some((false, "a1".into(), String::new(), "B-1".into())),
+                None
+            ]
+        );
+        store.save();
+        let again = KeyStore::open(&repo);
+        assert_eq!(again.keys.len(), 2);
+        assert!(!again.dirty);
+        let mut again = again;
+        assert_eq!(again.keys(&repo, &files), first);
+        assert!(!again.dirty, "every key came from the file");
+        // A damaged file is ignored: the keys are read from the blobs again.
+        std::fs::write(repo.commondir().join("backlog-cache/order-keys"), "junk").unwrap();
+        let mut fresh = KeyStore::open(&repo);
+        assert!(fresh.keys.is_empty());
+        assert_eq!(fresh.keys(&repo, &files), first);
+    }
+}
