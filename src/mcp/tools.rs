@@ -428,12 +428,15 @@ impl Backlog {
         let deps = crate::analysis::related::dependencies(&ws.store, &entry);
         // A poisoned lock only means an earlier call panicked mid-refresh; the cache is
         // revalidated on every use, so its content is still safe to start from.
-        let needed_by = self
+        let mentions = self
             .links
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .dependents(&ws.store, &entry.item.id);
-        Ok(view::show_json(&entry, &deps, &needed_by))
+            .mentions(&ws.store, &entry);
+        Ok(with_warnings(
+            view::show_json(&entry, &deps, &mentions.dependents),
+            mentions.warnings(&entry),
+        ))
     }
 
     /// `check`: findings and summary, optionally only for some items.
