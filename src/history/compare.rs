@@ -65,7 +65,7 @@ pub enum FieldChange {
         to: Option<String>,
         /// Up or down.
         direction: Direction,
-        /// How many items it passed (see [`diff`](diff())); `None` where not computed.
+        /// How many items it passed (see [`diff`](super::diff())); `None` where not computed.
         #[serde(skip_serializing_if = "Option::is_none")]
         places: Option<usize>,
         /// The item now right after it ("moved above X"), if known.
@@ -74,6 +74,14 @@ pub enum FieldChange {
         /// The item now right before it, if known.
         #[serde(skip_serializing_if = "Option::is_none")]
         below: Option<String>,
+    },
+    /// The rank key changed but the item kept its place among the others (a respread by
+    /// `rank --rebalance`, or a new key between the same neighbours): not a move.
+    RankKey {
+        /// Old key.
+        from: Option<String>,
+        /// New key.
+        to: Option<String>,
     },
     /// A dependency was added.
     DependencyAdded {

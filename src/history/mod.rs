@@ -53,8 +53,14 @@ pub enum HistoryError {
     BadRevision {
         /// What the user typed.
         rev: String,
-        /// libgit2's reason.
+        /// Why it names no commit, in words for the user.
         message: String,
+    },
+    /// A range with more than one `..` or `...` (`a..b..c`).
+    #[error("invalid revision range `{spec}`: give A..B, A...B or one revision")]
+    BadRange {
+        /// What the user typed.
+        spec: String,
     },
     /// The item is not in HEAD.
     #[error("no item {query} in HEAD")]
@@ -171,12 +177,18 @@ pub fn resolve_range(
             .and_then(|o| o.peel_to_commit())
             .map_err(|e| HistoryError::BadRevision {
                 rev: s.to_owned(),
-                message: e.message().to_owned(),
+                message: crate::git::revision_problem(s, &e),
             })?
             .id();
         Ok((s.to_owned(), oid))
     };
+    let bad_range = || HistoryError::BadRange {
+        spec: spec.to_owned(),
+    };
     if let Some((a, b)) = spec.split_once("...") {
+        if a.contains("..") || b.contains("..") {
+            return Err(bad_range());
+        }
         let (a, a_oid) = rev(a)?;
         let (b, b_oid) = rev(b)?;
         let base = r.merge_base(a_oid, b_oid).map_err(git_err("merge-base"))?;
@@ -185,6 +197,9 @@ pub fn resolve_range(
             Endpoint::commit(&b, b_oid),
         ))
     } else if let Some((a, b)) = spec.split_once("..") {
+        if b.contains("..") {
+            return Err(bad_range());
+        }
         let (a, a_oid) = rev(a)?;
         let (b, b_oid) = rev(b)?;
         Ok((Endpoint::commit(&a, a_oid), Endpoint::commit(&b, b_oid)))

@@ -38,21 +38,31 @@ pub(crate) fn fill_neighbours(changes: &mut [FieldChange], keys: &[OrderKey], x:
     }
 }
 
-/// Sets `places` (and the direction, when it moved) of the rank changes in `changes`:
-/// `net` is how many more items it now comes before (negative: fewer).
+/// Sets `places` and the direction of the rank changes in `changes`: `net` is how many
+/// more items it now comes before (negative: fewer). A rank change that kept its place
+/// (`net == 0`) becomes a [`FieldChange::RankKey`]: a respread is not a move.
 pub(crate) fn set_places(changes: &mut [FieldChange], net: i64) {
     for c in changes {
         if let FieldChange::Rank {
-            direction, places, ..
+            from,
+            to,
+            direction,
+            places,
+            ..
         } = c
         {
-            if net != 0 {
-                *direction = if net > 0 {
-                    Direction::Up
-                } else {
-                    Direction::Down
+            if net == 0 {
+                *c = FieldChange::RankKey {
+                    from: from.take(),
+                    to: to.take(),
                 };
+                continue;
             }
+            *direction = if net > 0 {
+                Direction::Up
+            } else {
+                Direction::Down
+            };
             *places = Some(usize::try_from(net.unsigned_abs()).unwrap_or(usize::MAX));
         }
     }

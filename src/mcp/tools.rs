@@ -752,8 +752,16 @@ impl Backlog {
         let ws = self.workspace()?;
         let tx = ws.begin()?;
         let entry = ws.store.find(&args.id)?;
+        let warning = ops::estimate_warning(&entry, &ws.store.config);
         let outcome = ops::estimate(entry, &points, &ws.store.config)?;
-        self.apply(&tx, "estimate", &outcome)
+        let result = self.apply(&tx, "estimate", &outcome)?;
+        Ok(with_warnings(
+            result,
+            warning
+                .filter(|_| !outcome.change.is_empty())
+                .into_iter()
+                .collect(),
+        ))
     }
 
     /// `split_item`: children take the item's place in the ranking; it is closed as split.
