@@ -5,6 +5,7 @@
 //! plus a `Backlog-Via: mcp` trailer.
 
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -14,6 +15,7 @@ use crate::analysis::check::{self, CheckOptions, Severity};
 use crate::analysis::graph::Graph;
 use crate::analysis::outline::Query;
 use crate::analysis::planning;
+use crate::analysis::related::LinkCache;
 use crate::model::item::Body;
 use crate::ops::{
     self, AddOptions, Assignment, ChecklistEdit, Filter, Outcome, Position, SplitOptions,
@@ -32,6 +34,9 @@ pub struct Backlog {
     /// A fixed "today" for `plan` and `agenda` (`YYYY-MM-DD`, from `BACKLOG_TODAY`); `None`
     /// takes the date of each call.
     pub today: Option<String>,
+    /// What items link to, kept between calls and revalidated by file metadata on each
+    /// (see [`LinkCache`]), so `show_item` does not read the whole backlog every time.
+    links: Arc<Mutex<LinkCache>>,
 }
 
 /// `list_items`.
@@ -341,6 +346,16 @@ fn with_warnings(mut value: Json, warnings: Vec<String>) -> Json {
 }
 
 impl Backlog {
+    /// Tools for the backlog found from `workspace`, planning from `today` (or the date of
+    /// each call).
+    pub fn new(workspace: WorkspaceOptions, today: Option<String>) -> Self {
+        Self {
+            workspace,
+            today,
+            links: Arc::default(),
+        }
+    }
+
     /// Opens the workspace for one call; its commits say they came through MCP.
     pub fn workspace(&self) -> Result<Workspace, Error> {
         let mut ws = Workspace::open(&self.workspace, false)?;
@@ -411,7 +426,13 @@ impl Backlog {
         let ws = self.workspace()?;
         let entry = ws.store.find(&args.id)?;
         let deps = crate::analysis::related::dependencies(&ws.store, &entry);
-        let needed_by = crate::analysis::related::dependents(&ws.store, &entry.item.id);
+        // A poisoned lock only means an earlier call panicked mid-refresh; the cache is
+        // revalidated on every use, so its content is still safe to start from.
+        let needed_by = self
+            .links
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .dependents(&ws.store, &entry.item.id);
         Ok(view::show_json(&entry, &deps, &needed_by))
     }
 
