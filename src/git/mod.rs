@@ -778,6 +778,7 @@ const PACKED_COMMIT_PATHS: usize = 256;
 
 mod bulk;
 pub mod message;
+mod pack;
 pub mod tree_diff;
 
 /// The id of git's empty tree.
