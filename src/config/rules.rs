@@ -14,6 +14,7 @@
 //!   done_incomplete: {enabled: true, severity: warning}      # the definition of done
 //!   wip_limit: {enabled: true, severity: warning}            # limits in `wip:`
 //!   unknown_key: {enabled: false, severity: warning}         # front-matter keys not known
+//!   title_comment: {enabled: true, severity: warning}        # a plain title cut at ` #`
 //! ```
 //!
 //! Integrity problems (unreadable files, wrong types, unknown status or type, duplicate
@@ -209,6 +210,9 @@ pub struct Rules {
     /// `unknown-key`: a front-matter key that is not a known key (off by default: unknown
     /// keys are allowed and kept; on, it catches typos such as `stauts`).
     pub unknown_key: Toggle,
+    /// `title-comment`: a plain (unquoted) title followed by ` #…`, which YAML reads as a
+    /// comment, so `title: Fix bug #456 in export` is the title `Fix bug` (a warning).
+    pub title_comment: Toggle,
 }
 
 impl Default for Rules {
@@ -228,6 +232,7 @@ impl Default for Rules {
                 enabled: false,
                 severity: Severity::Warning,
             },
+            title_comment: Toggle::new(Severity::Warning),
         }
     }
 }

@@ -17,6 +17,7 @@
 
 pub mod budget;
 mod edit;
+mod fast;
 mod lines;
 
 pub use lines::line_of;
@@ -187,147 +188,6 @@ fn yaml_scalar(s: &str, in_flow: bool) -> String {
     }
     out.push('"');
     out
-}
-
-/// Parses front matter made only of simple lines, or returns `None` so the caller uses the
-/// YAML parser. Accepted: blank lines, `#` comment lines, and `key: value` lines at
-/// column 0 whose key is a plain word and whose value is empty (null), a plain scalar, a
-/// `"…"`/`'…'` string without escapes, or a one-line flow list `[a, b]` of plain
-/// scalars. Scalars are resolved as `serde_yaml_ng` resolves them; every case where that
-/// is not obvious (null and boolean words, anything a float parser accepts, hex/octal
-/// forms, leading zeros, characters YAML treats specially) returns `None`.
-fn simple_front_matter(text: &str) -> Option<serde_yaml_ng::Mapping> {
-    use serde_yaml_ng::Value;
-    let lines = || text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
-    let count = lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .count();
-    let mut mapping = serde_yaml_ng::Mapping::with_capacity(count);
-    for line in lines() {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let colon = line.find(':')?;
-        let key = &line[..colon];
-        let rest = &line[colon + 1..];
-        let first = key.chars().next()?;
-        if !(first.is_ascii_alphabetic() || first == '_')
-            || !key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        {
-            return None;
-        }
-        let key = match resolve_plain(key)? {
-            Value::String(k) => Value::String(k),
-            _ => return None,
-        };
-        let value = if rest.is_empty() {
-            Value::Null
-        } else {
-            let value = rest.strip_prefix(' ')?.trim_start_matches(' ');
-            if value.ends_with(' ') {
-                return None;
-            }
-            simple_value(value)?
-        };
-        if mapping.insert(key, value).is_some() {
-            return None;
-        }
-    }
-    Some(mapping)
-}
-
-fn simple_value(text: &str) -> Option<serde_yaml_ng::Value> {
-    use serde_yaml_ng::Value;
-    if text.is_empty() {
-        return Some(Value::Null);
-    }
-    if let Some(inner) = text.strip_prefix('[') {
-        let inner = inner.strip_suffix(']')?;
-        if inner.trim_matches(' ').is_empty() {
-            return Some(Value::Sequence(Vec::new()));
-        }
-        let parts = inner.split(',');
-        let mut seq = Vec::with_capacity(inner.matches(',').count() + 1);
-        for part in parts {
-            let part = part.trim_matches(' ');
-            if !plain_ok(part, true) {
-                return None;
-            }
-            seq.push(resolve_plain(part)?);
-        }
-        return Some(Value::Sequence(seq));
-    }
-    for quote in ['"', '\''] {
-        if let Some(inner) = text.strip_prefix(quote) {
-            let inner = inner.strip_suffix(quote)?;
-            let ok = inner
-                .chars()
-                .all(|c| c != quote && c != '\\' && (c == ' ' || yaml_safe_char(c)));
-            return ok.then(|| Value::String(inner.to_owned()));
-        }
-    }
-    if !plain_ok(text, false) {
-        return None;
-    }
-    resolve_plain(text)
-}
-
-/// A character that YAML reads as itself everywhere: printable, not a line break, no BOM.
-fn yaml_safe_char(c: char) -> bool {
-    match c {
-        '!'..='~' => true,
-        '\u{A0}'..='\u{D7FF}' => !matches!(c, '\u{2028}' | '\u{2029}'),
-        '\u{E000}'..='\u{FFFD}' => c != '\u{FEFF}',
-        c => c >= '\u{10000}',
-    }
-}
-
-/// Whether `s` is a plain scalar whose text YAML takes literally: it starts with a letter,
-/// digit, `_`, `/` or `(`, uses no indicator characters, and has no double spaces.
-fn plain_ok(s: &str, in_flow: bool) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    (first.is_alphanumeric() || matches!(first, '_' | '/' | '('))
-        && !s.ends_with(' ')
-        && !s.contains("  ")
-        && s.chars().all(|c| {
-            c.is_alphanumeric()
-                || matches!(
-                    c,
-                    '_' | '.' | '/' | '@' | '-' | '+' | '(' | ')' | '\'' | '!' | '?'
-                )
-                || (!in_flow && matches!(c, ' ' | ',' | '&' | ';'))
-                || (in_flow && c == ' ')
-        })
-        && s.chars().all(|c| c.is_ascii() || yaml_safe_char(c))
-}
-
-/// Resolves a plain scalar that passed [`plain_ok`] the way `serde_yaml_ng` does, or
-/// `None` when the answer is not a plain string or a small unsigned integer.
-fn resolve_plain(s: &str) -> Option<serde_yaml_ng::Value> {
-    use serde_yaml_ng::Value;
-    if matches!(
-        s,
-        "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
-    ) {
-        return None;
-    }
-    if s.bytes().all(|b| b.is_ascii_digit()) {
-        if s.len() > 1 && s.starts_with('0') {
-            return None;
-        }
-        return s.parse::<u64>().ok().map(|n| Value::Number(n.into()));
-    }
-    let b = s.as_bytes();
-    let radix =
-        b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'x' | b'o' | b'b');
-    if radix || s.parse::<f64>().is_ok() {
-        return None;
-    }
-    Some(Value::String(s.to_owned()))
 }
 
 /// One top-level key of the front matter and the bytes it owns.
@@ -543,6 +403,24 @@ impl Document {
         self.keys().iter().find(|k| k.key == key)
     }
 
+    /// For a key whose value is a plain scalar on its own line (not quoted, not a list, a
+    /// mapping or a block scalar): the value as written and the YAML comment after it
+    /// (from its `#`), when there is one. `title: Fix bug #456` gives `("Fix bug",
+    /// "#456")`: YAML reads the title as `Fix bug`.
+    pub fn plain_value_comment(&self, key: &str) -> Option<(&str, &str)> {
+        let entry = self.key(key)?;
+        let value = &self.raw[entry.value.clone()];
+        if value.is_empty() || value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!']) {
+            return None;
+        }
+        let line_end = self.raw[entry.value.end..]
+            .find('\n')
+            .map_or(self.raw.len(), |i| entry.value.end + i);
+        let rest = self.raw[entry.value.end..line_end].trim_end_matches(['\r', ' ', '\t']);
+        let comment = rest.trim_start_matches([' ', '\t']);
+        (comment.starts_with('#') && comment.len() < rest.len()).then_some((value, comment))
+    }
+
     /// The 1-based line of a top-level key.
     pub fn key_line(&self, key: &str) -> Option<usize> {
         self.key(key).map(|k| k.line)
@@ -555,13 +433,13 @@ impl Document {
 
     /// Parses the front matter into a YAML mapping. Error lines are file lines.
     ///
-    /// Front matter made only of simple `key: value` lines (what the tool writes: plain
-    /// or simply quoted scalars, numbers, flow lists of plain scalars) is read by a fast
-    /// line parser that gives exactly what the YAML parser would; anything else, or
-    /// anything it is unsure about, goes through the YAML parser.
+    /// Front matter made of simple `key: value` lines (what the tool and people write:
+    /// plain and quoted scalars, numbers, flow and block lists of scalars, comments) is
+    /// read by a fast line parser (`fast`) that gives exactly what the YAML parser would;
+    /// anything else, or anything it is unsure about, goes through the YAML parser.
     pub fn front_matter(&self) -> Result<serde_yaml_ng::Mapping, DocumentError> {
         let text = self.front_text();
-        if let Some(mapping) = simple_front_matter(text) {
+        if let Some(mapping) = fast::simple_front_matter(text) {
             return Ok(mapping);
         }
         if text.trim().is_empty() {

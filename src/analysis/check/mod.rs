@@ -645,6 +645,26 @@ fn item_integrity(entry: &Entry, lookup: &Lookup<'_>, config: &Config, out: &mut
             }
         }
     }
+    let title_comment = &config.rules.title_comment;
+    if title_comment.enabled
+        && let Some((value, comment)) = entry.doc.plain_value_comment("title")
+    {
+        let whole = crate::document::FieldValue::Str(format!("{value} {comment}")).to_yaml();
+        out.push(
+            finding(
+                entry,
+                Rule::TitleComment,
+                title_comment.severity,
+                key_or_front(entry, "title"),
+                format!(
+                    "the title is cut at ` #`, which YAML reads as a comment: it reads as \
+                     {value:?}; if `{comment}` belongs to the title, quote it (`title: \
+                     {whole}`), or switch the rule off (`rules: title_comment` in config.yml)"
+                ),
+            )
+            .about(Subject::Field("title".to_owned())),
+        );
+    }
     if let Some(rank) = &item.rank {
         let id = &item.id;
         if crate::rank::validate(rank).is_err() {

@@ -42,6 +42,8 @@ pub enum Rule {
     LongRank,
     /// A front-matter key that is not a known key (optional rule, off by default).
     UnknownKey,
+    /// A plain title cut short by ` #`, which YAML reads as the start of a comment.
+    TitleComment,
 
     // Integrity of the backlog.
     /// Two files with the same ID.
@@ -94,6 +96,7 @@ impl Rule {
         Rule::InvalidRank,
         Rule::LongRank,
         Rule::UnknownKey,
+        Rule::TitleComment,
         Rule::DuplicateId,
         Rule::RankCollision,
         Rule::DependencyCycle,
@@ -126,6 +129,7 @@ impl Rule {
             Rule::InvalidRank => "invalid-rank",
             Rule::LongRank => "long-rank",
             Rule::UnknownKey => "unknown-key",
+            Rule::TitleComment => "title-comment",
             Rule::DuplicateId => "duplicate-id",
             Rule::RankCollision => "rank-collision",
             Rule::DependencyCycle => "dependency-cycle",

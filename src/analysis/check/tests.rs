@@ -265,3 +265,42 @@ As a user, I want x so that y.\n\n## Acceptance criteria\n- [ ] ok\n";
     assert_eq!(json["rule"], "required-field");
     assert!(json.get("subject").is_none());
 }
+
+#[test]
+fn test_title_comment_warns_when_a_plain_title_is_cut() {
+    let cut = "---\nid: B-1\ntitle: Fix bug #456 in export\nrank: a1\n---\n";
+    let quoted = "---\nid: B-2\ntitle: \"Fix bug #457 in export\"\nrank: a2\n---\n";
+    let hash = "---\nid: B-3\ntitle: Support C# and F#\nrank: a3\n---\n";
+    let single =
+        "---\nid: B-4\ntitle: 'Keep # this'  # a real comment after quotes\nrank: a4\n---\n";
+    let l = loaded(&[
+        ("b/1.md", cut),
+        ("b/2.md", quoted),
+        ("b/3.md", hash),
+        ("b/4.md", single),
+    ]);
+    let mut config = Config::default();
+    let findings = |config: &Config| {
+        let mut out = Vec::new();
+        for e in &l.entries {
+            item_integrity(e, &Lookup::new(&l), config, &mut out);
+        }
+        out.retain(|f| f.rule == Rule::TitleComment);
+        out
+    };
+    let got = findings(&config);
+    assert_eq!(
+        summary(&got),
+        [("title-comment".to_owned(), 3, "B-1".to_owned())]
+    );
+    assert_eq!(got[0].severity, Severity::Warning);
+    assert_eq!(l.get("B-1").unwrap().item.title, "Fix bug");
+    assert!(
+        got[0].message.contains("\"Fix bug\"")
+            && got[0].message.contains("title: \"Fix bug #456 in export\""),
+        "{}",
+        got[0].message
+    );
+    config.rules.title_comment.enabled = false;
+    assert!(findings(&config).is_empty());
+}
