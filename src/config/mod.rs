@@ -6,6 +6,7 @@ pub mod locate;
 pub mod rules;
 pub mod sprints;
 pub mod wip;
+mod yaml_error;
 
 use std::path::Path;
 
@@ -207,10 +208,13 @@ impl Config {
                 ),
             });
         }
-        let mut config: Self = serde_yaml_ng::from_str(text).map_err(|e| ConfigError::Invalid {
-            path: path.to_owned(),
-            line: e.location().map_or(1, |l| l.line()),
-            message: e.to_string(),
+        let mut config: Self = serde_yaml_ng::from_str(text).map_err(|e| {
+            let (line, message) = yaml_error::describe(text, &e);
+            ConfigError::Invalid {
+                path: path.to_owned(),
+                line,
+                message,
+            }
         })?;
         let invalid = |message: String| ConfigError::Invalid {
             path: path.to_owned(),

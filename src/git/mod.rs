@@ -573,6 +573,28 @@ fn unusable_reason(e: &git2::Error) -> String {
     }
 }
 
+/// Why a revision the user typed (`main`, `HEAD~1`, a hash) names no commit, in words for
+/// the user: libgit2's own messages ("ambiguous lookup - OID prefix is too short",
+/// "revspec 'x' not found") name its internals.
+pub fn revision_problem(rev: &str, e: &git2::Error) -> String {
+    let hex = !rev.is_empty() && rev.bytes().all(|b| b.is_ascii_hexdigit());
+    match e.code() {
+        ErrorCode::Ambiguous if hex && rev.len() < 4 => {
+            "no branch or tag of that name, and a commit hash needs at least 4 characters"
+                .to_owned()
+        }
+        ErrorCode::Ambiguous => {
+            "more than one object starts with it: give more characters of the hash".to_owned()
+        }
+        ErrorCode::NotFound => "no branch, tag or commit of that name".to_owned(),
+        _ if e.code() == ErrorCode::Peel || e.message().contains("peel") => {
+            "it names a git object that is not a commit".to_owned()
+        }
+        ErrorCode::InvalidSpec => "not a revision git understands".to_owned(),
+        _ => e.message().to_owned(),
+    }
+}
+
 /// Process-wide libgit2 settings, applied once before the first repository is opened.
 ///
 /// Strict hash verification re-hashes every object read to check it matches its id. The

@@ -66,12 +66,16 @@ pub fn describe(c: &FieldChange, value: &dyn Fn(&str) -> String, arrow: &str) ->
                 (None, None) => String::new(),
             };
             match places {
-                Some(0) => format!("rank changed, same place ({keys})"),
                 Some(1) => format!("moved {dir} 1 place{place} ({keys})"),
                 Some(n) => format!("moved {dir} {n} places{place} ({keys})"),
                 None => format!("moved {dir}{place} ({keys})"),
             }
         }
+        FieldChange::RankKey { from, to } => format!(
+            "rank key respread, same place (rank {} {a} {})",
+            opt(v, from.as_deref()),
+            opt(v, to.as_deref())
+        ),
         FieldChange::DependencyAdded { id } => format!("now depends on {}", v(id)),
         FieldChange::DependencyRemoved { id } => format!("no longer depends on {}", v(id)),
         FieldChange::CriterionAdded { text, done } => format!(

@@ -468,23 +468,8 @@ fn fill_places(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Direction, scan_order_key};
+    use super::super::Direction;
     use super::*;
-
-    #[test]
-    fn test_scan_order_key_plain_and_quoted() {
-        let k = scan_order_key(b"---\nid: b-1\ntitle: x\nrank: 'a0'\n---\nbody\n").unwrap();
-        assert_eq!(k, (false, "a0".into(), String::new(), "b-1".into()));
-        let k = scan_order_key(b"---\nid: \"B-2\"\ncreated: 2026-01-02 # c\n---\n").unwrap();
-        assert_eq!(k, (true, String::new(), "2026-01-02".into(), "B-2".into()));
-    }
-
-    #[test]
-    fn test_scan_order_key_refuses_fancy_yaml() {
-        assert_eq!(scan_order_key(b"---\nid: [B-1]\n---\n"), None);
-        assert_eq!(scan_order_key(b"---\nid: B-1\n"), None);
-        assert_eq!(scan_order_key(b"no front matter"), None);
-    }
 
     fn v(id: &str, rank: &str) -> Version {
         let text = format!("---\nid: {id}\ntitle: t\nrank: {rank}\n---\n");
@@ -492,11 +477,12 @@ mod tests {
     }
 
     /// Runs `fill_places` for items changed from `old` to `new` ranks, with unchanged
-    /// items at `unchanged` ranks; returns (id, direction, places) per moved item.
+    /// items at `unchanged` ranks; returns (id, direction, places) per moved item, and
+    /// (id, None, None) for an item whose key changed without a change of place.
     fn places(
         changed: &[(&str, &str, &str)],
         unchanged: &[&str],
-    ) -> Vec<(String, Direction, Option<usize>)> {
+    ) -> Vec<(String, Option<Direction>, Option<usize>)> {
         let old: HashMap<String, Version> = changed
             .iter()
             .map(|(id, o, _)| (id.to_string(), v(id, o)))
@@ -525,7 +511,8 @@ mod tests {
             .map(|d| match &d.changes[0] {
                 FieldChange::Rank {
                     direction, places, ..
-                } => (d.id.clone(), *direction, *places),
+                } => (d.id.clone(), Some(*direction), *places),
+                FieldChange::RankKey { .. } => (d.id.clone(), None, None),
                 other => panic!("{other:?}"),
             })
             .collect()
@@ -536,11 +523,11 @@ mod tests {
         // a0 a1 a2 a3 [X at a4] -> X to the top: passed 4 unchanged items.
         assert_eq!(
             places(&[("X", "a4", "Zz")], &["a0", "a1", "a2", "a3", "a5"]),
-            vec![("X".to_owned(), Direction::Up, Some(4))]
+            vec![("X".to_owned(), Some(Direction::Up), Some(4))]
         );
         assert_eq!(
             places(&[("X", "a0", "a2V")], &["a1", "a2", "a3"]),
-            vec![("X".to_owned(), Direction::Down, Some(2))]
+            vec![("X".to_owned(), Some(Direction::Down), Some(2))]
         );
     }
 
@@ -646,8 +633,13 @@ mod tests {
                         let nx = new_keys.iter().find(|k| k.3 == d.id).unwrap();
                         let net = super::super::net_places(&old_keys, &new_keys, ox, nx);
                         proptest::prop_assert_eq!(*places, Some(usize::try_from(net.unsigned_abs()).unwrap()));
-                        let (a, b) = super::super::neighbours(&new_keys, nx);
+                        let (a, b) = super::super::order::neighbours(&new_keys, nx);
                         proptest::prop_assert_eq!((above, below), (&a, &b));
+                    }
+                    if let FieldChange::RankKey { .. } = c {
+                        let ox = old_keys.iter().find(|k| k.3 == d.id).unwrap();
+                        let nx = new_keys.iter().find(|k| k.3 == d.id).unwrap();
+                        proptest::prop_assert_eq!(super::super::net_places(&old_keys, &new_keys, ox, nx), 0);
                     }
                 }
             }
@@ -659,14 +651,14 @@ mod tests {
         assert_eq!(
             places(&[("A", "a1", "a2"), ("B", "a2", "a1")], &["a0", "a3"]),
             vec![
-                ("A".to_owned(), Direction::Down, Some(1)),
-                ("B".to_owned(), Direction::Up, Some(1))
+                ("A".to_owned(), Some(Direction::Down), Some(1)),
+                ("B".to_owned(), Some(Direction::Up), Some(1))
             ]
         );
-        // A new key that keeps the item between the same neighbours.
+        // A new key that keeps the item between the same neighbours is no move.
         assert_eq!(
             places(&[("A", "a1", "a1V")], &["a0", "a2"]),
-            vec![("A".to_owned(), Direction::Down, Some(0))]
+            vec![("A".to_owned(), None, None)]
         );
     }
 }

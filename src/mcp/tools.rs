@@ -5,6 +5,7 @@
 //! plus a `Backlog-Via: mcp` trailer.
 
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Value as Json, json};
 
@@ -16,6 +17,7 @@ use crate::analysis::check::{self, CheckOptions, Severity};
 use crate::analysis::graph::Graph;
 use crate::analysis::outline::Query;
 use crate::analysis::planning;
+use crate::analysis::related::LinkCache;
 use crate::model::item::Body;
 use crate::ops::{
     self, AddOptions, Assignment, Filter, Outcome, Position, SplitOptions, parse_assignment,
@@ -34,6 +36,9 @@ pub struct Backlog {
     /// A fixed "today" for `plan` and `agenda` (`YYYY-MM-DD`, from `BACKLOG_TODAY`); `None`
     /// takes the date of each call.
     pub today: Option<String>,
+    /// What items link to, kept between calls and revalidated by file metadata on each
+    /// (see [`LinkCache`]), so `show_item` does not read the whole backlog every time.
+    links: Arc<Mutex<LinkCache>>,
 }
 
 /// Load errors as warning strings (`path:line: message`).
@@ -52,6 +57,16 @@ fn with_warnings(mut value: Json, warnings: Vec<String>) -> Json {
 }
 
 impl Backlog {
+    /// Tools for the backlog found from `workspace`, planning from `today` (or the date of
+    /// each call).
+    pub fn new(workspace: WorkspaceOptions, today: Option<String>) -> Self {
+        Self {
+            workspace,
+            today,
+            links: Arc::default(),
+        }
+    }
+
     /// Opens the workspace for one call; its commits say they came through MCP.
     pub fn workspace(&self) -> Result<Workspace, Error> {
         let mut ws = Workspace::open(&self.workspace, false)?;
@@ -122,8 +137,17 @@ impl Backlog {
         let ws = self.workspace()?;
         let entry = ws.store.find(&args.id)?;
         let deps = crate::analysis::related::dependencies(&ws.store, &entry);
-        let needed_by = crate::analysis::related::dependents(&ws.store, &entry.item.id);
-        Ok(view::show_json(&entry, &deps, &needed_by))
+        // A poisoned lock only means an earlier call panicked mid-refresh; the cache is
+        // revalidated on every use, so its content is still safe to start from.
+        let mentions = self
+            .links
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .mentions(&ws.store, &entry);
+        Ok(with_warnings(
+            view::show_json(&entry, &deps, &mentions.dependents),
+            mentions.warnings(&entry),
+        ))
     }
 
     /// `check`: findings and summary, optionally only for some items.
@@ -463,8 +487,16 @@ impl Backlog {
         let ws = self.workspace()?;
         let tx = ws.begin()?;
         let entry = ws.store.find(&args.id)?;
+        let warning = ops::estimate_warning(&entry, &ws.store.config);
         let outcome = ops::estimate(entry, &points, &ws.store.config)?;
-        self.apply(&tx, "estimate", &outcome)
+        let result = self.apply(&tx, "estimate", &outcome)?;
+        Ok(with_warnings(
+            result,
+            warning
+                .filter(|_| !outcome.change.is_empty())
+                .into_iter()
+                .collect(),
+        ))
     }
 
     /// `split_item`: children take the item's place in the ranking; it is closed as split.

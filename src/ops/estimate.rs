@@ -1,6 +1,11 @@
 //! `estimate ID POINTS`: set story points on the configured scale.
+//!
+//! A closed item is refused: the points of a `split` item moved to its children, and a
+//! `duplicate`'s work is the item it was merged into. A done item is re-estimated with a
+//! warning ([`estimate_warning`]): correcting a figure after the fact is legitimate, but it
+//! changes the velocity the item counted for.
 
-use crate::config::Config;
+use crate::config::{Config, DUPLICATE, SPLIT};
 use crate::document::FieldValue;
 use crate::ops::{OpError, Outcome, refresh};
 use crate::store::Entry;
@@ -26,6 +31,7 @@ pub fn estimate(entry: Entry, points: &str, config: &Config) -> Result<Outcome, 
     if !config.on_scale(value) {
         return Err(off_scale());
     }
+    refuse_closed(&entry, config)?;
     let old = entry.item.estimate;
     let mut entry = entry;
     let changed = entry
@@ -50,5 +56,38 @@ pub fn estimate(entry: Entry, points: &str, config: &Config) -> Result<Outcome, 
     Ok(Outcome {
         change,
         items: vec![entry],
+    })
+}
+
+/// Refuses to estimate a `split` or `duplicate` item, saying what to estimate instead.
+fn refuse_closed(entry: &Entry, config: &Config) -> Result<(), OpError> {
+    let id = &entry.item.id;
+    match config.status(&entry.item) {
+        SPLIT => Err(OpError::RefusedWithHints {
+            message: format!("{id} is closed (split): its points moved to its children"),
+            hints: vec![format!(
+                "estimate its children instead (`backlog show {id}` lists them)"
+            )],
+        }),
+        DUPLICATE => Err(OpError::RefusedWithHints {
+            message: format!("{id} is closed (duplicate): its work is tracked elsewhere"),
+            hints: vec![match &entry.item.duplicate_of {
+                Some(keep) => format!("estimate {keep} instead, the item it was merged into"),
+                None => format!("reopen {id} first if it is work to do"),
+            }],
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// What `estimate` says besides doing it: re-estimating a done item changes the velocity
+/// it counted for.
+pub fn estimate_warning(entry: &Entry, config: &Config) -> Option<String> {
+    let status = config.status(&entry.item);
+    config.is_done_status(status).then(|| {
+        format!(
+            "{} is already {status}: its new estimate changes the velocity it counted for",
+            entry.item.id
+        )
     })
 }

@@ -23,7 +23,7 @@ mod votes;
 
 pub use add::{AddOptions, add, add_with_template};
 pub use edit::validate_edit;
-pub use estimate::estimate;
+pub use estimate::{estimate, estimate_warning};
 pub use fmt::{FmtAction, fmt};
 pub use new_item::{NewItem, TitleProblem, check_title};
 pub use rank::{

@@ -313,6 +313,44 @@ pub fn set_warnings(
     out
 }
 
+/// The refusal of a status change that reopens a duplicate but keeps its `duplicate_of`:
+/// the item would be open work and a duplicate at once (`check` and the merge driver read
+/// `duplicate_of`), so the link must go in the same command.
+fn reopened_duplicate(id: &str, keep: &str, after: &Entry, assignments: &[Assignment]) -> OpError {
+    let status = after.item.status.as_deref().unwrap_or("the default status");
+    let mut args: Vec<String> = assignments
+        .iter()
+        .filter(|a| a.key != "duplicate_of")
+        .map(|a| match &a.value {
+            Some(v) => shell_word(&format!("{}={}", a.key, v.to_yaml())),
+            None => format!("{}=", a.key),
+        })
+        .collect();
+    args.push("duplicate_of=".to_owned());
+    OpError::RefusedWithHints {
+        message: format!(
+            "{id} is a duplicate of {keep}: reopening it as `{status}` would keep \
+             `duplicate_of: {keep}`, so it would be open work and a duplicate at once"
+        ),
+        hints: vec![format!(
+            "to reopen it, remove the link in the same command: `backlog set {id} {}`",
+            args.join(" ")
+        )],
+    }
+}
+
+/// `word` as one shell word (quoted when it holds anything but plain characters).
+fn shell_word(word: &str) -> String {
+    if word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_=.,/:@+".contains(c))
+    {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// Applies assignments to one item.
 pub fn set(entry: Entry, assignments: &[Assignment]) -> Result<Outcome, OpError> {
     let mut entry = entry;
@@ -330,7 +368,14 @@ pub fn set(entry: Entry, assignments: &[Assignment]) -> Result<Outcome, OpError>
         }
     }
     let id = entry.item.id.clone();
+    let was_duplicate = entry.item.status.as_deref() == Some(crate::config::DUPLICATE);
     let entry = refresh(entry)?;
+    if was_duplicate
+        && entry.item.status.as_deref() != Some(crate::config::DUPLICATE)
+        && let Some(keep) = &entry.item.duplicate_of
+    {
+        return Err(reopened_duplicate(&id, keep, &entry, assignments));
+    }
     let change = if described.is_empty() {
         Change::default()
     } else {

@@ -161,7 +161,9 @@ impl From<WorkspaceError> for Error {
 /// A history error (`diff`, `log`) with its hint.
 pub fn history_error(e: HistoryError) -> Error {
     let hint = match &e {
-        HistoryError::BadRevision { .. } => Some("give a branch, tag or commit, e.g. main..HEAD"),
+        HistoryError::BadRevision { .. } | HistoryError::BadRange { .. } => {
+            Some("give a branch, tag or commit, e.g. main..HEAD")
+        }
         HistoryError::UnknownItem { .. } => Some("`backlog list` shows the items"),
         HistoryError::Ambiguous { .. } => Some("type more characters of the ID"),
         HistoryError::NoCommits => Some("commit the backlog first"),

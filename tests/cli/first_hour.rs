@@ -602,7 +602,7 @@ fn test_bug3_every_edit_failure_says_where_the_kept_edit_is() {
 // ---- bug 13: wrong or odd messages; bug 14 and point 10: small fixes -----------------
 
 #[test]
-fn test_bug13_messages_say_what_is_wrong() {
+fn test_bug13_an_overflowing_value_is_too_large_not_a_non_number() {
     let env = demo();
     let r = env.run(&["set", "B-1TBK", "value=4294967296"]).code(2);
     assert!(
@@ -613,6 +613,11 @@ fn test_bug13_messages_say_what_is_wrong() {
     );
     let r = env.run(&["set", "B-1TBK", "value=abc"]).code(2);
     assert!(r.stderr.contains("is not a whole number"), "{}", r.stderr);
+}
+
+#[test]
+fn test_bug13_changing_an_id_does_not_claim_references() {
+    let env = demo();
     let r = env.run(&["set", "B-5YXD", "id=B-NEWX"]).code(2);
     assert!(
         !r.stderr.contains("other items refer to it"),
@@ -620,6 +625,11 @@ fn test_bug13_messages_say_what_is_wrong() {
         r.stderr
     );
     assert!(r.stderr.contains("cannot be changed"), "{}", r.stderr);
+}
+
+#[test]
+fn test_bug13_an_unknown_changed_since_revision_is_not_hinted_back() {
+    let env = demo();
     let r = env
         .run(&["check", "--changed-since", "origin/main"])
         .code(2);
@@ -628,6 +638,19 @@ fn test_bug13_messages_say_what_is_wrong() {
         "{}",
         r.stderr
     );
+    assert!(
+        r.stderr.contains(
+            "error: unknown revision \"origin/main\": no branch, tag or commit of that name"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("revspec"), "{}", r.stderr);
+}
+
+#[test]
+fn test_bug13_split_give_names_the_child_count_with_its_noun() {
+    let env = demo();
     let r = env
         .run(&["split", "B-F8TJ", "--into", "One", "--give", "2=1"])
         .code(2);
@@ -636,6 +659,11 @@ fn test_bug13_messages_say_what_is_wrong() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn test_bug13_an_estimate_that_is_no_number_says_so() {
+    let env = demo();
     let r = env.run(&["estimate", "B-XN62", "five"]).code(2);
     assert!(
         r.stderr
@@ -649,7 +677,11 @@ fn test_bug13_messages_say_what_is_wrong() {
         "{}",
         r.stderr
     );
-    // An ambiguous prefix says how many more it matches; an empty ID is no prefix.
+}
+
+#[test]
+fn test_bug13_an_ambiguous_prefix_counts_the_rest_and_an_empty_id_is_no_prefix() {
+    let env = demo();
     let r = env.run(&["show", "b"]).code(2);
     assert!(r.stderr.contains(" and 25 more"), "{}", r.stderr);
     let r = env.run(&["show", ""]).code(2);
@@ -658,10 +690,286 @@ fn test_bug13_messages_say_what_is_wrong() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn test_bug13_diff_names_an_invalid_range_without_libgit2_internals() {
+    let env = demo();
+    let r = env.run(&["diff", "a..b..c"]).code(2);
+    assert!(
+        r.stderr
+            .contains("error: invalid revision range `a..b..c`: give A..B, A...B or one revision"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["diff", "HEAD...HEAD..HEAD"]).code(2);
+    assert!(r.stderr.contains("invalid revision range"), "{}", r.stderr);
+    // One revision that is no branch and too short for a hash.
+    let r = env.run(&["diff", "a..HEAD"]).code(2);
+    assert!(
+        r.stderr.contains(
+            "error: unknown revision `a`: no branch or tag of that name, and a commit hash \
+             needs at least 4 characters"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["diff", "HEAD..nosuch"]).code(2);
+    assert!(
+        r.stderr
+            .contains("error: unknown revision `nosuch`: no branch, tag or commit of that name"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["diff", "HEAD:backlog"]).code(2);
+    assert!(
+        r.stderr
+            .contains("it names a git object that is not a commit"),
+        "{}",
+        r.stderr
+    );
+    for r in [
+        env.run(&["diff", "a..b..c"]),
+        env.run(&["diff", "a..HEAD"]),
+        env.run(&["diff", "HEAD:backlog"]),
+    ] {
+        assert!(
+            !r.stderr.contains("OID") && !r.stderr.contains("revspec"),
+            "{}",
+            r.stderr
+        );
+    }
+    // A valid range still works.
+    env.run(&["diff", "HEAD..HEAD"]).ok();
+}
+
+#[test]
+fn test_bug13_a_respread_of_rank_keys_is_not_a_move() {
+    let env = TestEnv::new();
+    // Crowded keys between the neighbours, so that --rebalance rewrites all three.
+    env.item("B-A", "Item A", "rank: a0s4\n", "Body.\n");
+    env.item("B-B", "Item B", "rank: a1xT\n", "Body.\n");
+    env.item("B-C", "Item C", "rank: a2Wi\n", "Body.\n");
+    env.commit_all("seed");
+    env.run(&["rank", "--rebalance"]).ok();
+    let log = env.run(&["log", "B-B", "--format", "json"]).ok().json();
+    let change = &log["entries"][0]["changes"][0];
+    assert_eq!(
+        change,
+        &serde_json::json!({"kind": "rank_key", "from": "a1xT", "to": "a1"}),
+        "{log:#}"
+    );
+    let text = env.run(&["log", "B-B"]).ok().stdout;
+    assert!(
+        text.contains("rank key respread, same place (rank a1xT -> a1)"),
+        "{text}"
+    );
+    let diff = env
+        .run(&["diff", "HEAD~1..HEAD", "--format", "json"])
+        .ok()
+        .stdout;
+    assert!(
+        !diff.contains("\"places\": 0") && !diff.contains("\"direction\""),
+        "{diff}"
+    );
+    // A real move still has a direction and places.
+    env.run(&["rank", "B-C", "--top"]).ok();
+    let log = env.run(&["log", "B-C", "--format", "json"]).ok().json();
+    let change = &log["entries"][0]["changes"][0];
+    assert_eq!(change["kind"], "rank");
+    assert_eq!(change["direction"], "up");
+    assert_eq!(change["places"], 2);
+}
+
+#[test]
+fn test_bug13_an_impossible_date_in_backlog_today_is_refused() {
+    let env = demo();
     let r = env
         .run_with(&["plan"], &[("BACKLOG_TODAY", "2026-02-30")])
         .code(2);
-    assert!(r.stderr.contains("2026-02-30"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("BACKLOG_TODAY=\"2026-02-30\" is not a date"),
+        "{}",
+        r.stderr
+    );
+}
+
+// ---- bug 14: documentation mismatches and inconsistencies ---------------------------
+
+#[test]
+fn test_bug14_the_readme_installs_with_locked() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    assert!(readme.contains("cargo install --locked --path ."));
+    for line in readme.lines().filter(|l| l.contains("cargo install")) {
+        assert!(line.contains("--locked"), "{line}");
+    }
+}
+
+#[test]
+fn test_bug14_every_json_output_puts_schema_first() {
+    let env = demo();
+    let first_key = |args: &[&str]| -> String {
+        let r = env.run(args).ok();
+        assert!(
+            r.stdout.starts_with("{\n  \"schema\": 1,"),
+            "{args:?}: {}",
+            r.stdout
+        );
+        r.json().as_object().unwrap().keys().next().unwrap().clone()
+    };
+    for args in [
+        &["list", "--format", "json"][..],
+        &["show", "B-7KX2", "--format", "json"],
+        &["velocity", "--format", "json"],
+        &["health", "--format", "json"],
+    ] {
+        assert_eq!(first_key(args), "schema", "{args:?}");
+    }
+    assert!(env.run(&["list", "--format", "json"]).ok().json()["items"].is_array());
+}
+
+#[test]
+fn test_bug14_the_config_init_writes_describes_matrix_thresholds_as_the_code_computes_them() {
+    let env = TestEnv::new();
+    env.run(&["init"]).ok();
+    let config = env.read("backlog/config.yml");
+    assert!(
+        config.contains("# Unset thresholds are the medians of the open items."),
+        "{config}"
+    );
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    assert!(
+        readme.contains("default to the medians of the open items"),
+        "README and config.yml disagree"
+    );
+    assert!(!readme.contains("medians of the placed items"));
+}
+
+#[test]
+fn test_bug14_estimate_refuses_closed_items_and_warns_on_done_ones() {
+    let env = demo();
+    let before = env.commit_count();
+    // B-2A9C was split: its points are its children's.
+    let r = env.run(&["estimate", "B-2A9C", "13"]).code(2);
+    assert!(
+        r.stderr
+            .contains("error: B-2A9C is closed (split): its points moved to its children"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("hint: estimate its children instead"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.commit_count(), before);
+    // A duplicate points at the item it was merged into, also through planning poker.
+    env.run(&["merge", "B-SZ3K", "--into", "B-M5QA"]).ok();
+    let before = env.commit_count();
+    let r = env.run(&["estimate", "B-SZ3K", "5"]).code(2);
+    assert!(
+        r.stderr
+            .contains("hint: estimate B-M5QA instead, the item it was merged into"),
+        "{}",
+        r.stderr
+    );
+    let r = env
+        .run(&["estimate", "B-SZ3K", "--vote", "ann=5", "--vote", "bob=5"])
+        .code(2);
+    assert!(
+        r.stderr.contains("B-SZ3K is closed (duplicate)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.commit_count(), before);
+    // A done item is re-estimated, with a warning about its velocity.
+    let r = env.run(&["estimate", "B-3M1Q", "5"]).ok();
+    assert!(
+        r.stderr.contains(
+            "warning: B-3M1Q is already done: its new estimate changes the velocity it counted for"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.commit_count(), before + 1);
+    // An open item: no warning.
+    let r = env.run(&["estimate", "B-XN62", "3"]).ok();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+}
+
+#[test]
+fn test_bug14_reopening_a_duplicate_must_drop_its_link() {
+    let env = demo();
+    env.run(&["merge", "B-SZ3K", "--into", "B-M5QA"]).ok();
+    let before = env.commit_count();
+    let r = env.run(&["set", "B-SZ3K", "status=draft"]).code(2);
+    assert!(
+        r.stderr.contains(
+            "error: B-SZ3K is a duplicate of B-M5QA: reopening it as `draft` would keep \
+             `duplicate_of: B-M5QA`"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "hint: to reopen it, remove the link in the same command: \
+             `backlog set B-SZ3K status=draft duplicate_of=`"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.commit_count(), before);
+    assert_eq!(env.status(), "");
+    // Other edits of a duplicate are fine, and so is reopening it without the link.
+    env.run(&["set", "B-SZ3K", "owner=lee"]).ok();
+    env.run(&["set", "B-SZ3K", "status=draft", "duplicate_of="])
+        .ok();
+    let text = env.read(&file_of(&env, "B-SZ3K"));
+    assert!(text.contains("status: draft\n"), "{text}");
+    assert!(!text.contains("duplicate_of"), "{text}");
+}
+
+#[test]
+fn test_config_errors_name_the_line_and_no_rust_types() {
+    let env = demo();
+    let config = env.read("backlog/config.yml");
+    let lines = config.lines().count();
+    let cases: [(&str, String); 4] = [
+        (
+            "rules: 5",
+            format!(
+                "config.yml:{}: rules: invalid type: integer `5`, expected a mapping of `key: value` lines",
+                lines + 1
+            ),
+        ),
+        (
+            "matrix: {value_threshold: [1]}",
+            format!(
+                "config.yml:{}: matrix.value_threshold: invalid type: sequence, expected a number",
+                lines + 1
+            ),
+        ),
+        (
+            "fields: {risk: {type: foo}}",
+            format!("config.yml:{}: fields.risk: unknown value `foo`", lines + 1),
+        ),
+        (
+            "commit: maybe",
+            format!("config.yml:{}: commit is given twice", lines + 1),
+        ),
+    ];
+    for (line, expected) in cases {
+        env.write("backlog/config.yml", &format!("{config}{line}\n"));
+        let r = env.run(&["list"]).code(2);
+        assert!(r.stderr.contains(&expected), "{line}: {}", r.stderr);
+        for rust in ["struct ", "f64", "u32", " column "] {
+            assert!(!r.stderr.contains(rust), "{line}: {}", r.stderr);
+        }
+    }
 }
 
 #[test]

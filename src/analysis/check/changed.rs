@@ -21,7 +21,7 @@ pub enum ChangedError {
     UnknownRevision {
         /// What was given.
         rev: String,
-        /// libgit2's message.
+        /// Why it names no commit, in words for the user.
         message: String,
     },
     /// The revision and HEAD share no history (unrelated, or a shallow clone).
@@ -58,7 +58,7 @@ pub struct Changes {
 pub fn since_base(git: &git2::Repository, rev: &str) -> Result<git2::Oid, ChangedError> {
     let unknown = |e: git2::Error| ChangedError::UnknownRevision {
         rev: rev.to_owned(),
-        message: e.message().to_owned(),
+        message: crate::git::revision_problem(rev, &e),
     };
     let commit = git
         .revparse_single(rev)

@@ -193,7 +193,7 @@ required_fields: {fields: [owner], severity: warning}\n";
     assert!(!c.rules.story_form.enabled);
     assert_eq!(c.rules.required_fields.severity, Severity::Warning);
     let err = Config::parse("rules:\n  too_big: {max: 5}\n", "c").unwrap_err();
-    assert!(err.to_string().contains("unknown field"), "{err}");
+    assert!(err.to_string().contains("unknown key `max`"), "{err}");
 }
 
 #[test]

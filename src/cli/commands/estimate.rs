@@ -27,6 +27,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &EstimateArgs) -> Result<u8,
     let tx = begin(ui, &ws)?;
     let entry = ws.store.find(&args.id)?;
     let old = entry.item.estimate;
+    let warning = backlog::ops::estimate_warning(&entry, &ws.store.config);
     let outcome = backlog::ops::estimate(entry, points, &ws.store.config)?;
     let item = &outcome.items[0].item;
     let done = format!(
@@ -36,6 +37,9 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &EstimateArgs) -> Result<u8,
         item.estimate.unwrap_or_default()
     );
     finish(ui, &tx, "estimate", &outcome, &done)?;
+    if let Some(w) = warning.filter(|_| !outcome.change.is_empty()) {
+        ui.warn(&w);
+    }
     Ok(0)
 }
 
@@ -51,6 +55,7 @@ fn run_votes(ui: &mut Ui, ctx: &Context, args: &EstimateArgs) -> Result<u8, CliE
     let tx = begin(ui, &ws)?;
     let entry = ws.store.find(&args.id)?;
     let (id, old) = (entry.item.id.clone(), entry.item.estimate);
+    let warning = backlog::ops::estimate_warning(&entry, config);
     let round = estimate_votes(entry, &votes, config)?;
     let spread = match (&round.tally, &round.outcome) {
         (Tally::Agreed(points), Some(outcome)) => {
@@ -59,6 +64,9 @@ fn run_votes(ui: &mut Ui, ctx: &Context, args: &EstimateArgs) -> Result<u8, CliE
                 old.map_or_else(|| "none".to_owned(), |o| o.to_string()),
             );
             finish(ui, &tx, "estimate", outcome, &done)?;
+            if let Some(w) = warning.filter(|_| !outcome.change.is_empty()) {
+                ui.warn(&w);
+            }
             return Ok(0);
         }
         (Tally::Diverged(spread), _) => spread,
