@@ -52,6 +52,60 @@ pub fn dependents(store: &Store, id: &str) -> Vec<Entry> {
     found
 }
 
+/// What a raw scan of the backlog for one item's ID finds.
+#[derive(Debug, Default)]
+pub struct Mentions {
+    /// The items that depend on it, in backlog order ([`dependents`]).
+    pub dependents: Vec<Entry>,
+    /// Other files that claim its ID (a copy made by hand, an impostor): one-item
+    /// commands find an item by its file name, so these would go unnoticed; `check`
+    /// reports them as `duplicate-id`.
+    pub namesakes: Vec<String>,
+}
+
+impl Mentions {
+    /// One warning per namesake, naming both files.
+    pub fn warnings(&self, entry: &Entry) -> Vec<String> {
+        self.namesakes
+            .iter()
+            .map(|path| {
+                format!(
+                    "{path} also has id {}; this is {} (`backlog check` reports duplicate-id)",
+                    entry.item.id, entry.path
+                )
+            })
+            .collect()
+    }
+}
+
+/// The dependents and namesakes of `entry`, in one pass over the files.
+pub fn mentions(store: &Store, entry: &Entry) -> Mentions {
+    let (files, _) = store.item_files();
+    let needle = crate::id::key(&entry.item.id);
+    let is_dependent = |e: &Entry| {
+        e.item
+            .depends_on
+            .iter()
+            .any(|d| crate::id::key(d) == needle)
+    };
+    let is_namesake = |e: &Entry| e.path != entry.path && crate::id::key(&e.item.id) == needle;
+    let found = mentioning(store, &files, std::slice::from_ref(&needle), |e| {
+        is_dependent(e) || is_namesake(e)
+    });
+    let mut namesakes: Vec<String> = found
+        .iter()
+        .filter(|e| is_namesake(e))
+        .map(|e| e.path.clone())
+        .collect();
+    namesakes.sort();
+    let mut dependents: Vec<Entry> = found.into_iter().filter(is_dependent).collect();
+    sort_entries(&mut dependents);
+    Mentions {
+        dependents,
+        namesakes,
+    }
+}
+
 /// The items among `files` that `keep` accepts, parsing only the files whose text
 /// mentions one of `needles` (ID keys, upper case): a raw scan first, so a question
 /// about one item does not parse the whole backlog.
@@ -128,6 +182,8 @@ struct Links {
     stamp: Stamp,
     /// False when the file changed too close to when it was read to trust `stamp`.
     trusted: bool,
+    /// The item's ID key.
+    id: String,
     depends_on: Vec<String>,
     parent: Option<String>,
 }
@@ -163,6 +219,7 @@ impl LinkCache {
             file.links = store.load_file(&file.path).ok().map(|entry| Links {
                 trusted: stamp.settled_before(started),
                 stamp,
+                id: key(&entry.item.id),
                 depends_on: entry.item.depends_on.iter().map(|d| key(d)).collect(),
                 parent: entry.item.parent.as_deref().map(key),
             });
@@ -239,12 +296,33 @@ impl LinkCache {
     /// afresh, in backlog order.
     pub fn dependents(&mut self, store: &Store, id: &str) -> Vec<Entry> {
         self.refresh(store);
-        let needle = key(id);
+        self.dependents_now(store, &key(id))
+    }
+
+    /// [`mentions`], answered from the cache after revalidating it.
+    pub fn mentions(&mut self, store: &Store, entry: &Entry) -> Mentions {
+        self.refresh(store);
+        let needle = key(&entry.item.id);
+        let mut namesakes: Vec<String> = self
+            .current()
+            .filter(|(_, links)| links.id == needle)
+            .filter_map(|(path, _)| store.load_file(path).ok())
+            .filter(|e| e.path != entry.path && key(&e.item.id) == needle)
+            .map(|e| e.path)
+            .collect();
+        namesakes.sort();
+        Mentions {
+            dependents: self.dependents_now(store, &needle),
+            namesakes,
+        }
+    }
+
+    fn dependents_now(&self, store: &Store, needle: &String) -> Vec<Entry> {
         let mut found: Vec<Entry> = self
             .current()
-            .filter(|(_, links)| links.depends_on.contains(&needle))
+            .filter(|(_, links)| links.depends_on.contains(needle))
             .filter_map(|(path, _)| store.load_file(path).ok())
-            .filter(|e| e.item.depends_on.iter().any(|d| key(d) == needle))
+            .filter(|e| e.item.depends_on.iter().any(|d| key(d) == *needle))
             .collect();
         sort_entries(&mut found);
         found
@@ -548,6 +626,13 @@ mod tests {
                     apply(&dir, op);
                     let store = Store::open(tmp.path(), Path::new("backlog"), false).unwrap();
                     for id in IDS {
+                        if let Ok(entry) = store.find(id) {
+                            prop_assert_eq!(
+                                cache.mentions(&store, &entry).namesakes,
+                                mentions(&store, &entry).namesakes,
+                                "namesakes of {} after {:?}", id, op
+                            );
+                        }
                         prop_assert_eq!(
                             ids(cache.dependents(&store, id)),
                             ids(dependents(&store, id)),

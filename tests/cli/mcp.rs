@@ -703,9 +703,22 @@ async fn test_mcp_show_item_sees_files_changed_between_calls() {
     assert_eq!(dependents(&shown), ["B-4", "B-5"]);
     assert_eq!(shown["dependents"][0]["path"], "backlog/B-4-renamed.md");
 
+    // A copy under another name claims B-3's ID: named in the result's warnings.
+    let b3 = env.read("backlog/B-3-item.md");
+    env.write("backlog/copy-of-b3.md", &b3);
+    let shown = call(&client, "show_item", json!({"id": "B-3"})).await;
+    assert_eq!(shown["path"], "backlog/B-3-item.md");
+    assert_eq!(
+        shown["warnings"][0],
+        "backlog/copy-of-b3.md also has id B-3; this is backlog/B-3-item.md \
+         (`backlog check` reports duplicate-id)"
+    );
+    std::fs::remove_file(env.path("backlog/copy-of-b3.md")).unwrap();
+
     // Removed, and broken: neither is a dependent any more.
     std::fs::remove_file(env.path("backlog/B-5-item.md")).unwrap();
     env.write("backlog/B-4-renamed.md", "---\nid: [broken\n---\n");
     let shown = call(&client, "show_item", json!({"id": "B-3"})).await;
     assert_eq!(dependents(&shown), Vec::<String>::new());
+    assert!(shown.get("warnings").is_none(), "{shown}");
 }
