@@ -140,13 +140,53 @@ def pick_command(kind, items, rng, n):
                 str(rng.randint(1, 3))], set()
     if kind == "rebalance":
         return ["rank", "--rebalance"], set()
+    if kind == "story":
+        return ["story", a, f"As a crash tester I want story {n} so that nothing is lost."], {a}
+    if kind == "edit":
+        # $EDITOR is the `crash-editor` script main() writes: it retitles the item.
+        return ["edit", a], {a}
+    if kind == "fmt":
+        return ["fmt"], set()
+    if kind == "import":
+        return ["import", "csv", CSV], set()
+    if kind == "git-setup":
+        return ["git-setup"], set()
     raise ValueError(kind)
 
 
+CSV = ""  # set in main(): the CSV file `import` reads, rewritten before each import round
+
+
+def setup(kind, repo, env, rng, n):
+    """Prepares the repository so the round's command has something to do (committed)."""
+    if kind == "fmt":
+        # Misname some files, as hand-made copies are: `fmt` renames them back.
+        named = sorted((i, f[0]) for i, f in item_files(repo).items() if i and not f[0].startswith("copy-of-"))
+        for iid, name in rng.sample(named, 15):
+            git(repo, "mv", os.path.join("backlog", name), os.path.join("backlog", f"copy-of-{iid}.md"))
+        git(repo, "commit", "-qm", f"misname files {n}")
+    elif kind == "import":
+        # A Jira-style export of 20 new issues (new keys each round, so each import adds).
+        rows = ["Issue key,Summary,Status,Issue Type,Story Points,Labels,Description"]
+        for k in range(20):
+            rows.append(f'CR{n}-{k},"Imported issue {k} of round {n}",To Do,Story,3,crash,'
+                        f'"Line one\nline two of {k}"')
+        with open(CSV, "w") as f:
+            f.write("\n".join(rows) + "\n")
+    elif kind == "git-setup":
+        attrs = os.path.join(repo, "backlog", ".gitattributes")
+        if os.path.exists(attrs):
+            git(repo, "rm", "-q", attrs)
+            git(repo, "commit", "-qm", f"remove the merge driver {n}")
+        git(repo, "config", "--unset-all", "merge.backlog.driver", check=False)
+        git(repo, "config", "--unset-all", "merge.backlog.name", check=False)
+
+
 # Commands whose result does not depend on random IDs: the expected tree must match.
-DETERMINISTIC = {"estimate", "set", "rank-before", "merge", "criteria", "plan", "rebalance"}
+DETERMINISTIC = {"estimate", "set", "rank-before", "merge", "criteria", "plan", "rebalance",
+                 "story", "edit", "fmt", "git-setup"}
 KINDS = ["estimate", "set", "rank-before", "split", "merge", "add", "criteria", "plan",
-         "rebalance"]
+         "rebalance", "story", "edit", "fmt", "import", "git-setup"]
 
 
 def name_status_counts(repo, rev):
@@ -188,6 +228,14 @@ def main():
     env = Env(os.path.abspath(args.bin))
     kinds = args.only.split(",") if args.only else KINDS
     work = tempfile.mkdtemp(prefix="backlog-crash-")
+    global CSV
+    CSV = os.path.join(work, "import.csv")
+    editor = os.path.join(work, "crash-editor")
+    with open(editor, "w") as f:
+        f.write('#!/bin/sh\nsed -i "s/^title: \\(.*\\)$/title: \\1 (edited)/" "$1"\n')
+    os.chmod(editor, 0o755)
+    env.env["EDITOR"] = editor
+    env.env.pop("VISUAL", None)
     repo = os.path.join(work, "repo")
     copy = os.path.join(work, "copy")
     make_repo(repo, env, args.items, rng)
@@ -201,6 +249,7 @@ def main():
                 if stats[kind]["kills"] >= args.kills:
                     continue
                 n += 1
+                setup(kind, repo, env, rng, n)
                 items = item_files(repo)
                 cmd, touched = pick_command(kind, items, rng, n)
                 old_head = git(repo, "rev-parse", "HEAD")

@@ -468,23 +468,8 @@ fn fill_places(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Direction, scan_order_key};
+    use super::super::Direction;
     use super::*;
-
-    #[test]
-    fn test_scan_order_key_plain_and_quoted() {
-        let k = scan_order_key(b"---\nid: b-1\ntitle: x\nrank: 'a0'\n---\nbody\n").unwrap();
-        assert_eq!(k, (false, "a0".into(), String::new(), "b-1".into()));
-        let k = scan_order_key(b"---\nid: \"B-2\"\ncreated: 2026-01-02 # c\n---\n").unwrap();
-        assert_eq!(k, (true, String::new(), "2026-01-02".into(), "B-2".into()));
-    }
-
-    #[test]
-    fn test_scan_order_key_refuses_fancy_yaml() {
-        assert_eq!(scan_order_key(b"---\nid: [B-1]\n---\n"), None);
-        assert_eq!(scan_order_key(b"---\nid: B-1\n"), None);
-        assert_eq!(scan_order_key(b"no front matter"), None);
-    }
 
     fn v(id: &str, rank: &str) -> Version {
         let text = format!("---\nid: {id}\ntitle: t\nrank: {rank}\n---\n");
@@ -648,7 +633,7 @@ mod tests {
                         let nx = new_keys.iter().find(|k| k.3 == d.id).unwrap();
                         let net = super::super::net_places(&old_keys, &new_keys, ox, nx);
                         proptest::prop_assert_eq!(*places, Some(usize::try_from(net.unsigned_abs()).unwrap()));
-                        let (a, b) = super::super::neighbours(&new_keys, nx);
+                        let (a, b) = super::super::order::neighbours(&new_keys, nx);
                         proptest::prop_assert_eq!((above, below), (&a, &b));
                     }
                     if let FieldChange::RankKey { .. } = c {

@@ -617,7 +617,7 @@ fn pick(
     }
 }
 
-enum ReadError {
+pub(crate) enum ReadError {
     Io(std::io::Error),
     TooLarge(u64),
 }
@@ -637,7 +637,7 @@ fn walked(rel: &Path) -> bool {
 }
 
 /// Reads a file but never more than the size limit (a 100 MB file costs 4 MB).
-fn read_bounded(path: &Path) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_bounded(path: &Path) -> Result<Vec<u8>, ReadError> {
     let file = std::fs::File::open(path).map_err(ReadError::Io)?;
     let size = file.metadata().map_err(ReadError::Io)?.len();
     if size > MAX_FILE_BYTES as u64 {

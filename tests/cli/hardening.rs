@@ -297,3 +297,34 @@ fn test_d14_json_escapes_c1_del_and_bidi() {
         let _ = r.json();
     }
 }
+
+/// D15: a second file claiming the same ID under another name (a hand-made copy) is
+/// named by `show`, text and JSON, which otherwise finds the item by file name alone.
+#[test]
+fn test_d15_show_names_an_impostor_with_the_same_id() {
+    let env = env_with_item();
+    env.write(
+        "backlog/B-COPY-x.md",
+        &ITEM.replace("Good item", "Impostor"),
+    );
+    env.commit_all("copy");
+    let r = env.run(&["show", "B-GOOD"]).ok();
+    assert!(r.stdout.contains("Good item"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "warning: backlog/B-COPY-x.md also has id B-GOOD; this is backlog/B-GOOD-good.md"
+        ),
+        "{}",
+        r.stderr
+    );
+    let json = env.run(&["show", "B-GOOD", "--format", "json"]).ok();
+    assert!(json.stderr.contains("B-COPY-x.md also has id B-GOOD"));
+    assert_eq!(json.json()["id"], "B-GOOD");
+    // `check` reports it as a finding.
+    let check = env.run(&["check"]);
+    assert!(check.stdout.contains("duplicate-id"), "{}", check.stdout);
+    // Without a copy, no warning.
+    std::fs::remove_file(env.path("backlog/B-COPY-x.md")).unwrap();
+    let r = env.run(&["show", "B-GOOD"]).ok();
+    assert!(!r.stderr.contains("also has id"), "{}", r.stderr);
+}

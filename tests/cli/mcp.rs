@@ -664,3 +664,61 @@ fn test_mcp_refuses_to_start_without_a_backlog() {
     assert!(r.stderr.contains("no backlog folder"), "{}", r.stderr);
     assert!(r.stdout.is_empty());
 }
+
+/// The server remembers what items link to between calls (so `show_item` does not read the
+/// whole backlog each time), but every answer is the one a fresh read gives: files edited,
+/// added, renamed and removed by hand between calls, in the same second, are seen.
+#[tokio::test(flavor = "current_thread")]
+async fn test_mcp_show_item_sees_files_changed_between_calls() {
+    let env = seeded();
+    let (client, _child) = connect(&env).await;
+    let dependents = |shown: &Json| ids(&shown["dependents"]);
+    let shown = call(&client, "show_item", json!({"id": "B-3"})).await;
+    assert_eq!(dependents(&shown), ["B-2"]);
+
+    // Edited in place, same size: B-2 no longer depends on B-3, B-4 now does.
+    let b2 = env.read("backlog/B-2-item.md");
+    env.write("backlog/B-2-item.md", &b2.replace("[B-3]", "[B-1]"));
+    env.item(
+        "B-4",
+        "Sign in with the company SSO",
+        "type: story\nstatus: draft\nrank: a3\ndepends_on: [b-3]\n",
+        "",
+    );
+    let shown = call(&client, "show_item", json!({"id": "B-3"})).await;
+    assert_eq!(dependents(&shown), ["B-4"]);
+    assert_eq!(
+        dependents(&call(&client, "show_item", json!({"id": "B-1"})).await),
+        ["B-2"]
+    );
+
+    // A new file, and a renamed one.
+    env.item("B-5", "Search the audit log", "depends_on: [B-3]\n", "");
+    std::fs::rename(
+        env.path("backlog/B-4-item.md"),
+        env.path("backlog/B-4-renamed.md"),
+    )
+    .unwrap();
+    let shown = call(&client, "show_item", json!({"id": "B-3"})).await;
+    assert_eq!(dependents(&shown), ["B-4", "B-5"]);
+    assert_eq!(shown["dependents"][0]["path"], "backlog/B-4-renamed.md");
+
+    // A copy under another name claims B-3's ID: named in the result's warnings.
+    let b3 = env.read("backlog/B-3-item.md");
+    env.write("backlog/copy-of-b3.md", &b3);
+    let shown = call(&client, "show_item", json!({"id": "B-3"})).await;
+    assert_eq!(shown["path"], "backlog/B-3-item.md");
+    assert_eq!(
+        shown["warnings"][0],
+        "backlog/copy-of-b3.md also has id B-3; this is backlog/B-3-item.md \
+         (`backlog check` reports duplicate-id)"
+    );
+    std::fs::remove_file(env.path("backlog/copy-of-b3.md")).unwrap();
+
+    // Removed, and broken: neither is a dependent any more.
+    std::fs::remove_file(env.path("backlog/B-5-item.md")).unwrap();
+    env.write("backlog/B-4-renamed.md", "---\nid: [broken\n---\n");
+    let shown = call(&client, "show_item", json!({"id": "B-3"})).await;
+    assert_eq!(dependents(&shown), Vec::<String>::new());
+    assert!(shown.get("warnings").is_none(), "{shown}");
+}

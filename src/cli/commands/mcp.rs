@@ -20,12 +20,12 @@ pub(crate) struct McpArgs {
 }
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &McpArgs) -> Result<u8, CliError> {
-    let backlog = Backlog {
-        workspace: ctx.options(),
-        today: std::env::var("BACKLOG_TODAY")
+    let backlog = Backlog::new(
+        ctx.options(),
+        std::env::var("BACKLOG_TODAY")
             .ok()
             .filter(|s| !s.is_empty()),
-    };
+    );
     if args.instructions {
         let config = backlog.workspace()?.store.config;
         ui.line(&backlog::mcp::instructions(&config))?;

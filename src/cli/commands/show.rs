@@ -1,7 +1,7 @@
 use clap::Args;
 
 use backlog::analysis::outline::{Tree, descendants};
-use backlog::analysis::related::{dependencies, dependents};
+use backlog::analysis::related::{dependencies, mentions};
 use backlog::text::sanitize;
 
 use crate::cli::render::outline;
@@ -35,7 +35,11 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ShowArgs) -> Result<u8, Cli
     shown[0] = false;
     let children = tree.forest(&shown);
     let deps = dependencies(&ws.store, &entry);
-    let needed_by = dependents(&ws.store, &entry.item.id);
+    let mentions = mentions(&ws.store, &entry);
+    for warning in mentions.warnings(&entry) {
+        ui.warn(&sanitize(&warning));
+    }
+    let needed_by = mentions.dependents;
     if ui.is_json() {
         let mut json = backlog::view::show_json(&entry, &deps, &needed_by);
         if let serde_json::Value::Object(map) = &mut json {
