@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
+use git2::{ErrorCode, ObjectType, Oid, Repository, Signature};
 
 /// Errors from git operations.
 #[derive(Debug, thiserror::Error)]
@@ -98,9 +98,6 @@ pub struct Repo {
     /// does not cache trees that large.
     trees: RefCell<Vec<(Oid, Rc<[u8]>)>>,
 }
-
-/// How many raw trees [`Repo::raw_tree`] keeps.
-const TREE_CACHE: usize = 8;
 
 impl std::fmt::Debug for Repo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -543,123 +540,6 @@ impl Repo {
             .collect())
     }
 
-    /// HEAD's tree plus `changes` (whose blobs are already written), built with
-    /// libgit2's tree updater.
-    fn updated_tree(
-        &self,
-        changes: &[PathChange<'_>],
-        blobs: &[Option<(Oid, u32)>],
-        base_tree: &git2::Tree<'_>,
-    ) -> Result<Oid, GitError> {
-        let mut update = git2::build::TreeUpdateBuilder::new();
-        for (change, blob) in changes.iter().zip(blobs) {
-            match blob {
-                Some((blob, mode)) => {
-                    let mode = if *mode == EXEC_MODE {
-                        FileMode::BlobExecutable
-                    } else {
-                        FileMode::Blob
-                    };
-                    update.upsert(change.path, *blob, mode);
-                }
-                None => {
-                    update.remove(change.path);
-                }
-            }
-        }
-        update
-            .create_updated(&self.repo, base_tree)
-            .map_err(git("build tree"))
-    }
-
-    /// The raw bytes of a tree object (cached; see [`Repo::trees`]).
-    fn raw_tree(&self, oid: Oid) -> Result<Rc<[u8]>, GitError> {
-        if let Some((_, data)) = self.trees.borrow().iter().find(|(o, _)| *o == oid) {
-            return Ok(Rc::clone(data));
-        }
-        let odb = self.repo.odb().map_err(git("read tree"))?;
-        let object = odb.read(oid).map_err(git("read tree"))?;
-        if object.kind() != ObjectType::Tree {
-            return Err(GitError::Git {
-                op: "read tree",
-                source: git2::Error::from_str("object is not a tree"),
-            });
-        }
-        let data: Rc<[u8]> = Rc::from(object.data());
-        let mut trees = self.trees.borrow_mut();
-        if trees.len() >= TREE_CACHE {
-            trees.remove(0);
-        }
-        trees.push((oid, Rc::clone(&data)));
-        Ok(data)
-    }
-
-    /// The mode and object id at `path` (`/`-separated) under tree `root`, if any.
-    fn entry_at(&self, root: Oid, path: &str) -> Result<Option<(u32, Oid)>, GitError> {
-        let mut tree = root;
-        let mut parts = path.split('/').peekable();
-        while let Some(name) = parts.next() {
-            let data = self.raw_tree(tree)?;
-            let Some((mode, at)) = find_tree_entry(&data, name.as_bytes()) else {
-                return Ok(None);
-            };
-            let oid = Oid::from_bytes(&data[at..at + OID_LEN]).map_err(git("read tree"))?;
-            if parts.peek().is_none() {
-                return Ok(Some((mode, oid)));
-            }
-            if mode != TREE_MODE {
-                return Ok(None);
-            }
-            tree = oid;
-        }
-        Ok(None)
-    }
-
-    /// Fast path for the common one-file change: when `path` is an existing regular file
-    /// under `root`, each tree on the way is the old tree with one object id replaced in
-    /// place. That writes the same trees libgit2's updater writes, without loading every
-    /// entry of a 100k-entry folder into a tree builder and sorting it again. `None` when
-    /// the path is new, not a regular file, or the repository does not use SHA-1 ids.
-    fn patched_tree(&self, root: Oid, path: &str, blob: Oid) -> Result<Option<Oid>, GitError> {
-        if blob.as_bytes().len() != OID_LEN {
-            return Ok(None);
-        }
-        let parts: Vec<&str> = path.split('/').collect();
-        if parts.iter().any(|p| p.is_empty()) {
-            return Ok(None);
-        }
-        // Walk down, remembering each tree and where its entry's id sits.
-        let mut chain: Vec<(Rc<[u8]>, usize)> = Vec::with_capacity(parts.len());
-        let mut tree = root;
-        for (depth, name) in parts.iter().enumerate() {
-            let data = self.raw_tree(tree)?;
-            let Some((mode, at)) = find_tree_entry(&data, name.as_bytes()) else {
-                return Ok(None);
-            };
-            let last = depth + 1 == parts.len();
-            if (last && mode != BLOB_MODE) || (!last && mode != TREE_MODE) {
-                return Ok(None);
-            }
-            tree = Oid::from_bytes(&data[at..at + OID_LEN]).map_err(git("read tree"))?;
-            chain.push((data, at));
-        }
-        // Write back up, innermost first.
-        let odb = self.repo.odb().map_err(git("write tree"))?;
-        let mut id = blob;
-        for (data, at) in chain.into_iter().rev() {
-            if data[at..at + OID_LEN] == *id.as_bytes() {
-                // Unchanged below: this tree and those above it stay as they are.
-                return Ok(Some(root));
-            }
-            let mut bytes = data.to_vec();
-            bytes[at..at + OID_LEN].copy_from_slice(id.as_bytes());
-            id = odb
-                .write(ObjectType::Tree, &bytes)
-                .map_err(git("write tree"))?;
-        }
-        Ok(Some(id))
-    }
-
     /// Sets `key` to `value` in the repository's own config (`.git/config`), unless it
     /// already has that value there. Returns whether it changed.
     pub fn set_local_config(&self, key: &str, value: &str) -> Result<bool, GitError> {
@@ -673,54 +553,6 @@ impl Repo {
         local.set_str(key, value).map_err(git("write config"))?;
         Ok(true)
     }
-}
-
-/// Labels, marker size and style of [`merge_file`].
-#[derive(Debug, Clone, Copy)]
-pub struct MergeFileOptions<'a> {
-    /// After `<<<<<<<`.
-    pub ours_label: &'a str,
-    /// After `>>>>>>>`.
-    pub theirs_label: &'a str,
-    /// After `|||||||` (diff3 style).
-    pub base_label: &'a str,
-    /// Length of the markers.
-    pub marker_size: u16,
-    /// Whether conflicts carry the base lines (`|||||||` section).
-    pub diff3: bool,
-}
-
-/// libgit2's three-way line merge of three texts (xdiff, as `git merge-file`; no
-/// repository involved). Returns the merged text and whether it is free of conflicts.
-pub fn merge_file(
-    base: &[u8],
-    ours: &[u8],
-    theirs: &[u8],
-    opts: &MergeFileOptions<'_>,
-) -> Result<(Vec<u8>, bool), GitError> {
-    // `git_merge_file` does not initialize libgit2 itself; this call does.
-    let _ = Oid::from_bytes(&[0; OID_LEN]);
-    let label = |s: &str| s.replace('\0', "");
-    let input = |content| {
-        let mut input = git2::MergeFileInput::new();
-        input.content(content);
-        input
-    };
-    let mut options = git2::MergeFileOptions::new();
-    options
-        .our_label(label(opts.ours_label))
-        .their_label(label(opts.theirs_label))
-        .ancestor_label(label(opts.base_label))
-        .marker_size(opts.marker_size)
-        .style_diff3(opts.diff3);
-    let result = git2::merge_file(
-        &input(base),
-        &input(ours),
-        &input(theirs),
-        Some(&mut options),
-    )
-    .map_err(git("merge-file"))?;
-    Ok((result.content().to_vec(), result.is_automergeable()))
 }
 
 /// Why git (libgit2) refuses a repository it found, in words for the user.
@@ -777,9 +609,13 @@ fn configure_libgit2() {
 const PACKED_COMMIT_PATHS: usize = 256;
 
 mod bulk;
+mod merge3;
 pub mod message;
 mod pack;
+mod tree;
 pub mod tree_diff;
+
+pub use merge3::{MergeFileOptions, merge_file};
 
 /// The id of git's empty tree.
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
@@ -800,26 +636,6 @@ pub struct PreparedCommit {
     pub commit: Oid,
     /// Per change, the blob id and mode written (`None` for a removal).
     pub blobs: Vec<Option<(Oid, u32)>>,
-}
-
-/// Finds the entry `name` in raw tree bytes (`<octal mode> <name>\0<20-byte id>`…).
-/// Returns its mode and the offset of its id; `None` if absent or the bytes are malformed.
-fn find_tree_entry(data: &[u8], name: &[u8]) -> Option<(u32, usize)> {
-    let mut pos = 0;
-    while pos < data.len() {
-        let space = pos + data[pos..].iter().position(|&b| b == b' ')?;
-        let nul = space + 1 + data[space + 1..].iter().position(|&b| b == 0)?;
-        let id = nul + 1;
-        if id + OID_LEN > data.len() {
-            return None;
-        }
-        if &data[space + 1..nul] == name {
-            let mode = std::str::from_utf8(&data[pos..space]).ok()?;
-            return u32::from_str_radix(mode, 8).ok().map(|m| (m, id));
-        }
-        pos = id + OID_LEN;
-    }
-    None
 }
 
 /// Parses the `GIT_*_DATE` forms tests and scripts use: `@<secs> <+hhmm>` or
@@ -855,170 +671,4 @@ pub fn commit_message(op: &str, summary: &str, body: &[String], items: &[String]
 pub use message::parse_trailers;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn test_commit_message_and_trailers() {
-        let msg = commit_message("estimate", "estimate B-1: 3 -> 5", &[], &["B-1".to_owned()]);
-        assert_eq!(
-            msg,
-            "backlog: estimate B-1: 3 -> 5\n\nBacklog-Op: estimate\nBacklog-Items: B-1\n"
-        );
-        assert_eq!(
-            parse_trailers(&msg),
-            (Some("estimate".to_owned()), vec!["B-1".to_owned()])
-        );
-    }
-
-    fn sigs() -> (Signature<'static>, Signature<'static>) {
-        let s = Signature::new("T", "t@example.com", &git2::Time::new(1_700_000_000, 0)).unwrap();
-        (s.clone(), s)
-    }
-
-    fn change<'a>(path: &'a str, content: &'a str) -> PathChange<'a> {
-        PathChange {
-            path,
-            content: Some(content.as_bytes()),
-        }
-    }
-
-    /// A repository with a first commit of a few files (written to the work tree too).
-    fn repo_with_files() -> (tempfile::TempDir, Repo) {
-        let tmp = tempfile::tempdir().unwrap();
-        Repository::init(tmp.path()).unwrap();
-        let repo = Repo::open(tmp.path()).unwrap();
-        let files = [
-            ("backlog/a.md", "a\n"),
-            ("backlog/sub/b.md", "b\n"),
-            ("backlog/z.md", "z\n"),
-            ("top.txt", "t\n"),
-        ];
-        for (path, text) in files {
-            let p = tmp.path().join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
-        let changes: Vec<_> = files.iter().map(|(p, t)| change(p, t)).collect();
-        repo.commit_paths(&changes, "init", &sigs())
-            .unwrap()
-            .unwrap();
-        (tmp, repo)
-    }
-
-    #[test]
-    fn test_patched_tree_equals_tree_updater() {
-        let (_tmp, repo) = repo_with_files();
-        let base = repo.head_commit().unwrap().unwrap().tree().unwrap();
-        for path in ["backlog/a.md", "backlog/sub/b.md", "top.txt"] {
-            let blob = repo.inner().blob(b"new content\n").unwrap();
-            let fast = repo.patched_tree(base.id(), path, blob).unwrap();
-            let slow = repo
-                .updated_tree(
-                    &[change(path, "new content\n")],
-                    &[Some((blob, BLOB_MODE))],
-                    &base,
-                )
-                .unwrap();
-            assert_eq!(fast, Some(slow), "{path}");
-        }
-        // Same content: the tree is HEAD's.
-        let same = repo.inner().blob(b"a\n").unwrap();
-        assert_eq!(
-            repo.patched_tree(base.id(), "backlog/a.md", same).unwrap(),
-            Some(base.id())
-        );
-    }
-
-    #[test]
-    fn test_patched_tree_declines_new_paths_and_other_modes() {
-        let (_tmp, repo) = repo_with_files();
-        let base = repo.head_commit().unwrap().unwrap().tree().unwrap();
-        let blob = repo.inner().blob(b"x").unwrap();
-        for path in [
-            "backlog/new.md",
-            "backlog/sub",
-            "backlog/a.md/x",
-            "new/dir.md",
-            "backlog//a.md",
-        ] {
-            assert_eq!(
-                repo.patched_tree(base.id(), path, blob).unwrap(),
-                None,
-                "{path}"
-            );
-        }
-        let mut update = git2::build::TreeUpdateBuilder::new();
-        update.upsert("run.sh", blob, FileMode::BlobExecutable);
-        let tree = update.create_updated(repo.inner(), &base).unwrap();
-        assert_eq!(repo.patched_tree(tree, "run.sh", blob).unwrap(), None);
-        assert_eq!(
-            repo.entry_at(tree, "run.sh").unwrap(),
-            Some((0o100755, blob))
-        );
-        assert_eq!(repo.entry_at(tree, "backlog/sub/missing.md").unwrap(), None);
-    }
-
-    #[test]
-    fn test_commit_one_change_updates_head_and_index() {
-        let (tmp, repo) = repo_with_files();
-        std::fs::write(tmp.path().join("backlog/sub/b.md"), "b2\n").unwrap();
-        assert_eq!(
-            repo.dirty_paths(&[("backlog/sub/b.md", Some(b"b2\n"))])
-                .unwrap(),
-            ["backlog/sub/b.md"]
-        );
-        let oid = repo
-            .commit_paths(&[change("backlog/sub/b.md", "b2\n")], "edit", &sigs())
-            .unwrap()
-            .unwrap();
-        let head = repo.inner().find_commit(oid).unwrap();
-        assert_eq!(head.parent_count(), 1);
-        let entry = head
-            .tree()
-            .unwrap()
-            .get_path(Path::new("backlog/sub/b.md"))
-            .unwrap();
-        let blob = repo.inner().find_blob(entry.id()).unwrap();
-        assert_eq!(blob.content(), b"b2\n");
-        // The index follows, and the file is clean again.
-        let mut index = repo.inner().index().unwrap();
-        index.read(true).unwrap();
-        assert_eq!(
-            index.get_path(Path::new("backlog/sub/b.md"), 0).unwrap().id,
-            entry.id()
-        );
-        assert!(
-            repo.dirty_paths(&[("backlog/sub/b.md", Some(b"b2\n"))])
-                .unwrap()
-                .is_empty()
-        );
-        // Committing the same content again records nothing.
-        let again = repo.commit_paths(&[change("backlog/sub/b.md", "b2\n")], "edit", &sigs());
-        assert_eq!(again.unwrap(), None);
-    }
-
-    #[test]
-    fn test_find_tree_entry_rejects_malformed_bytes() {
-        assert_eq!(find_tree_entry(b"100644 a\0short", b"a"), None);
-        assert_eq!(find_tree_entry(b"100644 a", b"a"), None);
-        assert_eq!(find_tree_entry(b"", b"a"), None);
-        let mut ok = b"100644 a\0".to_vec();
-        ok.extend([7u8; 20]);
-        assert_eq!(find_tree_entry(&ok, b"a"), Some((0o100644, 9)));
-        assert_eq!(find_tree_entry(&ok, b"b"), None);
-    }
-
-    #[test]
-    fn test_parse_git_date() {
-        assert_eq!(
-            parse_git_date("@1700000000 +0100"),
-            Some((1_700_000_000, 60))
-        );
-        assert_eq!(
-            parse_git_date("1700000000 -0230"),
-            Some((1_700_000_000, -150))
-        );
-        assert_eq!(parse_git_date("yesterday"), None);
-    }
-}
+mod tests;

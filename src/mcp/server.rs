@@ -14,10 +14,11 @@ use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabiliti
 use rmcp::{ErrorData, ServerHandler, ServiceExt, tool, tool_handler, tool_router};
 use serde_json::{Value as Json, json};
 
-use super::tools::{
-    AddArgs, Backlog, CheckArgs, ClaimArgs, CriteriaArgs, DiffArgs, DupesArgs, EstimateArgs,
-    IdArgs, ListArgs, MergeArgs, NextArgs, PlanArgs, RankArgs, SplitArgs, UpdateArgs,
+use super::args::{
+    AddArgs, CheckArgs, ClaimArgs, CriteriaArgs, DiffArgs, DupesArgs, EstimateArgs, IdArgs,
+    ListArgs, MergeArgs, NextArgs, PlanArgs, RankArgs, SplitArgs, UpdateArgs,
 };
+use super::tools::Backlog;
 use crate::view::Error;
 
 /// The MCP server: the backlog's location and the tool router.

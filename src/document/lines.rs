@@ -1,0 +1,116 @@
+//! Line-level scanning of front-matter text: lines with their offsets, fences, top-level
+//! `key:` lines and the byte range of a value on its line.
+
+use std::ops::Range;
+
+/// Returns the 1-based line number of byte `offset` in `text`.
+pub fn line_of(text: &[u8], offset: usize) -> usize {
+    let end = offset.min(text.len());
+    memchr_count(b'\n', &text[..end]) + 1
+}
+
+fn memchr_count(needle: u8, hay: &[u8]) -> usize {
+    hay.iter().filter(|&&b| b == needle).count()
+}
+
+/// Splits text into lines with their start offsets; each line includes its terminator.
+pub(super) fn lines_with_offsets(text: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {
+    let mut pos = start;
+    std::iter::from_fn(move || {
+        if pos >= text.len() {
+            return None;
+        }
+        let rest = &text[pos..];
+        let len = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let line = &rest[..len];
+        let at = pos;
+        pos += len;
+        Some((at, line))
+    })
+}
+
+pub(super) fn strip_eol(line: &str) -> &str {
+    line.strip_suffix('\n')
+        .map_or(line, |l| l.strip_suffix('\r').unwrap_or(l))
+}
+
+pub(super) fn is_fence(line: &str, closing: bool) -> bool {
+    let l = strip_eol(line).trim_end_matches([' ', '\t']);
+    l == "---" || (closing && l == "...")
+}
+
+/// If `line` (without terminator) starts a top-level `key:` entry, returns the key and
+/// the offset just after the colon.
+pub(super) fn parse_key_line(line: &str) -> Option<(String, usize)> {
+    let first = line.chars().next()?;
+    if first.is_whitespace() || matches!(first, '#' | '-' | '?' | '[' | '{' | '}' | ']') {
+        return None;
+    }
+    if first == '"' || first == '\'' {
+        let close = line[1..].find(first)? + 1;
+        let after = &line[close + 1..];
+        let colon = after.find(':')?;
+        if !after[..colon].trim().is_empty() {
+            return None;
+        }
+        let end = close + 1 + colon + 1;
+        let rest = &line[end..];
+        if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+            return None;
+        }
+        return Some((line[1..close].to_owned(), end));
+    }
+    let mut search = 0;
+    loop {
+        let colon = search + line[search..].find(':')?;
+        let rest = &line[colon + 1..];
+        if rest.is_empty() || rest.starts_with([' ', '\t']) {
+            let key = line[..colon].trim_end();
+            if key.contains(" #") {
+                return None;
+            }
+            return Some((key.to_owned(), colon + 1));
+        }
+        search = colon + 1;
+    }
+}
+
+/// Byte range of the value on a key line: from the first non-blank after the colon to the
+/// end of the value, excluding a trailing `# comment` and whitespace.
+pub(super) fn value_range(line: &str, after_colon: usize) -> Range<usize> {
+    let bytes = line.as_bytes();
+    let mut start = after_colon;
+    while start < bytes.len() && matches!(bytes[start], b' ' | b'\t') {
+        start += 1;
+    }
+    let mut end = bytes.len();
+    let mut quote: Option<u8> = None;
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if b == b'\\' && q == b'"' {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            }
+            None => {
+                if (b == b'"' || b == b'\'')
+                    && (i == start || matches!(bytes[i - 1], b'[' | b' ' | b','))
+                {
+                    quote = Some(b);
+                } else if b == b'#' && i > start && matches!(bytes[i - 1], b' ' | b'\t') {
+                    end = i;
+                    break;
+                }
+            }
+        }
+        i += 1;
+    }
+    while end > start && matches!(bytes[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    start..end.max(start)
+}

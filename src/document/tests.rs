@@ -1,0 +1,305 @@
+use super::*;
+use proptest::prelude::*;
+
+#[test]
+fn test_plain_value_comment() {
+    let doc = Document::parse(
+            "---\r\ntitle: Fix bug #456  \r\na: 'x' # c\r\nb: [x] # c\r\nc: C#\r\nd: x #\r\ne:  # c\r\n---\r\n"
+                .as_bytes(),
+        )
+        .unwrap();
+    assert_eq!(doc.plain_value_comment("title"), Some(("Fix bug", "#456")));
+    assert_eq!(doc.plain_value_comment("d"), Some(("x", "#")));
+    for key in ["a", "b", "c", "e", "missing"] {
+        assert_eq!(doc.plain_value_comment(key), None, "{key}");
+    }
+}
+
+#[test]
+fn test_front_matter_falls_back_to_yaml_parser() {
+    let doc = Document::parse(SAMPLE.as_bytes()).unwrap();
+    let fm = doc.front_matter().unwrap();
+    assert_eq!(fm["labels"][0].as_str(), Some("auth"));
+    assert_eq!(fm["title"].as_str(), Some("Sign in"));
+}
+
+#[test]
+fn test_parse_owned_equals_parse() {
+    for text in [
+        SAMPLE.as_bytes(),
+        b"---\nid: X\n---\n\xff\n",
+        b"no fence\n",
+        b"---\n\0\n---\n",
+    ] {
+        assert_eq!(Document::parse_owned(text.to_vec()), Document::parse(text));
+    }
+}
+
+#[test]
+fn test_keys_are_indexed_lazily_and_after_edits() {
+    let mut doc = Document::parse(SAMPLE.as_bytes()).unwrap();
+    assert_eq!(doc.key_line("labels"), Some(5));
+    doc.remove("id");
+    assert_eq!(doc.key_line("labels"), Some(4));
+    assert_eq!(doc.key_line("id"), None);
+    let fresh = Document::parse(doc.as_str().as_bytes()).unwrap();
+    assert_eq!(doc, fresh);
+}
+
+const SAMPLE: &str = "---\nid: B-7KX2\ntitle: Sign in  # the title\n# a comment\nlabels:\n  - auth\n  - web\nx-custom: {a: 1}\n---\nAs a user...\n";
+
+#[test]
+fn test_document_indexes_keys_and_lines() {
+    let doc = Document::parse(SAMPLE.as_bytes()).unwrap();
+    let keys: Vec<_> = doc
+        .keys()
+        .iter()
+        .map(|k| (k.key.as_str(), k.line))
+        .collect();
+    assert_eq!(
+        keys,
+        [("id", 2), ("title", 3), ("labels", 5), ("x-custom", 8)]
+    );
+    assert_eq!(doc.body(), "As a user...\n");
+    assert_eq!(doc.body_line(), 10);
+}
+
+#[test]
+fn test_document_set_keeps_comment() {
+    let mut doc = Document::parse(SAMPLE.as_bytes()).unwrap();
+    assert!(doc.set("title", &FieldValue::Str("Log in".into())));
+    assert!(doc.as_str().contains("title: Log in  # the title\n"));
+    assert_eq!(doc.as_str().lines().count(), SAMPLE.lines().count());
+}
+
+#[test]
+fn test_document_set_block_list_stays_block() {
+    let mut doc = Document::parse(SAMPLE.as_bytes()).unwrap();
+    doc.set("labels", &FieldValue::List(vec!["a".into(), "b c".into()]));
+    assert!(
+        doc.as_str()
+            .contains("# a comment\nlabels:\n  - a\n  - \"b c\"\nx-custom"),
+        "a block list stays a block list: {}",
+        doc.as_str()
+    );
+    let fm = doc.front_matter().unwrap();
+    assert_eq!(fm["labels"][1].as_str(), Some("b c"));
+}
+
+#[test]
+fn test_document_set_block_list_keeps_style_and_comments() {
+    let text = "---\nid: X\ndepends_on:\n  - B-1   # why\n  - B-2\ntitle: t\n---\n";
+    let mut doc = Document::parse(text.as_bytes()).unwrap();
+    doc.set(
+        "depends_on",
+        &FieldValue::List(vec!["B-1".into(), "B-7".into(), "B-8".into()]),
+    );
+    assert_eq!(
+        doc.as_str(),
+        "---\nid: X\ndepends_on:\n  - B-1   # why\n  - B-7\n  - B-8\ntitle: t\n---\n"
+    );
+    assert!(!doc.set(
+        "depends_on",
+        &FieldValue::List(vec!["B-1".into(), "B-7".into(), "B-8".into()])
+    ));
+}
+
+#[test]
+fn test_document_insert_and_remove() {
+    let mut doc = Document::parse(SAMPLE.as_bytes()).unwrap();
+    doc.set("estimate", &FieldValue::Int(5));
+    assert!(
+        doc.as_str()
+            .contains("x-custom: {a: 1}\nestimate: 5\n---\n")
+    );
+    assert!(doc.remove("estimate"));
+    assert_eq!(doc.as_str(), SAMPLE);
+    assert!(doc.remove("labels"));
+    assert!(doc.as_str().contains("# a comment\nx-custom"));
+}
+
+#[test]
+fn test_document_crlf_and_bom() {
+    let text = "\u{feff}---\r\nid: X-1\r\ntitle: t\r\n---\r\nbody";
+    let mut doc = Document::parse(text.as_bytes()).unwrap();
+    assert_eq!(doc.as_str(), text);
+    doc.set("status", &FieldValue::Str("ready".into()));
+    assert_eq!(
+        doc.as_str(),
+        "\u{feff}---\r\nid: X-1\r\ntitle: t\r\nstatus: ready\r\n---\r\nbody"
+    );
+}
+
+#[test]
+fn test_error_messages_leave_the_line_to_the_front_end() {
+    let errors = [
+        DocumentError::NotUtf8 { line: 2 },
+        DocumentError::Binary { line: 3 },
+        DocumentError::TooLarge { size: 9, limit: 1 },
+        DocumentError::MissingFrontMatter,
+        DocumentError::Unterminated { line: 1 },
+        DocumentError::Yaml {
+            line: 4,
+            column: 2,
+            message: "bad".to_owned(),
+        },
+        DocumentError::NotAMapping { line: 1 },
+        DocumentError::MergeConflict { line: 5 },
+        DocumentError::Unsupported {
+            key: "k".to_owned(),
+            line: 6,
+            reason: "why",
+        },
+    ];
+    for e in errors {
+        let text = e.to_string();
+        assert!(!text.starts_with("line "), "{text}");
+        assert!(!text.contains(&format!("line {}", e.line())), "{text}");
+    }
+    let e = crate::item::ItemError::BadId {
+        line: 2,
+        message: "`id` is missing".to_owned(),
+    };
+    assert_eq!(e.to_string(), "`id` is missing");
+    assert_eq!(e.line(), 2);
+}
+
+#[test]
+fn test_document_errors_name_lines() {
+    assert_eq!(
+        Document::parse(b"no fence\n").unwrap_err(),
+        DocumentError::MissingFrontMatter
+    );
+    assert_eq!(
+        Document::parse(b"---\nid: x\n").unwrap_err(),
+        DocumentError::Unterminated { line: 1 }
+    );
+    assert_eq!(
+        Document::parse(b"---\nid: \xff\n---\n").unwrap_err(),
+        DocumentError::NotUtf8 { line: 2 }
+    );
+    let doc = Document::parse(b"---\nid: x\ntitle: [unclosed\n---\n").unwrap();
+    let err = doc.front_matter().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DocumentError::Yaml { line: 4, .. } | DocumentError::Yaml { line: 3, .. }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn test_scalar_quoting() {
+    for s in [
+        "true",
+        "5",
+        "null",
+        "a: b",
+        "#x",
+        "",
+        " lead",
+        "multi\nline",
+        "x\u{1b}[31m",
+        "it's",
+    ] {
+        let yaml = format!("k: {}", FieldValue::Str(s.into()).to_yaml());
+        let v: serde_yaml_ng::Value = serde_yaml_ng::from_str(&yaml).unwrap();
+        assert_eq!(v["k"].as_str(), Some(s), "{yaml}");
+    }
+    assert_eq!(FieldValue::Str("Sign in".into()).to_yaml(), "Sign in");
+}
+
+fn arb_scalar() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z][a-z0-9 -]{0,12}",
+        "\"[a-z #:]{0,8}\"",
+        "'[a-z #:]{0,8}'",
+        "[0-9]{1,3}",
+        Just("[a, b]".to_owned()),
+        Just("{k: v}".to_owned()),
+    ]
+}
+
+fn arb_doc() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        (arb_scalar(), proptest::option::of("[a-z ]{0,8}")).prop_map(|(v, c)| (v, c, false)),
+        Just(("".to_owned(), None, true)),
+    ];
+    (
+        proptest::bool::ANY,
+        proptest::bool::ANY,
+        proptest::collection::vec(line, 0..8),
+        "[a-zA-Z #\\-\\[\\]\n]{0,40}",
+        proptest::bool::ANY,
+    )
+        .prop_map(|(bom, crlf, lines, body, comment)| {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let mut s = String::new();
+            if bom {
+                s.push('\u{feff}');
+            }
+            s.push_str("---");
+            s.push_str(nl);
+            if comment {
+                s.push_str("# leading comment");
+                s.push_str(nl);
+            }
+            for (i, (v, c, block)) in lines.into_iter().enumerate() {
+                if block {
+                    s.push_str(&format!("k{i}:{nl}  - one{nl}  - two{nl}"));
+                } else {
+                    s.push_str(&format!("k{i}: {v}"));
+                    if let Some(c) = c {
+                        s.push_str(&format!("  # {c}"));
+                    }
+                    s.push_str(nl);
+                }
+            }
+            s.push_str("---");
+            s.push_str(nl);
+            s.push_str(&body.replace('\n', nl));
+            s
+        })
+}
+
+proptest! {
+    #[test]
+    fn prop_unchanged_document_renders_byte_for_byte(text in arb_doc()) {
+        let doc = Document::parse(text.as_bytes()).unwrap();
+        prop_assert_eq!(doc.as_str(), text.as_str());
+    }
+
+    #[test]
+    fn prop_set_existing_key_is_local(text in arb_doc(), n in 0usize..8, v in "[a-z]{1,6}") {
+        let mut doc = Document::parse(text.as_bytes()).unwrap();
+        let key = format!("k{n}");
+        let Some(entry) = doc.key(&key).cloned() else { return Ok(()) };
+        doc.set(&key, &FieldValue::Str(v.clone()));
+        let before: Vec<&str> = text.split_inclusive('\n').collect();
+        let after: Vec<&str> = doc.as_str().split_inclusive('\n').collect();
+        let span_lines = text[entry.span.clone()].matches('\n').count().max(1);
+        // Lines before and after the key's span are identical.
+        let start = entry.line - 1;
+        prop_assert_eq!(&before[..start], &after[..start]);
+        prop_assert_eq!(&before[start + span_lines..], &after[start + 1..]);
+        // The value reads back.
+        let fm = doc.front_matter().unwrap();
+        prop_assert_eq!(fm[key.as_str()].as_str(), Some(v.as_str()));
+    }
+
+    #[test]
+    fn prop_insert_adds_exactly_one_line(text in arb_doc(), v in 0i64..100) {
+        let mut doc = Document::parse(text.as_bytes()).unwrap();
+        doc.set("estimate", &FieldValue::Int(v));
+        let before: Vec<&str> = text.split_inclusive('\n').collect();
+        let after: Vec<&str> = doc.as_str().split_inclusive('\n').collect();
+        prop_assert_eq!(after.len(), before.len() + 1);
+        let mut removed = after.clone();
+        let pos = after.iter().position(|l| l.starts_with("estimate: ")).unwrap();
+        removed.remove(pos);
+        prop_assert_eq!(removed, before);
+        doc.remove("estimate");
+        prop_assert_eq!(doc.as_str(), text.as_str());
+    }
+}
