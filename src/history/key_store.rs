@@ -37,27 +37,38 @@ pub(crate) struct KeyStore {
     file: Option<PathBuf>,
     /// Whether this run read blobs the file does not have yet.
     dirty: bool,
+    /// Whether the file was read (it is, on the first lookup: a diff without rank moves
+    /// never pays for it).
+    loaded: bool,
 }
 
 impl KeyStore {
     /// An empty store that is never saved: every key is read from its blob.
     #[cfg(test)]
     pub(crate) fn in_memory() -> Self {
-        Self::default()
+        Self {
+            loaded: true,
+            ..Self::default()
+        }
     }
 
-    /// The store of `repo`, with the keys of its cache file when it has a valid one.
+    /// The store of `repo`, backed by its cache file (read on the first lookup, when it
+    /// is a valid one).
     pub(crate) fn open(repo: &Repository) -> Self {
-        let file = repo.commondir().join("backlog-cache").join("order-keys");
-        let keys = std::fs::read_to_string(&file)
-            .ok()
-            .and_then(|text| parse(&text))
-            .unwrap_or_default();
         Self {
-            keys,
-            used: HashSet::new(),
-            file: Some(file),
-            dirty: false,
+            file: Some(repo.commondir().join("backlog-cache").join("order-keys")),
+            ..Self::default()
+        }
+    }
+
+    fn load(&mut self) {
+        self.loaded = true;
+        if let Some(file) = &self.file
+            && let Some(keys) = std::fs::read_to_string(file)
+                .ok()
+                .and_then(|text| parse(&text))
+        {
+            self.keys = keys;
         }
     }
 
@@ -68,6 +79,9 @@ impl KeyStore {
         r: &Repository,
         files: &[(String, Oid)],
     ) -> Vec<Option<OrderKey>> {
+        if !self.loaded {
+            self.load();
+        }
         let missing: Vec<(String, Oid)> = files
             .iter()
             .filter(|(_, oid)| !self.keys.contains_key(oid))
@@ -251,16 +265,15 @@ mod tests {
             ]
         );
         store.save();
-        let again = KeyStore::open(&repo);
-        assert_eq!(again.keys.len(), 2);
-        assert!(!again.dirty);
-        let mut again = again;
+        let mut again = KeyStore::open(&repo);
+        assert!(again.keys.is_empty(), "read on the first lookup only");
         assert_eq!(again.keys(&repo, &files), first);
+        assert_eq!(again.keys.len(), 2);
         assert!(!again.dirty, "every key came from the file");
         // A damaged file is ignored: the keys are read from the blobs again.
         std::fs::write(repo.commondir().join("backlog-cache/order-keys"), "junk").unwrap();
         let mut fresh = KeyStore::open(&repo);
-        assert!(fresh.keys.is_empty());
         assert_eq!(fresh.keys(&repo, &files), first);
+        assert!(fresh.dirty);
     }
 }
