@@ -17,6 +17,9 @@ use backlog::workspace::{Recorded, Transaction, Workspace, WorkspaceError, Works
 use render::style::ColorArg;
 pub(crate) use ui::{Format, Ui};
 
+/// The help heading of the options every command takes.
+const GLOBAL: &str = "Global options";
+
 /// Git-native backlog refinement: one markdown file per item, every change a commit.
 #[derive(Debug, Parser)]
 #[command(
@@ -27,31 +30,32 @@ pub(crate) use ui::{Format, Ui};
 )]
 pub(crate) struct Cli {
     /// Run as if started in PATH
-    #[arg(short = 'C', global = true, value_name = "PATH")]
+    #[arg(short = 'C', global = true, help_heading = GLOBAL, value_name = "PATH")]
     chdir: Option<PathBuf>,
     /// Backlog folder, relative to the repository root
     #[arg(
         long,
         global = true,
+        help_heading = GLOBAL,
         env = "BACKLOG_DIR",
         default_value = "backlog",
         value_name = "DIR"
     )]
     dir: PathBuf,
     /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    #[arg(long, global = true, help_heading = GLOBAL, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Write files but do not record a git commit
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     no_commit: bool,
     /// Commit item files even if they have uncommitted edits (they are included)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     allow_dirty: bool,
     /// Print only data and errors, no status lines
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     quiet: bool,
     /// Colour: `auto` on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)
-    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     color: ColorArg,
     #[command(subcommand)]
     command: Command,
@@ -257,8 +261,107 @@ pub(crate) fn finish(
     Ok(())
 }
 
+/// The commands of the top-level help, grouped by workflow; every subcommand is in one
+/// group (`test_every_command_is_in_one_help_group`).
+const HELP_GROUPS: [(&str, &[&str]); 5] = [
+    ("Capture", &["init", "add", "import"]),
+    (
+        "Refine",
+        &[
+            "show", "set", "edit", "story", "criteria", "dod", "estimate", "split", "merge",
+            "dupes",
+        ],
+    ),
+    (
+        "Plan",
+        &[
+            "list", "rank", "matrix", "plan", "agenda", "board", "graph", "forecast", "velocity",
+            "burnup",
+        ],
+    ),
+    ("Review", &["check", "health", "diff", "log", "fmt"]),
+    (
+        "Team & integration",
+        &[
+            "site",
+            "export",
+            "git-setup",
+            "merge-file",
+            "mcp",
+            "completions",
+            "man",
+            "help",
+        ],
+    ),
+];
+
+/// The command line: [`Cli`] with a top-level help that groups the commands by workflow
+/// (clap has no command groups, so the list is written into the help template from the
+/// commands' own descriptions).
+pub(crate) fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    cmd.build();
+    let about = |name: &str| -> String {
+        cmd.find_subcommand(name)
+            .and_then(|c| c.get_about())
+            .map(|a| a.to_string())
+            .unwrap_or_default()
+    };
+    let width = HELP_GROUPS
+        .iter()
+        .flat_map(|(_, names)| names.iter())
+        .map(|n| n.len())
+        .max()
+        .unwrap_or(0);
+    // As clap wraps the rest of the help: to the terminal, at most 100 columns.
+    let max = ui::known_width().unwrap_or(100).clamp(width + 24, 100);
+    let mut groups = String::new();
+    for (heading, names) in HELP_GROUPS {
+        groups.push_str(&format!("{heading}:\n"));
+        for name in names {
+            groups.push_str(&format!("  {name:width$}  "));
+            groups.push_str(&wrap(&about(name), width + 4, max));
+            groups.push('\n');
+        }
+        groups.push('\n');
+    }
+    let template = format!(
+        "{{before-help}}{{about-with-newline}}\n{{usage-heading}} {{usage}}\n\n{groups}\
+         Global options:\n{{options}}{{after-help}}"
+    );
+    cmd.help_template(template).after_help(
+        "Every command has --help with examples; `backlog man --all DIR` writes the man pages.",
+    )
+}
+
+/// `text` wrapped at spaces to lines of at most `max` columns, the lines after the first
+/// indented by `indent` (the first starts there already).
+fn wrap(text: &str, indent: usize, max: usize) -> String {
+    let mut out = String::new();
+    let mut col = indent;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if col > indent && col + 1 + len > max {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            col = indent;
+        } else if col > indent {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += len;
+    }
+    out
+}
+
 pub(crate) fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    use clap::FromArgMatches;
+    let cli = match command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -305,6 +408,77 @@ mod tests {
     #[test]
     fn test_cli_definition_is_valid() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn test_every_command_is_in_one_help_group() {
+        let cmd = command();
+        let mut grouped: Vec<&str> = HELP_GROUPS
+            .iter()
+            .flat_map(|(_, n)| n.iter().copied())
+            .collect();
+        let mut names: Vec<&str> = cmd
+            .get_subcommands()
+            .filter(|c| !c.is_hide_set())
+            .map(|c| c.get_name())
+            .collect();
+        grouped.sort_unstable();
+        names.sort_unstable();
+        assert_eq!(grouped, names);
+    }
+
+    #[test]
+    fn test_every_command_has_examples_that_parse() {
+        let cmd = command();
+        let mut checked = 0;
+        for sub in cmd.get_subcommands().filter(|c| c.get_name() != "help") {
+            let help = sub
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(
+                help.starts_with("Examples:\n"),
+                "{}: {help:?}",
+                sub.get_name()
+            );
+            for line in help.lines().skip(1) {
+                let line = line.trim();
+                // `gh … > issues.json` and `EDITOR=nano backlog …`: the backlog part.
+                let Some(at) = line.find("backlog ") else {
+                    continue;
+                };
+                let line = line[at..].split(" > ").next().unwrap();
+                let words = shell_words(line);
+                command()
+                    .try_get_matches_from(&words)
+                    .unwrap_or_else(|e| panic!("{line}: {e}"));
+                checked += 1;
+            }
+        }
+        assert!(checked > 60, "{checked}");
+    }
+
+    /// Splits a command line at spaces, keeping '…' quoted words together.
+    fn shell_words(line: &str) -> Vec<String> {
+        let mut words = Vec::new();
+        let mut word = String::new();
+        let mut quoted = false;
+        for c in line.chars() {
+            match c {
+                '\'' => quoted = !quoted,
+                ' ' if !quoted => {
+                    if !word.is_empty() {
+                        words.push(std::mem::take(&mut word));
+                    }
+                }
+                c => word.push(c),
+            }
+        }
+        if !word.is_empty() {
+            words.push(word);
+        }
+        words
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod mcp;
 mod merge_driver;
 mod outline;
 mod rank;
+mod readme;
 mod refine;
 mod site;
 mod snapshots;

@@ -427,3 +427,119 @@ fn test_board_fits_a_60_column_terminal_without_columns() {
         );
     }
 }
+
+// ---- point 8: help that teaches, man pages -----------------------------------------
+
+/// The visible subcommands, from the top-level help's groups.
+fn commands(env: &TestEnv) -> Vec<String> {
+    let help = env.run(&["--help"]).ok().stdout;
+    help.lines()
+        .skip_while(|l| !l.starts_with("Capture:"))
+        .take_while(|l| !l.starts_with("Global options:"))
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .map(|l| l.split_whitespace().next().unwrap().to_owned())
+        .filter(|c| c != "help")
+        .collect()
+}
+
+#[test]
+fn test_top_level_help_groups_commands_by_workflow_and_global_options() {
+    let env = TestEnv::new();
+    let help = env.run(&["--help"]).ok().stdout;
+    let headings: Vec<&str> = help
+        .lines()
+        .filter(|l| !l.starts_with(' ') && l.ends_with(':'))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "Capture:",
+            "Refine:",
+            "Plan:",
+            "Review:",
+            "Team & integration:",
+            "Global options:"
+        ],
+        "{help}"
+    );
+    assert!(!help.contains("\nCommands:"), "{help}");
+    let names = commands(&env);
+    assert_eq!(names.len(), 35, "{names:?}");
+    // A subcommand's own options come first; the global ones under their heading.
+    let set = env.run(&["set", "--help"]).ok().stdout;
+    let own = set.find("--strict-wip").unwrap();
+    let global = set.find("Global options:").unwrap();
+    assert!(
+        own < global && set[global..].contains("--no-commit"),
+        "{set}"
+    );
+}
+
+#[test]
+fn test_every_subcommand_help_ends_with_examples() {
+    let env = TestEnv::new();
+    for command in commands(&env) {
+        let help = env.run(&[&command, "--help"]).ok().stdout;
+        let examples = help
+            .split("\nExamples:\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{command} --help has no examples:\n{help}"));
+        assert!(
+            examples
+                .lines()
+                .any(|l| l.contains(&format!("backlog {command}"))),
+            "{command}: {examples}"
+        );
+    }
+}
+
+#[test]
+fn test_man_all_writes_a_page_per_subcommand_with_exit_status_environment_files() {
+    let env = TestEnv::new();
+    let r = env.run(&["man", "--all", "man1"]).ok();
+    assert!(
+        r.stderr.contains("Wrote 39 man pages to man1."),
+        "{}",
+        r.stderr
+    );
+    let mut pages = vec!["backlog.1".to_owned()];
+    pages.extend(commands(&env).iter().map(|c| format!("backlog-{c}.1")));
+    pages.extend(
+        ["backlog-md", "github", "csv"]
+            .iter()
+            .map(|s| format!("backlog-import-{s}.1")),
+    );
+    let mut written: Vec<String> = std::fs::read_dir(env.path("man1"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    pages.sort();
+    assert_eq!(written, pages);
+    for page in &pages {
+        let text = env.read(&format!("man1/{page}"));
+        for section in [
+            ".SH NAME",
+            ".SH SYNOPSIS",
+            ".SH \"EXIT STATUS\"",
+            ".SH ENVIRONMENT",
+            ".SH FILES",
+        ] {
+            assert!(text.contains(section), "{page} lacks {section}");
+        }
+        assert!(text.contains("\\fBBACKLOG_TODAY\\fR") && text.contains("\\fB101\\fR"));
+    }
+    let set = env.read("man1/backlog-set.1");
+    assert!(
+        set.starts_with(".ie") && set.contains(".TH backlog-set 1"),
+        "{set}"
+    );
+    assert!(
+        set.contains(".SH EXAMPLES\n.nf\nbacklog set B\\-7KX2 status=ready\n"),
+        "{set}"
+    );
+    assert!(set.contains("\\fB\\-\\-strict\\-wip\\fR"), "{set}");
+    // Without --all: backlog.1 on stdout, as before.
+    let one = env.run(&["man"]).ok().stdout;
+    assert!(one.contains(".TH backlog 1") && one.contains(".SH \"EXIT STATUS\""));
+}

@@ -9,6 +9,10 @@ use crate::cli::{CliError, Context, Ui, begin, finish};
 /// When `templates/<type>.md` exists in the backlog folder, the new item starts from it:
 /// its front matter gives defaults for the options not given, its body is the new body.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog add 'Export approved expenses to CSV' --label reports --estimate 3
+  backlog add 'Sign in with SSO' --story 'As a user, I want SSO so that …' --ac 'I reach my IdP'
+  backlog add 'Fix rounding' --type bug --depends-on B-7KX2 --owner lee")]
 pub(crate) struct AddArgs {
     /// The item's one-line title
     title: String,

@@ -16,6 +16,9 @@ use crate::cli::{CliError, Context, Format, Ui};
 /// of ready, each with exactly what is missing, grouped by owner (unowned last), and the
 /// time budget for refinement (`sprints.refinement_share` of the sprint).
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog agenda
+  backlog agenda --sprints 3 --capacity 20")]
 pub(crate) struct AgendaArgs {
     /// Sprints ahead [default: `sprints.horizon` in config.yml, 2]
     #[arg(long, value_name = "N")]

@@ -14,6 +14,10 @@ use crate::cli::{CliError, Context, Format, Ui};
 /// status with a WIP limit (`wip:` in config.yml) shows `IN-PROGRESS (6/5, …)`; a column
 /// over its limit is marked with `!` and a double rule.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog board
+  backlog board --done 10 --where owner=dana
+  backlog board --format json")]
 pub(crate) struct BoardArgs {
     /// Also show the closed states (split, duplicate)
     #[arg(long)]

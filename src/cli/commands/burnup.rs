@@ -14,6 +14,9 @@ use crate::cli::{CliError, Context, Format, Ui, render};
 /// items (scope) and of the done ones. Scope that grows from sprint to sprint is scope
 /// creep. Unestimated items count 0 points, as in `velocity`, and are counted.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog burnup
+  backlog burnup --last 6 --format json")]
 pub(crate) struct BurnupArgs {
     /// Show the last N finished sprints
     #[arg(long, value_name = "N", default_value_t = 8)]

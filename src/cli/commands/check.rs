@@ -12,6 +12,10 @@ use crate::cli::{CliError, Context, Format, Ui};
 /// Exit status: 0 when clean (warnings do not fail unless --strict), 1 when there are
 /// findings, 2 on usage or I/O errors.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog check
+  backlog check --changed-since main --format github
+  backlog check --strict --format json")]
 pub(crate) struct CheckArgs {
     /// Report only on items added or changed since the branch left REV (a pull request's
     /// base): from the merge base of REV and HEAD, like `git diff REV...HEAD`, to the

@@ -8,6 +8,10 @@ use crate::cli::{CliError, Context, Format, Ui};
 
 /// Summarize backlog changes between two states (for reviews and pull requests)
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog diff
+  backlog diff main..HEAD
+  backlog diff HEAD~3 --format json")]
 pub(crate) struct DiffArgs {
     /// `A..B` (two commits), `A...B` (merge base of A and B, to B), or `A` (to the working
     /// tree). Default: the merge base of HEAD with main/master/origin/HEAD, to the working

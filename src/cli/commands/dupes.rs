@@ -7,6 +7,9 @@ use crate::cli::{CliError, Context, Format, Ui};
 
 /// List likely duplicates: pairs of open items with similar title, story and criteria
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog dupes
+  backlog dupes --threshold 0.5 --format json")]
 pub(crate) struct DupesArgs {
     /// Minimum similarity score to report, from 0 to 1
     #[arg(long, default_value_t = 0.5, value_name = "X")]

@@ -15,6 +15,9 @@ use crate::cli::{CliError, Context, Ui, begin, finish};
 /// is kept in `.git/backlog-edits/ID.md`, and the next `backlog edit ID` reopens it; delete
 /// that file to start over.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog edit B-7KX2
+  EDITOR=nano backlog edit b-7k")]
 pub(crate) struct EditArgs {
     /// Item ID (case-insensitive; a unique prefix is enough)
     id: String,

@@ -7,6 +7,9 @@ use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Set an item's estimate in story points, or run a planning-poker round with --vote
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog estimate B-7KX2 5
+  backlog estimate B-7KX2 --vote ana=5 --vote lee=8 --vote sam=5")]
 pub(crate) struct EstimateArgs {
     /// Item ID (case-insensitive; a unique prefix is enough)
     id: String,

@@ -7,6 +7,9 @@ use crate::cli::{CliError, Context, Format, Ui};
 /// `--format csv` is readable by `backlog import csv` (a round trip); without
 /// `--format`, the export is JSON.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog export > backlog.json
+  backlog export --format csv > backlog.csv")]
 pub(crate) struct ExportArgs {}
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &ExportArgs) -> Result<u8, CliError> {

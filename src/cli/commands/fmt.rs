@@ -4,6 +4,9 @@ use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Name item files <ID>-<slug>.md and end them with a line break (--check only reports)
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog fmt --check
+  backlog fmt")]
 pub(crate) struct FmtArgs {
     /// Report what would change and exit 1 if anything would; write nothing
     #[arg(long)]

@@ -20,6 +20,10 @@ use crate::cli::{CliError, Context, Format, Ui, render};
 /// the trials. The same --seed gives the same output. Needs 3 finished sprints with done
 /// items (`sprint:` set), or --velocity / --range.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog forecast
+  backlog forecast B-7KX2 B-N4GS
+  backlog forecast --by 2026-03-31 --seed 1")]
 pub(crate) struct ForecastArgs {
     /// Items to forecast (ID or unique prefix; a parent stands for its open children)
     #[arg(value_name = "ID")]

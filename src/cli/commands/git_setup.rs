@@ -12,6 +12,8 @@ use crate::cli::{CliError, Context, Ui, begin};
 /// `merge.backlog.name` and `merge.backlog.driver` in the repository's local git config,
 /// which git never clones. Running it again changes nothing.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog git-setup")]
 pub(crate) struct GitSetupArgs {}
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &GitSetupArgs) -> Result<u8, CliError> {

@@ -12,6 +12,10 @@ use crate::cli::{CliError, Context, Format, Ui};
 /// mermaid (a `flowchart TD`), markdown (the Mermaid diagram in a ```mermaid fence, for a
 /// pull-request comment), dot (Graphviz) and json.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog graph
+  backlog graph B-7KX2 --depth 2
+  backlog graph --format mermaid > deps.mmd")]
 pub(crate) struct GraphArgs {
     /// Only this item, its dependencies and its dependents
     id: Option<String>,

@@ -14,6 +14,9 @@ use crate::cli::{CliError, Context, Format, Ui, render};
 /// 100 × (D + E + M + P) / 4 − 25 × C; see the README. With --min, exits 1 when the
 /// score is below it.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog health
+  backlog health --min 70 --format json")]
 pub(crate) struct HealthArgs {
     /// Exit 1 when the score is below SCORE
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]

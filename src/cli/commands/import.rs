@@ -14,6 +14,11 @@ use crate::cli::{CliError, Context, Ui, begin};
 /// Items imported before are updated instead of duplicated (matched by `source` or by
 /// the kept ID); an import that changes nothing records no commit.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog import backlog-md ../old-project --dry-run
+  gh issue list --state all --limit 100000 --json number,title,body,labels,assignees,state,milestone,createdAt,url > issues.json
+  backlog import github issues.json
+  backlog import csv jira.csv --status-map 'To Do=draft,Done=done'")]
 pub(crate) struct ImportArgs {
     #[command(subcommand)]
     source: Source,

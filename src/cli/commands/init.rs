@@ -7,6 +7,9 @@ use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Create the backlog folder, config.yml and an item template; set up the merge driver
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog init
+  backlog --dir docs/backlog init")]
 pub(crate) struct InitArgs {}
 
 pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &InitArgs) -> Result<u8, CliError> {

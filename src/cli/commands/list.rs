@@ -12,6 +12,11 @@ use crate::cli::{CliError, Context, Format, Ui, render};
 
 /// List the open items in rank order (`--all` adds done and closed ones)
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog list
+  backlog list --status ready --label auth
+  backlog list --all --search sso
+  backlog list --unblocked --format json")]
 pub(crate) struct ListArgs {
     #[command(flatten)]
     filter: FilterArgs,

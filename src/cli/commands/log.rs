@@ -9,6 +9,9 @@ use crate::cli::{CliError, Context, Format, Ui};
 
 /// Show an item's refinement history from git, following renames of its file
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog log B-7KX2
+  backlog log b-7k --format json")]
 pub(crate) struct LogArgs {
     /// Item ID (case-insensitive; a unique prefix is enough)
     id: String,

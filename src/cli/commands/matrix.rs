@@ -10,6 +10,9 @@ use crate::cli::{CliError, Context, Format, Ui, render};
 /// The value-versus-effort priority matrix of the open items: quick wins, big bets,
 /// fill-ins, time sinks
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog matrix
+  backlog matrix --label web --local-thresholds")]
 pub(crate) struct MatrixArgs {
     #[command(flatten)]
     filter: FilterArgs,

@@ -10,6 +10,9 @@ use crate::cli::{CliError, Context, Ui};
 /// afresh; every change is one commit, as the CLI makes it, with a `Backlog-Via: mcp`
 /// trailer. Global options apply: `-C`, `--dir`, `--no-commit`, `--allow-dirty`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog mcp
+  backlog mcp --instructions")]
 pub(crate) struct McpArgs {
     /// Print the instructions for agents (how to pick work, the definition of ready) and exit
     #[arg(long)]

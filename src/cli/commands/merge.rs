@@ -4,6 +4,8 @@ use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Fold a duplicate into the item that stays, repointing every reference to it
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog merge B-SZ3K --into B-M5QA")]
 pub(crate) struct MergeArgs {
     /// The duplicate (closed with status `duplicate`)
     dup: String,

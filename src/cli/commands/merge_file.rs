@@ -13,6 +13,9 @@ use crate::cli::{CliError, Context, Format, Ui};
 /// clean, 1 when conflict markers remain, 2 when an input is unusable (OURS is then left
 /// as it is). Takes no lock and records no commit: git runs it in the middle of a merge.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog merge-file base.md ours.md theirs.md --path backlog/B-7KX2-sso.md
+  backlog merge-file -p base.md ours.md theirs.md")]
 pub(crate) struct MergeFileArgs {
     /// The common ancestor's version (git's %O)
     base: PathBuf,

@@ -14,6 +14,10 @@ use crate::cli::{CliError, Context, Format, Ui, begin, finish};
 /// items that do not fit are listed with the reason; smaller items below may fill the gap.
 /// Nothing is written without --apply.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog plan
+  backlog plan --sprints 3 --capacity 20
+  backlog plan --apply")]
 pub(crate) struct PlanArgs {
     /// Number of sprints to plan [default: `sprints.horizon` in config.yml, 2]
     #[arg(long, value_name = "N")]

@@ -19,6 +19,11 @@ use crate::cli::{CliError, Context, Format, Ui, begin, finish, render};
         .required(true)
         .args(["before", "after", "top", "bottom", "rebalance", "by"])
 ))]
+#[command(after_help = "Examples:
+  backlog rank B-7KX2 --top
+  backlog rank B-7KX2 --before B-N4GS
+  backlog rank --by wsjf --dry-run
+  backlog rank --rebalance")]
 pub(crate) struct RankArgs {
     /// Item to move (case-insensitive; a unique prefix is enough)
     #[arg(required_unless_present_any = ["rebalance", "by"])]

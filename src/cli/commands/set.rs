@@ -11,6 +11,11 @@ use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Set, change or remove front-matter keys: KEY=VALUE, lists as [a, b], KEY= removes
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog set B-7KX2 status=ready
+  backlog set B-7KX2 'labels=[auth, web]' owner=dana
+  backlog set B-7KX2 'depends_on=[B-N4GS]' value=8
+  backlog set B-7KX2 owner=")]
 pub(crate) struct SetArgs {
     /// Item ID (case-insensitive; a unique prefix is enough)
     id: String,

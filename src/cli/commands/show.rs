@@ -13,6 +13,9 @@ use crate::cli::{CliError, Context, Format, Ui, render};
 /// body come the item's dependencies with their status, the items that depend on it, and
 /// its children (a parent's or a split item's).
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog show B-7KX2
+  backlog show b-7k --format json")]
 pub(crate) struct ShowArgs {
     /// Item ID (case-insensitive; a unique prefix is enough)
     id: String,

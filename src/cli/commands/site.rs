@@ -18,6 +18,9 @@ use crate::cli::{CliError, Context, Format, Ui};
 /// figures are as of HEAD's commit date (or `BACKLOG_TODAY`). OUT must not exist, be
 /// empty, or hold a site written before by this command (it is updated in place).
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog site public
+  backlog site public --base-url https://example.com/backlog/ --title 'Our backlog'")]
 pub(crate) struct SiteArgs {
     /// Output folder
     out: PathBuf,

@@ -6,6 +6,9 @@ use crate::cli::{CliError, Context, Ui, begin, finish};
 
 /// Split an item into children that take its place in the ranking; the parent is closed
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog split B-2A9C --into 'SSO sign-in' --into 'SCIM provisioning'
+  backlog split B-2A9C --into 'SSO sign-in' --into 'SCIM' --give 1=1,2 --give 2=3")]
 pub(crate) struct SplitArgs {
     /// Item ID (case-insensitive; a unique prefix is enough)
     id: String,

@@ -12,6 +12,9 @@ use crate::cli::{CliError, Context, Format, Ui, render};
 /// `capacity: auto` uses (the average of the last 3 sprints). Unestimated done items count
 /// 0 points and are listed.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  backlog velocity
+  backlog velocity --last 4 --format json")]
 pub(crate) struct VelocityArgs {
     /// Show the last N sprints
     #[arg(long, value_name = "N", default_value_t = 6)]
