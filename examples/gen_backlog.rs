@@ -320,8 +320,8 @@ fn item_text(rng: &mut Rng, ids: &[String], index: usize, rank: &str) -> (String
         let _ = writeln!(fm, "sprint: 2026-S{:02}", 1 + rng.below(24));
     }
     let day = index * 700 / ids.len().max(1);
-    let (y, m, d) = date_after(2025, 1, 1, day);
-    let _ = writeln!(fm, "created: {y:04}-{m:02}-{d:02}");
+    let created = backlog::text::date::parse_days("2025-01-01").unwrap_or(0) + day as i64;
+    let _ = writeln!(fm, "created: {}", backlog::text::date::format_days(created));
 
     let mut body = String::with_capacity(700);
     let _ = writeln!(
@@ -357,12 +357,6 @@ fn item_text(rng: &mut Rng, ids: &[String], index: usize, rank: &str) -> (String
     }
     let file = format!("{}-{}.md", ids[index], backlog::text::slugify(&title));
     (file, format!("---\n{fm}---\n{body}"))
-}
-
-/// The civil date `days` days after y-m-d.
-fn date_after(y: i64, m: u32, d: u32, days: usize) -> (i64, u32, u32) {
-    let start = backlog::text::days_from_civil(y, m, d);
-    backlog::text::civil_from_days(start + days as i64)
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<(), String> {

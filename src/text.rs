@@ -1,5 +1,7 @@
 //! Small text helpers: terminal-safe rendering, slugs, dates and similarity of names.
 
+pub mod date;
+
 /// Replaces control characters (escape sequences, carriage returns, newlines…) with
 /// visible `\u{..}`-style escapes so text taken from item files cannot drive a terminal.
 pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
@@ -70,58 +72,15 @@ pub fn slugify(title: &str) -> String {
     }
 }
 
-/// Today's date (UTC) as `YYYY-MM-DD`.
-pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let secs = i64::try_from(secs).unwrap_or(0);
-    date_from_unix(secs)
-}
-
 /// Formats a Unix timestamp (seconds) as a `YYYY-MM-DD` civil date in UTC.
 pub fn date_from_unix(secs: i64) -> String {
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
+    date::from_unix(secs).to_string()
 }
 
-/// Days since 1970-01-01 to (year, month, day); Howard Hinnant's algorithm.
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// (year, month, day) to days since 1970-01-01.
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Parses `YYYY-MM-DD` into days since the epoch.
+/// Parses `YYYY-MM-DD` into days since the epoch; `None` for anything that is not a
+/// real day (see [`date::parse`] for the reason).
 pub fn parse_date(s: &str) -> Option<i64> {
-    let mut parts = s.trim().splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: u32 = parts.next()?.parse().ok()?;
-    let d: u32 = parts.next()?.get(..2)?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // 2026-02-30 is not a day: it must read back as itself.
-    let days = days_from_civil(y, m, d);
-    (civil_from_days(days) == (y, m, d)).then_some(days)
+    date::parse_days(s).ok()
 }
 
 /// Levenshtein distance, for "did you mean" suggestions.

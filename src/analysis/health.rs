@@ -420,16 +420,9 @@ pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health 
 /// A `YYYY-MM-DD` date (optionally followed by a time) from an item field, as days since
 /// the epoch; anything else (including years beyond four digits) is no date.
 pub fn item_date(text: &str) -> Option<i64> {
-    let t = text.trim().as_bytes();
-    let shaped = t.len() >= 10
-        && t[..4].iter().all(u8::is_ascii_digit)
-        && t[4] == b'-'
-        && t[7] == b'-'
-        && (t.len() == 10 || !t[10].is_ascii_digit());
-    if !shaped {
-        return None;
-    }
-    crate::text::parse_date(std::str::from_utf8(&t[..10]).ok()?)
+    crate::text::date::parse_field(text)
+        .ok()
+        .map(crate::text::date::to_days)
 }
 
 /// `count / total`, 0 when `total` is 0.

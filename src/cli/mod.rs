@@ -215,6 +215,12 @@ impl Context {
         Ok(ws)
     }
 
+    /// Today, for every command: `BACKLOG_TODAY` (`YYYY-MM-DD`, for reproducible output)
+    /// when set, else the system date (UTC). See [`today`].
+    pub(crate) fn today(&self) -> Result<jiff::civil::Date, CliError> {
+        today()
+    }
+
     /// Opens the workspace even if the folder does not exist yet.
     pub(crate) fn workspace_allow_missing(&self) -> Result<Workspace, CliError> {
         Ok(Workspace::open(&self.options(), true)?)
@@ -259,6 +265,19 @@ pub(crate) fn finish(
         }
     }
     Ok(())
+}
+
+/// `BACKLOG_TODAY` when set and not empty, else the system date (UTC); a setting that is
+/// not a real day (`2026-02-31`) is a usage error naming it.
+pub(crate) fn today() -> Result<jiff::civil::Date, CliError> {
+    let fixed = std::env::var("BACKLOG_TODAY").ok();
+    backlog::text::date::today(fixed.as_deref()).map_err(|e| {
+        CliError::user(format!(
+            "BACKLOG_TODAY={:?} is not a date like 2026-01-05 ({})",
+            backlog::text::sanitize(&e.text),
+            e.reason
+        ))
+    })
 }
 
 /// The commands of the top-level help, grouped by workflow; every subcommand is in one
@@ -381,10 +400,13 @@ pub(crate) fn main() -> ExitCode {
         announced: std::cell::Cell::new(false),
     };
     let mut ui = Ui::new(cli.format, cli.quiet, cli.color);
-    let result = commands::run(&mut ui, &ctx, &cli.command).and_then(|code| {
-        ui.flush()?;
-        Ok(code)
-    });
+    // Every command refuses a BACKLOG_TODAY that is not a date, not only those that read it.
+    let result = today()
+        .and_then(|_| commands::run(&mut ui, &ctx, &cli.command))
+        .and_then(|code| {
+            ui.flush()?;
+            Ok(code)
+        });
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) if e.code == 0 => ExitCode::SUCCESS,

@@ -23,7 +23,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
-use crate::text::{civil_from_days, days_from_civil, parse_date};
+use crate::text::date;
+use crate::text::parse_date;
 
 /// The anchor used when `sprints.start` is not set: Monday 2024-01-01.
 pub const DEFAULT_ANCHOR: &str = "2024-01-01";
@@ -107,15 +108,11 @@ pub struct SprintDate(pub i64);
 impl<'de> Deserialize<'de> for SprintDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        let days = if s.trim().len() == 10 {
-            parse_date(&s)
-        } else {
-            None
-        };
-        match days {
-            Some(days) => Ok(Self(days)),
-            _ => Err(de::Error::custom(format!(
-                "sprints.start must be a date like 2026-01-05, found {s:?}"
+        match date::parse_days(&s) {
+            Ok(days) => Ok(Self(days)),
+            Err(e) => Err(de::Error::custom(format!(
+                "sprints.start must be a date like 2026-01-05, found {s:?} ({})",
+                e.reason
             ))),
         }
     }
@@ -226,8 +223,7 @@ impl Sprint {
 
 /// Formats days since the epoch as `YYYY-MM-DD`.
 pub fn format_days(days: i64) -> String {
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
+    date::format_days(days)
 }
 
 /// Sprints of a fixed length repeating from an anchor date.
@@ -273,8 +269,8 @@ impl Calendar {
     }
 
     fn name(&self, index: i64, start: i64) -> String {
-        let (year, _, _) = civil_from_days(start);
-        let jan1 = days_from_civil(year, 1, 1);
+        let year = date::from_days(start).year();
+        let jan1 = date::to_days(jiff::civil::date(year, 1, 1));
         // The first sprint index whose start is on or after January 1st.
         let first = (jan1 - self.anchor + self.length - 1).div_euclid(self.length);
         let number = index - first + 1;

@@ -84,20 +84,21 @@ impl Backlog {
         ))
     }
 
-    /// The day plans start from.
-    fn today(&self) -> Result<i64, Error> {
-        let text = self.today.clone().unwrap_or_else(crate::text::today);
-        let date = if text.len() == 10 {
-            crate::analysis::health::item_date(&text)
-        } else {
-            None
-        };
-        date.ok_or_else(|| {
+    /// The day plans start from and new items are stamped with: `BACKLOG_TODAY` when the
+    /// server was started with it, else the system date (UTC).
+    fn date(&self) -> Result<jiff::civil::Date, Error> {
+        crate::text::date::today(self.today.as_deref()).map_err(|e| {
             Error::new(format!(
-                "BACKLOG_TODAY={:?} is not a date like 2026-01-05",
-                crate::text::sanitize(&text)
+                "BACKLOG_TODAY={:?} is not a date like 2026-01-05 ({})",
+                crate::text::sanitize(&e.text),
+                e.reason
             ))
         })
+    }
+
+    /// [`Backlog::date`] as days since 1970-01-01.
+    fn today(&self) -> Result<i64, Error> {
+        self.date().map(crate::text::date::to_days)
     }
 
     /// `list_items`: `{"schema", "items": [...]}` in backlog order.
@@ -391,7 +392,7 @@ impl Backlog {
             parent: args.parent.clone(),
             story: args.story.clone(),
             criteria: args.criteria.clone(),
-            created: crate::text::today(),
+            created: self.date()?.to_string(),
             template: None,
             fields: Vec::new(),
         };
@@ -516,7 +517,7 @@ impl Backlog {
         let opts = SplitOptions {
             titles: args.into.clone(),
             give,
-            created: crate::text::today(),
+            created: self.date()?.to_string(),
         };
         let outcome = ops::split(&ws.store, &loaded, &id, &opts)?;
         Ok(with_warnings(

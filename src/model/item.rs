@@ -418,6 +418,22 @@ impl Item {
         let sprint = string("sprint");
         let created = string("created");
         let updated = string("updated");
+        for (key, value) in [("created", &created), ("updated", &updated)] {
+            if let Some(e) = value
+                .as_deref()
+                .and_then(|v| crate::text::date::parse_field(v).err())
+            {
+                problems.push(FieldProblem {
+                    key: key.to_owned(),
+                    line: line(key),
+                    message: format!(
+                        "`{key}` must be a date like 2026-01-05, found {:?} ({})",
+                        crate::text::sanitize(&e.text),
+                        e.reason
+                    ),
+                });
+            }
+        }
         let mut number = |key: &str| -> Option<u32> {
             let v = fields.get(key)?;
             match v {

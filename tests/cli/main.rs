@@ -6,6 +6,7 @@ mod harness;
 
 mod check;
 mod conventions;
+mod dates;
 mod fast_paths;
 mod first_hour;
 mod forecast;

@@ -121,18 +121,6 @@ impl Redact {
             pairs.push((head[..10].to_owned(), "<commit>".to_owned()));
             pairs.insert(pairs.len() - 1, (head.clone(), "<commit-hash>".to_owned()));
         }
-        // `add` and `split` stamp `created` with the system date, not BACKLOG_TODAY.
-        let system_today = std::process::Command::new("date")
-            .args(["-u", "+%F"])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-            .unwrap_or_default();
-        if !system_today.is_empty() && system_today != TODAY {
-            pairs.push((
-                format!("created: {system_today}"),
-                "created: <system-today>".to_owned(),
-            ));
-        }
         Self(pairs)
     }
 

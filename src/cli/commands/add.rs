@@ -73,7 +73,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &AddArgs) -> Result<u8, CliE
         parent: args.parent.clone(),
         story: args.story.clone(),
         criteria: args.criteria.clone(),
-        created: backlog::text::today(),
+        created: ctx.today()?.to_string(),
         template: None,
         fields: args.fields.clone(),
     };

@@ -118,7 +118,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ImportArgs) -> Result<u8, C
     let opts = ImportOptions {
         status_map: import::parse_pairs(&common.status_map, "--status-map")
             .map_err(import_error)?,
-        today: backlog::text::today(),
+        today: ctx.today()?.to_string(),
     };
     let plan = import::plan(&ws.store, &loaded, batch, &opts).map_err(import_error)?;
     for s in &plan.skipped {

@@ -35,24 +35,9 @@ pub(crate) struct PlanArgs {
     wheres: Vec<backlog::analysis::filter::Where>,
 }
 
-/// Today for sprint arithmetic: `BACKLOG_TODAY` (YYYY-MM-DD, for reproducible output), else
-/// the system date (UTC).
+/// Today for sprint arithmetic, as days since 1970-01-01 (see [`crate::cli::today`]).
 pub(crate) fn today() -> Result<i64, CliError> {
-    let text = std::env::var("BACKLOG_TODAY")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(backlog::text::today);
-    let date = if text.len() == 10 {
-        backlog::health::item_date(&text)
-    } else {
-        None
-    };
-    date.ok_or_else(|| {
-        CliError::user(format!(
-            "BACKLOG_TODAY={:?} is not a date like 2026-01-05",
-            sanitize(&text)
-        ))
-    })
+    crate::cli::today().map(backlog::text::date::to_days)
 }
 
 /// The terminal width: `COLUMNS`, else 100.

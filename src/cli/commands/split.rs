@@ -40,7 +40,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> Result<u8, Cl
     let opts = SplitOptions {
         titles: args.into.clone(),
         give,
-        created: backlog::text::today(),
+        created: ctx.today()?.to_string(),
     };
     let outcome = split(&ws.store, &loaded, &id, &opts)?;
     let children = &outcome.items[1..=args.into.len()];
