@@ -439,6 +439,19 @@ impl Document {
     /// anything else, or anything it is unsure about, goes through the YAML parser.
     pub fn front_matter(&self) -> Result<serde_yaml_ng::Mapping, DocumentError> {
         let text = self.front_text();
+        // YAML reads a lone CR as a line break, the editor (and `git diff`) do not: a key
+        // after one would be invisible to `set`, which would then add a second (found by
+        // fuzz/document_edit). LF and CRLF files are fine.
+        if let Some(at) = lone_carriage_return(text) {
+            let before = &text[..at];
+            return Err(DocumentError::Yaml {
+                line: self.front_line + before.matches('\n').count(),
+                column: at - before.rfind('\n').map_or(0, |n| n + 1) + 1,
+                message: "a carriage return without a line feed (an old Mac line ending); \
+                          use LF or CRLF line endings"
+                    .to_owned(),
+            });
+        }
         if let Some(mapping) = fast::simple_front_matter(text) {
             return Ok(mapping);
         }
@@ -484,3 +497,9 @@ impl Document {
 
 #[cfg(test)]
 mod tests;
+
+/// The byte offset of the first CR in `text` that does not start a CRLF.
+fn lone_carriage_return(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).find(|&at| bytes.get(at + 1) != Some(&b'\n'))
+}

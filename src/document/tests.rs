@@ -303,3 +303,22 @@ proptest! {
         prop_assert_eq!(doc.as_str(), text.as_str());
     }
 }
+
+#[test]
+fn test_lone_carriage_return_in_front_matter_is_an_error_with_its_line() {
+    let doc = Document::parse(b"---\nid: B-1\nestimate:\r\r 20\ntitle: T\n---\nbody\n").unwrap();
+    match doc.front_matter() {
+        Err(DocumentError::Yaml {
+            line,
+            column,
+            message,
+        }) => {
+            assert_eq!((line, column), (3, 10));
+            assert!(message.contains("carriage return without a line feed"), "{message}");
+        }
+        other => panic!("expected an error, got {other:?}"),
+    }
+    // CRLF files, and a CR in the body, are fine.
+    let crlf = Document::parse(b"---\r\nid: B-1\r\ntitle: T\r\n---\r\nbody\rmore\r\n").unwrap();
+    assert_eq!(crlf.front_matter().unwrap().len(), 2);
+}
