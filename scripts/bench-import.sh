@@ -4,8 +4,11 @@
 # Usage: scripts/bench-import.sh [N]
 set -eu
 N=${1:-10000}
-[ "${SKIP_BUILD:-}" = 1 ] || cargo build --release --quiet --bin backlog
-BIN=$(pwd)/${CARGO_TARGET_DIR:-target}/release/backlog
+# BIN=path/to/backlog measures that binary instead of building the release one.
+if [ -z "${BIN:-}" ]; then
+  [ "${SKIP_BUILD:-}" = 1 ] || cargo build --release --quiet --bin backlog
+  BIN=$(pwd)/${CARGO_TARGET_DIR:-target}/release/backlog
+fi
 SRC=$(mktemp -d)
 python3 scripts/gen_backlog_md.py "$SRC" "$N"
 echo "--- $N Backlog.md tasks, $(du -sk "$SRC/backlog" | cut -f1) KB"
@@ -19,6 +22,7 @@ for i in 1 2 3; do
   GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com \
     /usr/bin/time -f "%e s wall, %U s user, %S s sys, %M KB max RSS" "$BIN" -C "$REPO" import backlog-md "$SRC" --quiet >/dev/null
   git -C "$REPO" log --oneline -1 | cut -c1-100
+  git -C "$REPO" fsck --strict --no-progress 2>&1 | grep -v '^dangling' | head -3
   rm -rf "$REPO"
 done
 rm -rf "$SRC"

@@ -309,6 +309,10 @@ def main():
                 left = leftovers(repo)
                 if left:
                     problems.append(f"left behind: {left[:5]}")
+                print(f"round {n} {kind}: {'killed' if killed else 'finished'}, "
+                      f"{'ok' if not problems else 'FAILED'} "
+                      f"({sum(v['kills'] for v in stats.values())} kills so far)",
+                      file=sys.stderr, flush=True)
                 if problems:
                     failures.append(f"round {n} ({kind}, {'killed' if killed else 'finished'}): "
                                     + "; ".join(problems))

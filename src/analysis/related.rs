@@ -23,17 +23,60 @@ pub struct Dependency {
 }
 
 /// The dependencies of `entry`, in the order of its `depends_on`.
+///
+/// One folder listing finds each dependency's file by name (`ID-slug.md`); only when some
+/// are not found that way (a misnamed file, or no such item) is the whole backlog loaded,
+/// once. Looking each up with [`Store::find`] cost a listing per dependency and a full
+/// load per missing one: `depends_on` with 100,000 missing IDs never finished.
 pub fn dependencies(store: &Store, entry: &Entry) -> Vec<Dependency> {
-    entry
-        .item
-        .depends_on
+    let wanted = &entry.item.depends_on;
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let (files, _) = store.item_files();
+    let mut names: Vec<(String, &PathBuf)> = files
+        .iter()
+        .filter_map(|p| Some((p.file_name()?.to_str()?.to_ascii_uppercase(), p)))
+        .collect();
+    names.sort_unstable();
+    let mut found: HashMap<String, Entry> = HashMap::new();
+    let mut missing: HashSet<String> = HashSet::new();
+    for id in wanted {
+        let k = key(id);
+        if k.is_empty() || found.contains_key(&k) || missing.contains(&k) {
+            continue;
+        }
+        let start = names.partition_point(|(n, _)| n.as_str() < k.as_str());
+        let hit = names[start..]
+            .iter()
+            .take_while(|(n, _)| n.starts_with(k.as_str()))
+            .filter(
+                |(n, _)| matches!(&n[k.len()..], rest if rest.starts_with('-') || rest == ".MD"),
+            )
+            .filter_map(|(_, p)| store.load_file(p).ok())
+            .find(|e| key(&e.item.id) == k);
+        match hit {
+            Some(e) => {
+                found.insert(k, e);
+            }
+            None => {
+                missing.insert(k);
+            }
+        }
+    }
+    if !missing.is_empty() {
+        for e in store.load_all().entries {
+            let k = key(&e.item.id);
+            if missing.contains(&k) && !found.contains_key(&k) {
+                found.insert(k, e);
+            }
+        }
+    }
+    wanted
         .iter()
         .map(|id| Dependency {
             id: id.clone(),
-            entry: store
-                .find(id)
-                .ok()
-                .filter(|e| e.item.id.eq_ignore_ascii_case(id)),
+            entry: found.get(&key(id)).cloned(),
         })
         .collect()
 }
@@ -488,6 +531,30 @@ mod tests {
             .map(|e| e.item.id)
             .collect();
         assert_eq!(ids, ["B-A", "B-C"]);
+    }
+
+    #[test]
+    fn test_dependencies_found_by_name_by_content_or_missing() {
+        let missing: Vec<String> = (0..2000).map(|i| format!("B-M{i}")).collect();
+        let front = format!(
+            "---\nid: B-A\ntitle: A\ndepends_on: [B-B, b-misnamed, {}]\n---\n",
+            missing.join(", ")
+        );
+        let (_tmp, store) = store_with(&[
+            ("B-A.md", &front),
+            ("B-B-some-title.md", "---\nid: B-B\ntitle: B\n---\n"),
+            // B-BB's name starts with B-B: not a candidate for B-B.
+            ("B-BB.md", "---\nid: B-BB\ntitle: BB\n---\n"),
+            ("copy.md", "---\nid: B-MISNAMED\ntitle: M\n---\n"),
+        ]);
+        let a = store.find("B-A").unwrap();
+        let deps = dependencies(&store, &a);
+        assert_eq!(deps.len(), 2002);
+        let path = |d: &Dependency| d.entry.as_ref().map(|e| e.path.clone());
+        assert_eq!(path(&deps[0]).as_deref(), Some("backlog/B-B-some-title.md"));
+        assert_eq!(path(&deps[1]).as_deref(), Some("backlog/copy.md"));
+        assert_eq!(deps[1].id, "b-misnamed");
+        assert!(deps[2..].iter().all(|d| d.entry.is_none()));
     }
 
     /// What the cache answers must be what a fresh read answers, whatever happened to the

@@ -117,7 +117,7 @@ impl Ui {
     }
 
     /// Writes a JSON document to stdout.
-    pub(crate) fn json(&mut self, value: &serde_json::Value) -> io::Result<()> {
+    pub(crate) fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
         backlog::view::json_text::to_writer_pretty(&mut self.out, value)?;
         self.out.write_all(b"\n")
     }

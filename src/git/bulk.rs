@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use git2::{ErrorCode, Oid, Repository, Signature};
+use git2::{ErrorCode, ObjectType, Oid, Repository, Signature};
 
 use super::{BLOB_MODE, EMPTY_TREE, EXEC_MODE, GitError, PathChange, PreparedCommit, Repo, git};
 
@@ -24,7 +24,8 @@ impl Repo {
         // never sees the in-memory backend.
         let mem_repo = Repository::open(self.repo.path()).map_err(git("open repository"))?;
         let odb = mem_repo.odb().map_err(git("open object database"))?;
-        let mempack = odb
+        // Only a place to build objects: they leave through `pack::write`, never `dump`.
+        let _mempack = odb
             .add_new_mempack_backend(1000)
             .map_err(git("open object database"))?;
         let head = match mem_repo.head() {
@@ -53,12 +54,13 @@ impl Repo {
         };
         let mut update = git2::build::TreeUpdateBuilder::new();
         let mut ids = Vec::with_capacity(changes.len());
+        let mut blobs = Vec::with_capacity(changes.len());
         for change in changes {
             match change.content {
                 Some(bytes) => {
-                    let blob = mem_repo
-                        .blob(&self.clean(change.path, bytes))
-                        .map_err(git("write blob"))?;
+                    let content = self.clean(change.path, bytes);
+                    let blob = mem_repo.blob(&content).map_err(git("write blob"))?;
+                    blobs.push((blob, content));
                     let executable = head.is_some()
                         && matches!(
                             self.entry_at(base_tree.id(), change.path)?,
@@ -90,19 +92,39 @@ impl Repo {
             .commit(None, &signatures.0, &signatures.1, message, &tree, &parents)
             .map_err(git("commit"))?;
 
-        // The pack goes in through the main handle (whose object database has no
-        // in-memory backend), then HEAD moves.
-        let mut pack = git2::Buf::new();
-        mempack
-            .dump(&mem_repo, &mut pack)
-            .map_err(git("write pack"))?;
+        // The new objects go in as one pack through the main handle (whose object
+        // database has no in-memory backend), then HEAD moves. Only objects the main
+        // database lacks: the blobs, the trees on the changed paths, the commit.
         let main_odb = self.repo.odb().map_err(git("write pack"))?;
-        let mut writer = main_odb.packwriter().map_err(git("write pack"))?;
-        std::io::Write::write_all(&mut writer, &pack).map_err(|e| GitError::Git {
-            op: "write pack",
-            source: git2::Error::from_str(&e.to_string()),
-        })?;
-        writer.commit().map_err(git("write pack"))?;
+        let mut fresh = std::collections::HashSet::new();
+        let mut objects: Vec<(ObjectType, std::borrow::Cow<'_, [u8]>)> = Vec::new();
+        for (id, content) in blobs {
+            if !main_odb.exists(id) && fresh.insert(id) {
+                objects.push((ObjectType::Blob, content));
+            }
+        }
+        let mem_odb = mem_repo.odb().map_err(git("write pack"))?;
+        let mut trees = vec![tree_oid];
+        while let Some(id) = trees.pop() {
+            if main_odb.exists(id) || !fresh.insert(id) {
+                continue;
+            }
+            let tree = mem_repo.find_tree(id).map_err(git("write pack"))?;
+            trees.extend(
+                tree.iter()
+                    .filter(|e| e.kind() == Some(ObjectType::Tree))
+                    .map(|e| e.id()),
+            );
+            let raw = mem_odb.read(id).map_err(git("write pack"))?;
+            objects.push((ObjectType::Tree, raw.data().to_vec().into()));
+        }
+        let raw = mem_odb.read(oid).map_err(git("write pack"))?;
+        objects.push((ObjectType::Commit, raw.data().to_vec().into()));
+        let objects: Vec<(ObjectType, &[u8])> = objects
+            .iter()
+            .map(|(kind, data)| (*kind, data.as_ref()))
+            .collect();
+        super::pack::write(&main_odb, &objects)?;
 
         Ok(Some(PreparedCommit {
             parent: head.map(|c| c.id()),

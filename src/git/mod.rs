@@ -611,6 +611,7 @@ const PACKED_COMMIT_PATHS: usize = 256;
 mod bulk;
 mod merge3;
 pub mod message;
+mod pack;
 mod tree;
 pub mod tree_diff;
 

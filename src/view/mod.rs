@@ -13,7 +13,7 @@ mod list;
 mod reports;
 
 pub use error::{Error, history_error};
-pub use item::{item_json, show_json, yaml_to_json};
+pub use item::{ShowJson, item_json, show_json, yaml_to_json};
 pub use list::{ListQuery, select};
 pub use reports::{
     Dupes, agenda_json, capacity, change_json, check_json, diff_json, plan_json, sprint_count,

@@ -41,33 +41,32 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &ShowArgs) -> Result<u8, Cli
     }
     let needed_by = mentions.dependents;
     if ui.is_json() {
-        let mut json = backlog::view::show_json(&entry, &deps, &needed_by);
-        if let serde_json::Value::Object(map) = &mut json {
-            map.insert(
-                "children".to_owned(),
-                serde_json::Value::Array(
-                    tree.children(0)
-                        .iter()
-                        .map(|&c| {
-                            let item = &family[c].item;
-                            serde_json::json!({
-                                "id": item.id,
-                                "title": item.title,
-                                "status": ws.store.config.status(item),
-                                "estimate": item.estimate,
-                                "path": family[c].path,
-                            })
+        // Serialized as it is written: the criteria never become JSON objects.
+        let mut json = backlog::view::ShowJson::new(&entry, &deps, &needed_by);
+        json.insert(
+            "children",
+            serde_json::Value::Array(
+                tree.children(0)
+                    .iter()
+                    .map(|&c| {
+                        let item = &family[c].item;
+                        serde_json::json!({
+                            "id": item.id,
+                            "title": item.title,
+                            "status": ws.store.config.status(item),
+                            "estimate": item.estimate,
+                            "path": family[c].path,
                         })
-                        .collect(),
-                ),
-            );
-            map.insert(
-                "rollup".to_owned(),
-                tree.rollup(0)
-                    .as_ref()
-                    .map_or(serde_json::Value::Null, outline::rollup_json),
-            );
-        }
+                    })
+                    .collect(),
+            ),
+        );
+        json.insert(
+            "rollup",
+            tree.rollup(0)
+                .as_ref()
+                .map_or(serde_json::Value::Null, outline::rollup_json),
+        );
         ui.json(&json)?;
         return Ok(0);
     }
@@ -143,14 +142,19 @@ fn numbered_body(
     first_line: usize,
     criteria: &[backlog::item::Criterion],
 ) -> Vec<String> {
+    // Criterion number by file line: one lookup per line (a scan of the criteria for
+    // every line was quadratic: 20 s for 520,000 criteria).
+    let numbers: std::collections::HashMap<usize, usize> = criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.line, i + 1))
+        .rev()
+        .collect();
     let mut lines: Vec<String> = body
         .lines()
         .enumerate()
         .map(|(i, line)| {
-            let n = criteria
-                .iter()
-                .position(|c| c.line == first_line + i)
-                .map(|p| p + 1);
+            let n = numbers.get(&(first_line + i)).copied();
             match n {
                 Some(n) => number_marker(line, n),
                 None => line.to_owned(),
