@@ -542,31 +542,90 @@ impl Item {
     }
 }
 
-/// The known front-matter keys of DESIGN §2, in the order a new item writes them.
-pub const KNOWN_KEYS: [&str; 18] = [
-    "id",
-    "title",
-    "type",
-    "status",
-    "rank",
-    "estimate",
-    "value",
-    "time_criticality",
-    "risk_reduction",
-    "priority",
-    "labels",
-    "owner",
-    "depends_on",
-    "parent",
-    "duplicate_of",
-    "sprint",
-    "created",
-    "updated",
+/// What a known key holds: how `set` parses and checks a value for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// The item's own ID (never set).
+    Id,
+    /// One line of text (`title`, `owner`, `sprint`).
+    Text,
+    /// A configured type.
+    Type,
+    /// A configured status.
+    Status,
+    /// A rank key.
+    Rank,
+    /// Story points on the configured scale.
+    Points,
+    /// A whole number ≥ 0 (`value`, `time_criticality`, `risk_reduction`).
+    Number,
+    /// Written by the tool itself (`priority`); `set` takes any value as typed.
+    Derived,
+    /// A list of labels.
+    Labels,
+    /// A list of item IDs.
+    Ids,
+    /// One item ID (`parent`, `duplicate_of`).
+    Reference,
+    /// A date, `YYYY-MM-DD` (see [`crate::text::date::parse_field`]).
+    Date,
+}
+
+/// The known front-matter keys of DESIGN §2 with what each holds, in the order a new item
+/// writes them: the one table `set`, `check`, templates, import and export read.
+pub const KNOWN: [(&str, KeyKind); 18] = [
+    ("id", KeyKind::Id),
+    ("title", KeyKind::Text),
+    ("type", KeyKind::Type),
+    ("status", KeyKind::Status),
+    ("rank", KeyKind::Rank),
+    ("estimate", KeyKind::Points),
+    ("value", KeyKind::Number),
+    ("time_criticality", KeyKind::Number),
+    ("risk_reduction", KeyKind::Number),
+    ("priority", KeyKind::Derived),
+    ("labels", KeyKind::Labels),
+    ("owner", KeyKind::Text),
+    ("depends_on", KeyKind::Ids),
+    ("parent", KeyKind::Reference),
+    ("duplicate_of", KeyKind::Reference),
+    ("sprint", KeyKind::Text),
+    ("created", KeyKind::Date),
+    ("updated", KeyKind::Date),
 ];
+
+/// The names of [`KNOWN`], in the same order.
+pub const KNOWN_KEYS: [&str; KNOWN.len()] = {
+    let mut names = [""; KNOWN.len()];
+    let mut i = 0;
+    while i < KNOWN.len() {
+        names[i] = KNOWN[i].0;
+        i += 1;
+    }
+    names
+};
+
+/// What a known key holds; `None` for a custom key.
+pub fn key_kind(key: &str) -> Option<KeyKind> {
+    KNOWN.iter().find(|(k, _)| *k == key).map(|(_, kind)| *kind)
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_known_keys_table() {
+        assert_eq!(KNOWN_KEYS[0], "id");
+        assert_eq!(KNOWN_KEYS[17], "updated");
+        assert_eq!(key_kind("depends_on"), Some(KeyKind::Ids));
+        assert_eq!(key_kind("created"), Some(KeyKind::Date));
+        assert_eq!(key_kind("x-custom"), None);
+        let mut sorted = KNOWN_KEYS.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), KNOWN.len(), "a key is listed twice");
+    }
 
     const ITEM: &str = "---\nid: B-7KX2\ntitle: SSO\nestimate: five\nlabels: [a, b]\n---\n\
 As a user, I want SSO

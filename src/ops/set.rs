@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::document::FieldValue;
+use crate::model::item::{KeyKind, key_kind};
 use crate::ops::{OpError, Outcome, refresh};
 use crate::store::Entry;
 use crate::workspace::Change;
@@ -14,11 +15,6 @@ pub struct Assignment {
     /// The new value, or `None` to remove the key.
     pub value: Option<FieldValue>,
 }
-
-const NUMBER_KEYS: [&str; 4] = ["estimate", "value", "time_criticality", "risk_reduction"];
-const LIST_KEYS: [&str; 2] = ["labels", "depends_on"];
-const REF_KEYS: [&str; 2] = ["parent", "duplicate_of"];
-const DATE_KEYS: [&str; 2] = ["created", "updated"];
 
 /// Splits a list argument: `[a, b]`, `a,b` or a single value; `[]` is the empty list.
 /// Unbalanced or nested brackets are refused.
@@ -48,7 +44,7 @@ pub fn resolve_references(
     resolve: impl Fn(&str) -> Result<String, crate::store::StoreError>,
 ) -> Result<(), OpError> {
     for a in assignments {
-        if a.key != "depends_on" && !REF_KEYS.contains(&a.key.as_str()) {
+        if !matches!(key_kind(&a.key), Some(KeyKind::Ids | KeyKind::Reference)) {
             continue;
         }
         let key = a.key.clone();
@@ -126,8 +122,8 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
             value: Some(field.parse(raw).map_err(invalid)?),
         });
     }
-    let value = match key {
-        "estimate" => {
+    let value = match key_kind(key) {
+        Some(KeyKind::Points) => {
             let n: u32 = raw.trim().parse().map_err(|_| OpError::OffScale {
                 points: raw.to_owned(),
                 scale: config.scale_text(),
@@ -140,7 +136,7 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
             }
             FieldValue::Int(i64::from(n))
         }
-        k if NUMBER_KEYS.contains(&k) => {
+        Some(KeyKind::Number) => {
             let n: u32 = raw.trim().parse().map_err(|_| {
                 let digits = raw.trim();
                 invalid(
@@ -153,28 +149,31 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
             })?;
             FieldValue::Int(i64::from(n))
         }
-        k if LIST_KEYS.contains(&k) => {
+        Some(kind @ (KeyKind::Labels | KeyKind::Ids)) => {
             let list = parse_list(raw).map_err(invalid)?;
-            if k == "depends_on"
+            if kind == KeyKind::Ids
                 && let Some(bad) = list.iter().find(|id| !crate::id::is_valid(id))
             {
                 return Err(invalid(format!("{bad:?} is not an item ID")));
             }
             FieldValue::List(list)
         }
-        k if REF_KEYS.contains(&k) => {
+        Some(KeyKind::Reference) => {
             if !crate::id::is_valid(raw.trim()) {
                 return Err(invalid(format!("{raw:?} is not an item ID")));
             }
             FieldValue::Str(raw.trim().to_owned())
         }
-        k if DATE_KEYS.contains(&k) => {
-            if crate::text::parse_date(raw).is_none() {
-                return Err(invalid(format!("{raw:?} is not a date (YYYY-MM-DD)")));
+        Some(KeyKind::Date) => {
+            if let Err(e) = crate::text::date::parse_field(raw) {
+                return Err(invalid(format!(
+                    "{raw:?} is not a date (YYYY-MM-DD): {}",
+                    e.reason
+                )));
             }
             FieldValue::Str(raw.trim().to_owned())
         }
-        "status" => {
+        Some(KeyKind::Status) => {
             if !config.is_known_status(raw) {
                 return Err(invalid(format!(
                     "unknown status {raw:?}; known: {}",
@@ -183,7 +182,7 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
             }
             FieldValue::Str(raw.to_owned())
         }
-        "type" => {
+        Some(KeyKind::Type) => {
             if !config.types.iter().any(|t| t == raw) {
                 return Err(invalid(format!(
                     "unknown type {raw:?}; known: {}",
@@ -192,11 +191,11 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
             }
             FieldValue::Str(raw.to_owned())
         }
-        "rank" => {
+        Some(KeyKind::Rank) => {
             crate::rank::validate(raw).map_err(|e| invalid(e.to_string()))?;
             FieldValue::Str(raw.to_owned())
         }
-        "title" | "owner" | "sprint" => {
+        Some(KeyKind::Text) => {
             if raw.chars().any(char::is_control) {
                 return Err(invalid(
                     "must be one line without control characters".to_owned(),
@@ -204,7 +203,7 @@ pub fn parse_assignment(text: &str, config: &Config) -> Result<Assignment, OpErr
             }
             FieldValue::Str(raw.to_owned())
         }
-        _ => guess_value(raw).map_err(invalid)?,
+        Some(KeyKind::Id | KeyKind::Derived) | None => guess_value(raw).map_err(invalid)?,
     };
     Ok(Assignment {
         key: key.to_owned(),
