@@ -314,7 +314,10 @@ fn test_lone_carriage_return_in_front_matter_is_an_error_with_its_line() {
             message,
         }) => {
             assert_eq!((line, column), (3, 10));
-            assert!(message.contains("carriage return without a line feed"), "{message}");
+            assert!(
+                message.contains("carriage return without a line feed"),
+                "{message}"
+            );
         }
         other => panic!("expected an error, got {other:?}"),
     }
