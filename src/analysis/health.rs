@@ -549,11 +549,18 @@ pub fn last_commits_since(
     }
     let mut before = HashSet::new();
     if stopped {
-        let tree = head.tree()?;
+        // Look the paths up in HEAD's folder tree, loaded once: from the root tree, every
+        // look-up would load and parse the 10,000-entry folder again.
+        let folder = match subtree(&head.tree()?) {
+            Some(oid) => Some(repo.find_tree(oid)?),
+            None => None,
+        };
         for p in pending {
-            let full = format!("{prefix}{p}");
-            if tree.get_path(Path::new(&full)).is_ok() {
-                before.insert(full);
+            if folder
+                .as_ref()
+                .is_some_and(|f| f.get_path(Path::new(&p)).is_ok())
+            {
+                before.insert(format!("{prefix}{p}"));
             }
         }
     }
