@@ -193,7 +193,11 @@ impl Workspace {
                 return Ok(None);
             }
             let removed = match &self.repo {
-                Some(r) => remove_temp_objects(r.git_dir(), since),
+                Some(r) => {
+                    let mut removed = remove_temp_objects(r.git_dir(), since);
+                    removed.extend(remove_own_git_locks(r, since));
+                    removed
+                }
                 None => Vec::new(),
             };
             std::fs::remove_dir_all(&dir).map_err(io)?;
@@ -336,6 +340,28 @@ impl Transaction<'_> {
     #[inline(always)]
     fn crash(&self, _step: Step) -> bool {
         false
+    }
+
+    /// Runs `write`, a change of the repository's own git config (`.git/config`, which
+    /// git never commits: `git-setup` sets the merge driver there), inside the
+    /// transaction. libgit2 writes the config through `config.lock`; killed half way, it
+    /// leaves that lock behind, and every later `git config` would fail. The `started`
+    /// marker written first dates the attempt, so the next command removes that lock as
+    /// this transaction's own, as it does an interrupted commit's `index.lock`.
+    pub fn write_git_config<T>(&self, write: impl FnOnce() -> T) -> Result<T, WorkspaceError> {
+        if self.ws.repo.is_none() {
+            return Ok(write());
+        }
+        let dir = self.ws.tx_dir();
+        let io = |source| StoreError::Io {
+            path: dir.display().to_string(),
+            source,
+        };
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        std::fs::write(dir.join("started"), "git-setup").map_err(io)?;
+        let out = write();
+        finish_tx_dir(&dir).map_err(io)?;
+        Ok(out)
     }
 
     /// Writes and records a change, all or nothing (module docs).

@@ -26,7 +26,9 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &GitSetupArgs) -> Result<u8
         .hint("run `git init` first"));
     };
     let tx = begin(ui, &ws)?;
-    let setup = git_setup(&ws.store, Some(repo)).map_err(|e| CliError::user(e.to_string()))?;
+    let setup = tx
+        .write_git_config(|| git_setup(&ws.store, Some(repo)))?
+        .map_err(|e| CliError::user(e.to_string()))?;
     let recorded = tx.apply(&setup.change)?;
     let commit = match &recorded {
         Recorded::Committed(oid) => Some(oid.clone()),

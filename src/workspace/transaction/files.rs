@@ -155,6 +155,7 @@ pub(super) fn remove_own_git_locks(repo: &Repo, since: SystemTime) -> Vec<String
         git_dir.join("index.lock"),
         git_dir.join("HEAD.lock"),
         git_dir.join("logs/HEAD.lock"),
+        git_dir.join("config.lock"),
     ];
     if let Ok(name) = repo.head_ref_name()
         && name != "HEAD"

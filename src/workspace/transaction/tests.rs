@@ -227,6 +227,55 @@ fn test_locks_left_by_the_interrupted_commit_are_removed() {
 }
 
 #[test]
+fn test_a_killed_git_config_write_leaves_no_config_lock() {
+    let tmp = repo(1);
+    let git_dir = tmp.path().join(".git");
+    let ws = open(tmp.path());
+    let tx = ws.begin().unwrap();
+    // What `kill -9` inside libgit2's config write leaves: the `started` marker of
+    // `write_git_config`, and libgit2's half-written `config.lock`.
+    tx.write_git_config(|| {
+        std::fs::write(git_dir.join("config.lock"), "[core]\n").unwrap();
+        std::fs::copy(
+            git_dir.join(TX_DIR).join("started"),
+            tmp.path().join("marker"),
+        )
+        .unwrap();
+    })
+    .unwrap();
+    drop(tx);
+    // The write finished: its folder is gone; put back what the kill would have left.
+    assert!(!git_dir.join(TX_DIR).exists());
+    std::fs::create_dir_all(git_dir.join(TX_DIR)).unwrap();
+    std::fs::rename(
+        tmp.path().join("marker"),
+        git_dir.join(TX_DIR).join("started"),
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(git_dir.join("config.lock"), "[core]\n").unwrap();
+    let ws = open(tmp.path());
+    let r = ws.begin().unwrap().recovered().cloned().unwrap();
+    assert_eq!(r.op.as_deref(), Some("git-setup"));
+    assert!(!git_dir.join("config.lock").exists(), "{r:?}");
+    assert_eq!(r.removed.len(), 1, "{r:?}");
+    assert_clean(tmp.path());
+}
+
+#[test]
+fn test_a_users_config_lock_outside_a_transaction_is_left_alone() {
+    let tmp = repo(1);
+    let lock = tmp.path().join(".git/config.lock");
+    std::fs::write(&lock, "").unwrap();
+    let ws = open(tmp.path());
+    assert_eq!(ws.begin().unwrap().recovered(), None);
+    assert!(
+        lock.exists(),
+        "another program's lock is not ours to remove"
+    );
+}
+
+#[test]
 fn test_leftover_git_locks_without_a_journal_refuse_before_writing() {
     let tmp = repo(3);
     for lock in ["refs/heads/main.lock", "index.lock", "HEAD.lock"] {
