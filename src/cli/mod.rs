@@ -2,6 +2,7 @@
 //! the library; each command here is a thin shell over a library function.
 
 mod commands;
+mod complete;
 mod filter;
 mod render;
 mod ui;
@@ -377,6 +378,7 @@ fn wrap(text: &str, indent: usize, max: usize) -> String {
 
 pub(crate) fn main() -> ExitCode {
     use clap::FromArgMatches;
+    complete::answer_if_asked();
     let cli = match command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))
@@ -470,7 +472,14 @@ mod tests {
                 let Some(at) = line.find("backlog ") else {
                     continue;
                 };
-                let line = line[at..].split(" > ").next().unwrap();
+                // Cut at a redirection, a pipe, the end of `<(…)` or a comment.
+                let line = line[at..]
+                    .split([')', '|', '#'])
+                    .next()
+                    .unwrap()
+                    .split(" > ")
+                    .next()
+                    .unwrap();
                 let words = shell_words(line);
                 command()
                     .try_get_matches_from(&words)

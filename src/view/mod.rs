@@ -6,6 +6,7 @@
 //!
 //! Nothing here prints; the callers decide where the values go.
 
+pub mod complete;
 mod error;
 mod item;
 pub mod json_text;

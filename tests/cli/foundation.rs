@@ -517,8 +517,11 @@ fn test_demo_backlog_lists() {
 #[test]
 fn test_completions_and_man_page() {
     let env = TestEnv::bare_dir();
-    let bash = env.run(&["completions", "bash"]).ok().stdout;
+    let bash = env.run(&["completions", "--static", "bash"]).ok().stdout;
     assert!(bash.contains("_backlog()") && bash.contains("estimate"));
+    // The default script calls back into the binary for every word (IDs included).
+    let dynamic = env.run(&["completions", "bash"]).ok().stdout;
+    assert!(dynamic.contains("COMPLETE=\"bash\""), "{dynamic}");
     let man = env.run(&["man"]).ok().stdout;
     assert!(man.contains(".TH backlog 1"));
     env.run(&["completions", "nushell-x"]).code(2);

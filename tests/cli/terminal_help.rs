@@ -543,3 +543,103 @@ fn test_man_all_writes_a_page_per_subcommand_with_exit_status_environment_files(
     let one = env.run(&["man"]).ok().stdout;
     assert!(one.contains(".TH backlog 1") && one.contains(".SH \"EXIT STATUS\""));
 }
+
+/// Completes word `COMP_CWORD` of `words` the way bash does once the script of `backlog
+/// completions bash` is loaded (the script calls back into the binary on PATH).
+fn bash_complete(env: &TestEnv, words: &[&str]) -> Vec<String> {
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_backlog"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let script = format!(
+        "source <(backlog completions bash)\n\
+         COMP_WORDS=({words}); COMP_CWORD={last}; COMP_TYPE=9\n\
+         _clap_complete_backlog backlog {current} {previous}\n\
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        words = quoted.join(" "),
+        last = words.len() - 1,
+        current = quoted[words.len() - 1],
+        previous = quoted[words.len() - 2],
+    );
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .current_dir(env.root())
+        .env("PATH", path)
+        .env_remove("BACKLOG_DIR")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn test_bash_completes_ids_statuses_labels_owners_and_set_assignments() {
+    let env = TestEnv::new();
+    env.run(&["init", "-q"]).ok();
+    mixed(&env);
+    env.item(
+        "X-9",
+        "Other prefix",
+        "rank: a9\nlabels: [ux]\nowner: ana\n",
+        "",
+    );
+    env.commit_all("items");
+    // IDs: open items first, then the done `B-1` and the split `B-3`, each group in
+    // backlog order; a prefix narrows them, case-insensitively.
+    let ids = bash_complete(&env, &["backlog", "show", "b-"]);
+    assert_eq!(ids, ["B-2", "B-4", "B-5", "B-1", "B-3"], "{ids:?}");
+    assert_eq!(bash_complete(&env, &["backlog", "merge", "X"]), ["X-9"]);
+    assert_eq!(
+        bash_complete(&env, &["backlog", "rank", "B-2", "--before", "X"]),
+        ["X-9"]
+    );
+    assert_eq!(
+        bash_complete(&env, &["backlog", "list", "--status", "in"]),
+        ["in-progress"]
+    );
+    assert_eq!(
+        bash_complete(&env, &["backlog", "list", "--label", "u"]),
+        ["ux"]
+    );
+    assert_eq!(
+        bash_complete(&env, &["backlog", "add", "T", "--owner", ""]),
+        ["ana"]
+    );
+    assert_eq!(
+        bash_complete(&env, &["backlog", "set", "B-2", "stat"]),
+        ["status="]
+    );
+    assert_eq!(
+        bash_complete(&env, &["backlog", "set", "B-2", "status=re"]),
+        ["status=ready"]
+    );
+    // Outside any backlog the shell is offered nothing, and nothing fails.
+    let outside = TestEnv::bare_dir();
+    assert!(bash_complete(&outside, &["backlog", "show", "B"]).is_empty());
+}
+
+#[test]
+fn test_static_completion_script_needs_no_callback() {
+    let env = TestEnv::new();
+    let out = env.run(&["completions", "--static", "bash"]).ok();
+    assert!(out.stdout.contains("_backlog()"), "{}", out.stdout);
+    assert!(!out.stdout.contains("COMPLETE="));
+    let dynamic = env.run(&["completions", "zsh"]).ok();
+    assert!(
+        dynamic.stdout.contains("COMPLETE=\"zsh\""),
+        "{}",
+        dynamic.stdout
+    );
+}

@@ -3,19 +3,47 @@ use clap::Args;
 use crate::cli::{CliError, Ui};
 
 /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+///
+/// The script completes commands and options, and also the backlog's own words: item IDs
+/// (with their titles), statuses, types, labels, owners and `set`'s KEY=VALUE. For those it
+/// calls back into `backlog` (`COMPLETE=SHELL backlog -- …`), which reads the backlog of
+/// the folder you are in; so load it anew in each shell rather than copying it, as the
+/// examples do. `--static` prints a script that needs no callback (commands and options
+/// only).
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  backlog completions bash > ~/.local/share/bash-completion/completions/backlog
-  backlog completions zsh > ~/.zfunc/_backlog
-  backlog completions fish > ~/.config/fish/completions/backlog.fish")]
+  source <(backlog completions bash)     # in ~/.bashrc
+  source <(backlog completions zsh)      # in ~/.zshrc, after compinit
+  backlog completions fish | source      # in ~/.config/fish/config.fish
+  backlog completions --static bash > ~/.local/share/bash-completion/completions/backlog")]
 pub(crate) struct CompletionsArgs {
     /// The shell
     shell: clap_complete::Shell,
+    /// A script of commands and options only, with no call back into `backlog`
+    #[arg(long = "static")]
+    static_only: bool,
 }
 
 pub(crate) fn run(ui: &mut Ui, args: &CompletionsArgs) -> Result<u8, CliError> {
     let mut buf = Vec::new();
-    clap_complete::generate(args.shell, &mut crate::cli::command(), "backlog", &mut buf);
+    if args.static_only {
+        clap_complete::generate(args.shell, &mut crate::cli::command(), "backlog", &mut buf);
+    } else {
+        let name = args.shell.to_string();
+        let shells = clap_complete::env::Shells::builtins();
+        let Some(shell) = shells.completer(&name) else {
+            return Err(CliError::user(format!(
+                "no dynamic completion for {name}: use --static"
+            )));
+        };
+        shell.write_registration(
+            crate::cli::complete::VAR,
+            "backlog",
+            "backlog",
+            "backlog",
+            &mut buf,
+        )?;
+    }
     ui.line(String::from_utf8_lossy(&buf).trim_end())?;
     Ok(0)
 }
