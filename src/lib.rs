@@ -9,9 +9,11 @@
 //! - [`text`]: terminal-safe text, slugs, calendar dates, name similarity.
 //! - [`model`]: pure item types and rules: [`model::id`] (minting, matching),
 //!   [`model::item`] (the typed view of an item), [`model::rank_key`] (fractional keys),
+//!   [`model::order`] (the one backlog order, [`model::OrderKey`]),
 //!   [`model::checklist`] (numbered checklists and the definition of done).
 //! - [`document`]: the lossless item file (front matter + body) that edits splice into;
-//!   [`document::budget`] bounds YAML alias expansion.
+//!   [`document::scan_keys`] is the one fast reader of a few front-matter keys (the same
+//!   rules as the full read's fast path); [`document::budget`] bounds YAML alias expansion.
 //! - [`config`]: `config.yml`, with the rules' settings and [`config::sprints`].
 //! - [`store`]: finding, loading and atomically writing the item files of the folder.
 //! - [`git`]: every libgit2 call: commits of exactly the touched paths, trailers, diffs.

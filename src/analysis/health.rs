@@ -33,8 +33,9 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::dupes::{DupeInput, DupeOptions};
 use crate::item::Body;
+use crate::model::OrderKey;
 use crate::planning::{horizon, is_open};
-use crate::store::{Entry, Loaded, order_key};
+use crate::store::{Entry, Loaded};
 
 /// A share of items meeting a criterion, with the items that do not.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -333,7 +334,7 @@ pub fn health(loaded: &Loaded, config: &Config, opts: &HealthOptions) -> Health 
         for dep in &e.item.depends_on {
             if let Some(d) = by_id.get(&crate::id::key(dep))
                 && d.item.id != e.item.id
-                && order_key(&d.item) > order_key(&e.item)
+                && OrderKey::of_item_ref(&d.item) > OrderKey::of_item_ref(&e.item)
             {
                 above_dependencies.push(AboveDependency {
                     id: e.item.id.clone(),

@@ -30,10 +30,10 @@ pub use describe::describe;
 pub use diff::{BacklogDiff, ChangeKind, ItemDiff, Merge, Split, Totals, diff};
 pub use log::{ItemLog, LogEntry, log};
 
+pub(crate) use crate::model::OrderKey;
 pub(crate) use compare::compare;
 pub(crate) use order::{
-    OrderKey, fill_neighbours, net_places, order_key, order_key_of_blob, read_order_keys,
-    set_places,
+    fill_neighbours, net_places, order_key_of_blob, read_order_keys, set_places,
 };
 
 use std::path::Path;
