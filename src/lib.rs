@@ -4,17 +4,23 @@
 //! a thin layer that parses arguments, calls these functions and renders their results.
 //!
 //! Module map, lowest layer first. A module imports only from modules above it in this
-//! list (never from a later one), and only `git` names `git2`:
+//! list (never from a later one), and only `git` names `git2` (`clippy.toml` disallows
+//! its types and calls elsewhere; `history` and `forecast::burnup` are still exempt until
+//! their walks move into `git`):
 //!
 //! - [`text`]: terminal-safe text, slugs, calendar dates, name similarity.
 //! - [`model`]: pure item types and rules: [`model::id`] (minting, matching),
 //!   [`model::item`] (the typed view of an item), [`model::rank_key`] (fractional keys),
+//!   [`model::order`] (the one backlog order, [`model::OrderKey`]),
 //!   [`model::checklist`] (numbered checklists and the definition of done).
 //! - [`document`]: the lossless item file (front matter + body) that edits splice into;
-//!   [`document::budget`] bounds YAML alias expansion.
+//!   [`document::scan_keys`] is the one fast reader of a few front-matter keys (the same
+//!   rules as the full read's fast path); [`document::budget`] bounds YAML alias expansion.
 //! - [`config`]: `config.yml`, with the rules' settings and [`config::sprints`].
 //! - [`store`]: finding, loading and atomically writing the item files of the folder.
-//! - [`git`]: every libgit2 call: commits of exactly the touched paths, trailers, diffs.
+//! - [`git`]: every libgit2 call: commits of exactly the touched paths, trailers, diffs,
+//!   [`git::changed`] (`check --changed-since`), [`git::last_commits`] (`health`'s walk);
+//!   the layers above see crate types ([`git::ObjectId`], [`git::Failure`]), never `git2`.
 //! - [`workspace`]: the transaction: lock, write, commit ([`Workspace::apply`]).
 //! - [`analysis`]: read-only answers: [`analysis::check`], [`analysis::graph`],
 //!   [`analysis::dupes`], [`analysis::prioritize`], [`analysis::planning`],

@@ -19,17 +19,91 @@ use serde_yaml_ng::{Mapping, Value};
 
 /// The mapping of `text` (front matter without its fences), or `None` (see the module docs).
 pub(super) fn simple_front_matter(text: &str) -> Option<Mapping> {
-    if text.contains('\t') {
+    let mut mapping = Mapping::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
+    walk(text, |_, key, value| {
+        mapping
+            .insert(Value::String(key.to_owned()), value)
+            .is_none()
+            .then_some(())
+    })?;
+    Some(mapping)
+}
+
+/// A value read by [`scan_keys`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scanned {
+    /// The 0-based line of its key within the front-matter text.
+    pub line: usize,
+    /// The value, as `serde_yaml_ng` reads it.
+    pub value: Value,
+}
+
+/// The values of `keys` in front-matter text (without its fences), in the order of
+/// `keys` (`None` for a key that is absent), read by the same line parser and the same
+/// scalar rules as [`Document::front_matter`](super::Document::front_matter)'s fast path.
+///
+/// The whole text is checked, not only the lines of `keys`: whenever this answers, the
+/// YAML parser reads the same front matter without error and gives these values. `None`
+/// when unsure (the caller then parses the document).
+pub fn scan_keys(text: &str, keys: &[&str]) -> Option<Vec<Option<Scanned>>> {
+    let mut found: Vec<Option<Scanned>> = vec![None; keys.len()];
+    let mut seen: Vec<&str> = Vec::with_capacity(16);
+    walk(text, |line, key, value| {
+        if seen.contains(&key) {
+            return None;
+        }
+        seen.push(key);
+        if let Some(at) = keys.iter().position(|k| *k == key) {
+            found[at] = Some(Scanned { line, value });
+        }
+        Some(())
+    })?;
+    Some(found)
+}
+
+/// The front-matter text of a whole file's text: between an opening `---` line (after a
+/// byte-order mark, if any) and the closing `---` or `...` line, as
+/// [`Document::parse`](super::Document::parse) finds them. `None` when there is none, or
+/// the closing fence is the last line without a line break (the text may be the start of
+/// a longer file).
+pub fn split_front(text: &str) -> Option<&str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = super::lines::lines_with_offsets(text, 0);
+    let (_, first) = lines.next()?;
+    if !super::lines::is_fence(first, false) || !first.ends_with('\n') {
+        return None;
+    }
+    for (at, line) in lines {
+        if super::lines::is_fence(line, true) {
+            return line.ends_with('\n').then(|| &text[first.len()..at]);
+        }
+    }
+    None
+}
+
+/// Reads every `key: value` of `text` (see the module docs), calling `entry` with each
+/// key's 0-based line, the key and its value; `None` when the text is not in the accepted
+/// form or `entry` returns `None` (a duplicate key).
+fn walk<'t>(
+    text: &'t str,
+    mut entry: impl FnMut(usize, &'t str, Value) -> Option<()>,
+) -> Option<()> {
+    // YAML reads a lone CR as a line break (`Document::front_matter` refuses it).
+    if text.contains('\t')
+        || text
+            .match_indices('\r')
+            .any(|(at, _)| !text[at + 1..].starts_with('\n'))
+    {
         return None;
     }
     let lines: Vec<&str> = text
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .collect();
-    let mut mapping = Mapping::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
+        let at = i;
         i += 1;
         if is_blank_or_comment(line) {
             continue;
@@ -45,10 +119,9 @@ pub(super) fn simple_front_matter(text: &str) -> Option<Mapping> {
         {
             return None;
         }
-        let key = match resolve_plain(key)? {
-            Value::String(k) => Value::String(k),
-            _ => return None,
-        };
+        if !matches!(resolve_plain(key)?, Value::String(_)) {
+            return None;
+        }
         let value = if rest.is_empty() {
             block_list(&lines, &mut i)?
         } else {
@@ -61,11 +134,9 @@ pub(super) fn simple_front_matter(text: &str) -> Option<Mapping> {
                 value
             }
         };
-        if mapping.insert(key, value).is_some() {
-            return None;
-        }
+        entry(at, key, value)?;
     }
-    Some(mapping)
+    Some(())
 }
 
 /// A blank line or a comment line (spaces, then `#`).
@@ -419,6 +490,40 @@ mod tests {
         }
     }
 
+    #[test]
+    fn test_scan_keys_reads_the_keys_asked_for() {
+        let text = "id: B-1  # the id\ntitle: Fix bug #456\nlabels:\n- a\nrank: a0V\n";
+        let got = scan_keys(text, &["rank", "id", "created"]).unwrap();
+        let at = |i: usize| got[i].as_ref().map(|s| (s.line, s.value.as_str()));
+        assert_eq!(at(0), Some((4, Some("a0V"))));
+        assert_eq!(at(1), Some((0, Some("B-1"))));
+        assert_eq!(at(2), None);
+        // Any line the YAML parser would refuse or read differently, asked for or not.
+        for text in [
+            "id: B-1\ntitle: 'open\n",
+            "id: B-1\nid: B-2\n",
+            "id: B-1\nrank: a0\n  more\n",
+            "id: B-1\rrank: a0\n",
+            "id: B-1\ntitle: a\tb\n",
+        ] {
+            assert_eq!(scan_keys(text, &["id"]), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn test_split_front_finds_the_fences_as_the_document_does() {
+        assert_eq!(split_front("---\nid: B-1\n---\nbody"), Some("id: B-1\n"));
+        assert_eq!(
+            split_front("\u{feff}---  \r\nid: B-1\r\n...\r\n"),
+            Some("id: B-1\r\n")
+        );
+        assert_eq!(split_front("---\n---\n"), Some(""));
+        assert_eq!(split_front("---\nid: B-1\n---"), None, "maybe cut short");
+        assert_eq!(split_front("id: B-1\n---\n"), None);
+        assert_eq!(split_front("---\nid: B-1\n"), None);
+        assert_eq!(split_front("..."), None);
+    }
+
     fn arb_token() -> impl Strategy<Value = String> {
         let special = proptest::sample::select(vec![
             "true",
@@ -462,7 +567,14 @@ mod tests {
     /// One front-matter line group: `key: value # comment`, or `key:` and a block list,
     /// or a comment line at some indentation.
     fn arb_group() -> impl Strategy<Value = String> {
-        let key = || prop_oneof![8 => "[a-z_][a-z0-9_-]{0,6}", 1 => "true|inf"];
+        let key = || {
+            prop_oneof![
+                6 => "[a-z_][a-z0-9_-]{0,6}",
+                4 => proptest::sample::select(vec!["id", "rank", "created", "title"])
+                    .prop_map(str::to_owned),
+                1 => "true|inf",
+            ]
+        };
         prop_oneof![
             4 => (key(), arb_token(), arb_comment()).prop_map(|(k, v, c)| {
                 if v.is_empty() { format!("{k}:{c}") } else { format!("{k}: {v}{c}") }
@@ -506,6 +618,39 @@ mod tests {
             let text: String = groups.iter().map(|g| format!("{}{nl}", g.replace('\n', nl))).collect();
             if let Some(fast) = simple_front_matter(&text) {
                 prop_assert_eq!(Some(fast), yaml_mapping(&text), "{:?}", text);
+            }
+        }
+
+        /// Whenever `scan_keys` answers, the YAML parser reads the text and gives the
+        /// same values, and each line is its key's line; it answers whenever the fast
+        /// path does.
+        #[test]
+        fn prop_scan_keys_agrees_with_yaml(
+            groups in proptest::collection::vec(arb_group(), 0..6),
+            crlf in proptest::bool::ANY,
+            lone_cr in proptest::bool::weighted(0.05),
+        ) {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let mut text: String = groups.iter().map(|g| format!("{}{nl}", g.replace('\n', nl))).collect();
+            if lone_cr {
+                text = text.replacen(' ', "\r", 1);
+            }
+            let keys = ["id", "rank", "created", "title", "x"];
+            let scanned = scan_keys(&text, &keys);
+            if simple_front_matter(&text).is_some() {
+                prop_assert!(scanned.is_some(), "{:?}", text);
+            }
+            if let Some(scanned) = scanned {
+                let yaml = yaml_mapping(&text);
+                prop_assert!(yaml.is_some(), "{:?}", text);
+                let yaml = yaml.unwrap();
+                let lines: Vec<&str> = text.split('\n').collect();
+                for (key, got) in keys.iter().zip(scanned) {
+                    prop_assert_eq!(got.as_ref().map(|s| &s.value), yaml.get(*key), "{:?}", text);
+                    if let Some(got) = got {
+                        prop_assert!(lines[got.line].starts_with(&format!("{key}:")), "{:?}", text);
+                    }
+                }
             }
         }
     }

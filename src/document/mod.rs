@@ -20,6 +20,7 @@ mod edit;
 mod fast;
 mod lines;
 
+pub use fast::{Scanned, scan_keys, split_front};
 pub use lines::line_of;
 use lines::{is_fence, lines_with_offsets, parse_key_line, strip_eol, value_range};
 

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use git2::{ErrorCode, ObjectType, Oid, Repository, Signature};
+use git2::{ErrorCode, ObjectType, Oid, Repository};
 
 use super::{BLOB_MODE, EMPTY_TREE, EXEC_MODE, GitError, PathChange, PreparedCommit, Repo, git};
 
@@ -18,7 +18,7 @@ impl Repo {
         &self,
         changes: &[PathChange<'_>],
         message: &str,
-        signatures: &(Signature<'static>, Signature<'static>),
+        signatures: &super::Signatures,
     ) -> Result<Option<PreparedCommit>, GitError> {
         // A second handle whose object database writes into memory; the main handle
         // never sees the in-memory backend.
@@ -89,7 +89,14 @@ impl Repo {
         let tree = mem_repo.find_tree(tree_oid).map_err(git("build tree"))?;
         let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
         let oid = mem_repo
-            .commit(None, &signatures.0, &signatures.1, message, &tree, &parents)
+            .commit(
+                None,
+                &signatures.author,
+                &signatures.committer,
+                message,
+                &tree,
+                &parents,
+            )
             .map_err(git("commit"))?;
 
         // The new objects go in as one pack through the main handle (whose object
@@ -127,9 +134,12 @@ impl Repo {
         super::pack::write(&main_odb, &objects)?;
 
         Ok(Some(PreparedCommit {
-            parent: head.map(|c| c.id()),
-            commit: oid,
-            blobs: ids,
+            parent: head.map(|c| c.id().into()),
+            commit: oid.into(),
+            blobs: ids
+                .into_iter()
+                .map(|b| b.map(|(id, mode)| (id.into(), mode)))
+                .collect(),
         }))
     }
 }

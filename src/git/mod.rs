@@ -10,12 +10,18 @@
 //! Files are written before the commit is made (see `workspace`): if the commit fails,
 //! the work tree holds the change and the error says how to commit it by hand. Nothing is
 //! executed from the repository: libgit2 runs no hooks.
+//!
+//! This is the only layer that names `git2` (the crate's `clippy.toml` disallows its
+//! types and calls everywhere else; the lints are allowed here, for `src/git/` alone).
+//! The layers above get crate types: [`ObjectId`], [`Signatures`], [`Failure`].
+
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use git2::{ErrorCode, ObjectType, Oid, Repository, Signature};
+use git2::{ErrorCode, ObjectType, Oid, Repository};
 
 /// Errors from git operations.
 #[derive(Debug, thiserror::Error)]
@@ -227,7 +233,10 @@ impl Repo {
     }
 
     /// The underlying libgit2 repository, for read-only queries (history, trees).
-    pub fn inner(&self) -> &Repository {
+    ///
+    /// Crate-private: for the git layer, and for `history` and `forecast::burnup` until
+    /// their walks move into it (issue 11).
+    pub(crate) fn inner(&self) -> &Repository {
         &self.repo
     }
 
@@ -257,49 +266,8 @@ impl Repo {
         Ok(())
     }
 
-    /// The author/committer from git config (honouring `GIT_AUTHOR_*`/`GIT_COMMITTER_*`
-    /// environment variables), or a clear error.
-    pub fn signature(&self) -> Result<(Signature<'static>, Signature<'static>), GitError> {
-        let config = self.repo.config().map_err(git("read config"))?;
-        let get = |env: &str, key: &str| -> Option<String> {
-            std::env::var(env)
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-                .or_else(|| config.get_string(key).ok())
-        };
-        let missing = || {
-            GitError::MissingIdentity(
-                "set it with `git config user.name \"Your Name\"` and \
-                 `git config user.email you@example.com`, or pass --no-commit"
-                    .to_owned(),
-            )
-        };
-        let author_name = get("GIT_AUTHOR_NAME", "user.name").ok_or_else(missing)?;
-        let author_email = get("GIT_AUTHOR_EMAIL", "user.email").ok_or_else(missing)?;
-        let committer_name = get("GIT_COMMITTER_NAME", "user.name").unwrap_or(author_name.clone());
-        let committer_email =
-            get("GIT_COMMITTER_EMAIL", "user.email").unwrap_or(author_email.clone());
-        let make = |name: &str,
-                    email: &str,
-                    date_env: &str|
-         -> Result<Signature<'static>, GitError> {
-            match std::env::var(date_env)
-                .ok()
-                .and_then(|d| parse_git_date(&d))
-            {
-                Some((secs, offset)) => Signature::new(name, email, &git2::Time::new(secs, offset)),
-                None => Signature::now(name, email),
-            }
-            .map_err(|e| GitError::MissingIdentity(e.message().to_owned()))
-        };
-        Ok((
-            make(&author_name, &author_email, "GIT_AUTHOR_DATE")?,
-            make(&committer_name, &committer_email, "GIT_COMMITTER_DATE")?,
-        ))
-    }
-
     /// HEAD's commit, or `None` on an unborn branch.
-    pub fn head_commit(&self) -> Result<Option<git2::Commit<'_>>, GitError> {
+    pub(crate) fn head_commit(&self) -> Result<Option<git2::Commit<'_>>, GitError> {
         match self.repo.head() {
             Ok(head) => Ok(Some(head.peel_to_commit().map_err(git("read HEAD"))?)),
             Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
@@ -349,13 +317,13 @@ impl Repo {
         &self,
         changes: &[PathChange<'_>],
         message: &str,
-        signatures: &(Signature<'static>, Signature<'static>),
-    ) -> Result<Option<Oid>, GitError> {
+        signatures: &Signatures,
+    ) -> Result<Option<ObjectId>, GitError> {
         let Some(prepared) = self.prepare_commit(changes, message, signatures)? else {
             return Ok(None);
         };
         self.advance_head(prepared.parent, prepared.commit, message)?;
-        let entries: Vec<(&str, Option<(Oid, u32)>)> = changes
+        let entries: Vec<(&str, Option<(ObjectId, u32)>)> = changes
             .iter()
             .zip(&prepared.blobs)
             .map(|(c, b)| (c.path, *b))
@@ -380,7 +348,7 @@ impl Repo {
         &self,
         changes: &[PathChange<'_>],
         message: &str,
-        signatures: &(Signature<'static>, Signature<'static>),
+        signatures: &Signatures,
     ) -> Result<Option<PreparedCommit>, GitError> {
         if changes.len() >= PACKED_COMMIT_PATHS {
             return self.prepare_commit_packed(changes, message, signatures);
@@ -436,12 +404,22 @@ impl Repo {
         let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
         let oid = self
             .repo
-            .commit(None, &signatures.0, &signatures.1, message, &tree, &parents)
+            .commit(
+                None,
+                &signatures.author,
+                &signatures.committer,
+                message,
+                &tree,
+                &parents,
+            )
             .map_err(git("commit"))?;
         Ok(Some(PreparedCommit {
-            parent: head.map(|c| c.id()),
-            commit: oid,
-            blobs,
+            parent: head.map(|c| c.id().into()),
+            commit: oid.into(),
+            blobs: blobs
+                .into_iter()
+                .map(|b| b.map(|(id, mode)| (id.into(), mode)))
+                .collect(),
         }))
     }
 
@@ -450,16 +428,23 @@ impl Repo {
     /// the branch of an unborn HEAD. The reflog gets `commit: <summary>`.
     pub fn advance_head(
         &self,
-        parent: Option<Oid>,
-        commit: Oid,
+        parent: Option<ObjectId>,
+        commit: ObjectId,
         message: &str,
     ) -> Result<(), GitError> {
+        let commit = commit.raw();
         let summary = message.lines().next().unwrap_or("");
         let name = self.head_ref_name()?;
         match parent {
             Some(parent) => self
                 .repo
-                .reference_matching(&name, commit, true, parent, &format!("commit: {summary}"))
+                .reference_matching(
+                    &name,
+                    commit,
+                    true,
+                    parent.raw(),
+                    &format!("commit: {summary}"),
+                )
                 .map(|_| ())
                 .map_err(git("move HEAD")),
             None => self
@@ -490,23 +475,32 @@ impl Repo {
         })
     }
 
+    /// HEAD's commit and its commit time (Unix seconds); `None` without one.
+    pub fn head_time(&self) -> Option<(ObjectId, i64)> {
+        let c = self.repo.head().ok()?.peel_to_commit().ok()?;
+        Some((c.id().into(), c.time().seconds()))
+    }
+
     /// What HEAD's reference points at now (`None` on an unborn branch).
-    pub fn head_oid(&self) -> Result<Option<Oid>, GitError> {
-        Ok(self.head_commit()?.map(|c| c.id()))
+    pub fn head_oid(&self) -> Result<Option<ObjectId>, GitError> {
+        Ok(self.head_commit()?.map(|c| c.id().into()))
     }
 
     /// Sets the index entries of `entries` (`path`, `Some((blob, mode))`, or `None` to
     /// remove it) from a `stat` of each work-tree file, without reading any file again.
     /// The on-disk index is re-read first, so entries another process staged meanwhile
     /// are kept.
-    pub fn update_index(&self, entries: &[(&str, Option<(Oid, u32)>)]) -> Result<(), GitError> {
+    pub fn update_index(
+        &self,
+        entries: &[(&str, Option<(ObjectId, u32)>)],
+    ) -> Result<(), GitError> {
         let mut index = self.repo.index().map_err(git("read index"))?;
         index.read(false).map_err(git("read index"))?;
         let workdir = self.workdir().to_path_buf();
         for (path, id) in entries {
             match id {
                 Some((id, mode)) => {
-                    let entry = bulk::index_entry(&workdir, path, *id, *mode)?;
+                    let entry = bulk::index_entry(&workdir, path, id.raw(), *mode)?;
                     index.add(&entry).map_err(git("update index"))?;
                 }
                 None => {
@@ -522,21 +516,28 @@ impl Repo {
     }
 
     /// The blob id (and mode) of `path` in the tree of `commit`, if it is a file there.
-    pub fn blob_at(&self, commit: Oid, path: &str) -> Result<Option<(Oid, u32)>, GitError> {
-        let commit = self.repo.find_commit(commit).map_err(git("read commit"))?;
+    pub fn blob_at(
+        &self,
+        commit: ObjectId,
+        path: &str,
+    ) -> Result<Option<(ObjectId, u32)>, GitError> {
+        let commit = self
+            .repo
+            .find_commit(commit.raw())
+            .map_err(git("read commit"))?;
         Ok(self
             .entry_at(commit.tree_id(), path)?
             .filter(|(mode, _)| *mode != TREE_MODE)
-            .map(|(mode, oid)| (oid, mode)))
+            .map(|(mode, oid)| (oid.into(), mode)))
     }
 
     /// The ids of the stage-0 entries of `paths` in the on-disk index.
-    pub fn index_entry_ids(&self, paths: &[&str]) -> Result<Vec<Option<Oid>>, GitError> {
+    pub fn index_entry_ids(&self, paths: &[&str]) -> Result<Vec<Option<ObjectId>>, GitError> {
         let mut index = self.repo.index().map_err(git("read index"))?;
         index.read(false).map_err(git("read index"))?;
         Ok(paths
             .iter()
-            .map(|p| index.get_path(Path::new(p), 0).map(|e| e.id))
+            .map(|p| index.get_path(Path::new(p), 0).map(|e| e.id.into()))
             .collect())
     }
 
@@ -609,13 +610,21 @@ fn configure_libgit2() {
 const PACKED_COMMIT_PATHS: usize = 256;
 
 mod bulk;
+pub mod changed;
+mod id;
+pub mod last_commits;
 mod merge3;
 pub mod message;
+mod opts;
 mod pack;
+#[cfg(test)]
+pub(crate) mod testing;
 mod tree;
 pub mod tree_diff;
 
+pub use id::{BadObjectId, Failure, ObjectId, Signatures};
 pub use merge3::{MergeFileOptions, merge_file};
+pub use opts::disable_object_cache;
 
 /// The id of git's empty tree.
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
@@ -631,28 +640,11 @@ const EXEC_MODE: u32 = 0o100755;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreparedCommit {
     /// HEAD when it was prepared (`None`: unborn branch).
-    pub parent: Option<Oid>,
+    pub parent: Option<ObjectId>,
     /// The new commit.
-    pub commit: Oid,
+    pub commit: ObjectId,
     /// Per change, the blob id and mode written (`None` for a removal).
-    pub blobs: Vec<Option<(Oid, u32)>>,
-}
-
-/// Parses the `GIT_*_DATE` forms tests and scripts use: `@<secs> <+hhmm>` or
-/// `<secs> <+hhmm>`.
-fn parse_git_date(s: &str) -> Option<(i64, i32)> {
-    let s = s.trim().trim_start_matches('@');
-    let mut parts = s.split_whitespace();
-    let secs: i64 = parts.next()?.parse().ok()?;
-    let offset = parts.next().unwrap_or("+0000");
-    let sign = if offset.starts_with('-') { -1 } else { 1 };
-    let digits = offset.trim_start_matches(['+', '-']);
-    if digits.len() != 4 {
-        return None;
-    }
-    let hours: i32 = digits[..2].parse().ok()?;
-    let minutes: i32 = digits[2..].parse().ok()?;
-    Some((secs, sign * (hours * 60 + minutes)))
+    pub blobs: Vec<Option<(ObjectId, u32)>>,
 }
 
 /// Builds the default commit message: `backlog: <summary>`, an optional body, and the

@@ -1,5 +1,6 @@
-use git2::FileMode;
+use git2::{FileMode, Signature};
 
+use super::id::parse_git_date;
 use super::tree::find_tree_entry;
 use super::*;
 
@@ -16,9 +17,12 @@ fn test_commit_message_and_trailers() {
     );
 }
 
-fn sigs() -> (Signature<'static>, Signature<'static>) {
+fn sigs() -> Signatures {
     let s = Signature::new("T", "t@example.com", &git2::Time::new(1_700_000_000, 0)).unwrap();
-    (s.clone(), s)
+    Signatures {
+        author: s.clone(),
+        committer: s,
+    }
 }
 
 fn change<'a>(path: &'a str, content: &'a str) -> PathChange<'a> {
@@ -117,7 +121,7 @@ fn test_commit_one_change_updates_head_and_index() {
         .commit_paths(&[change("backlog/sub/b.md", "b2\n")], "edit", &sigs())
         .unwrap()
         .unwrap();
-    let head = repo.inner().find_commit(oid).unwrap();
+    let head = repo.inner().find_commit(oid.into()).unwrap();
     assert_eq!(head.parent_count(), 1);
     let entry = head
         .tree()

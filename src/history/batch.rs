@@ -21,8 +21,7 @@ use git2::{Oid, Repository, Sort, Tree};
 use super::log::format_time;
 use super::{
     FieldChange, HistoryError, LogEntry, OrderKey, Version, compare, fill_neighbours, git_err,
-    is_item_path, order_key, order_key_of_blob, read_blob, read_order_keys, set_places,
-    tree_item_files,
+    is_item_path, order_key_of_blob, read_blob, read_order_keys, set_places, tree_item_files,
 };
 use crate::git::tree_diff::diff_trees;
 use crate::git::{Repo, parse_trailers};
@@ -79,7 +78,7 @@ impl Order {
         keys.sort();
         let mut counts = HashMap::with_capacity(keys.len());
         for k in &keys {
-            *counts.entry(crate::id::key(&k.3)).or_insert(0) += 1;
+            *counts.entry(crate::id::key(k.id())).or_insert(0) += 1;
         }
         Ok(Self {
             folder,
@@ -96,7 +95,7 @@ impl Order {
         let at = self.keys.partition_point(|x| x < k);
         if self.keys.get(at) == Some(k) {
             self.keys.remove(at);
-            let id = crate::id::key(&k.3);
+            let id = crate::id::key(k.id());
             if let Some(n) = self.counts.get_mut(&id) {
                 *n -= 1;
                 if *n == 0 {
@@ -108,7 +107,7 @@ impl Order {
 
     fn insert(&mut self, k: OrderKey) {
         let at = self.keys.partition_point(|x| *x < k);
-        *self.counts.entry(crate::id::key(&k.3)).or_insert(0) += 1;
+        *self.counts.entry(crate::id::key(k.id())).or_insert(0) += 1;
         self.keys.insert(at, k);
     }
 }
@@ -140,23 +139,23 @@ impl<'a> Places<'a> {
         // Every key of an ID missing on one side is a key the commit changed.
         p.old_only = minus
             .iter()
-            .filter(|k| after.count(&crate::id::key(&k.3)) == 0)
+            .filter(|k| after.count(&crate::id::key(k.id())) == 0)
             .collect();
         p.new_only = plus
             .iter()
-            .filter(|k| p.before_count(&crate::id::key(&k.3)) == 0)
+            .filter(|k| p.before_count(&crate::id::key(k.id())) == 0)
             .collect();
         p
     }
 
     fn before_count(&self, id: &str) -> i64 {
-        let of = |keys: &[OrderKey]| keys.iter().filter(|k| crate::id::key(&k.3) == id).count();
+        let of = |keys: &[OrderKey]| keys.iter().filter(|k| crate::id::key(k.id()) == id).count();
         self.after.count(id) - len(of(self.plus)) + len(of(self.minus))
     }
 
     /// How many more items present on both sides `x` comes before (see `net_places`).
     fn net(&self, ox: &OrderKey, nx: &OrderKey) -> i64 {
-        let me = crate::id::key(&ox.3);
+        let me = crate::id::key(ox.id());
         let (n_before, n_after) = (self.before_count(&me), self.after.count(&me));
         let common = n_before > 0 && n_after > 0;
         let lt = |keys: &[OrderKey], x: &OrderKey| len(keys.partition_point(|k| k < x));
@@ -166,7 +165,7 @@ impl<'a> Places<'a> {
             len(keys
                 .iter()
                 .take_while(|k| *k < x)
-                .filter(|k| crate::id::key(&k.3) == me)
+                .filter(|k| crate::id::key(k.id()) == me)
                 .count())
         };
         let old_position = {
@@ -386,7 +385,7 @@ pub fn log_all(
                         continue;
                     }
                     let old = &old_versions[key.as_str()];
-                    let (ox, nx) = (order_key(&old.item), order_key(&new.item));
+                    let (ox, nx) = (OrderKey::of_item(&old.item), OrderKey::of_item(&new.item));
                     fill_neighbours(changes, &after.keys, &nx);
                     set_places(changes, places.net(&ox, &nx));
                 }
@@ -477,7 +476,7 @@ mod tests {
     }
 
     fn key(id: &str, rank: &str) -> OrderKey {
-        (false, rank.to_owned(), String::new(), id.to_owned())
+        OrderKey::of(Some(rank), None, id)
     }
 
     fn order_of(keys: &[OrderKey]) -> Order {
@@ -517,7 +516,7 @@ mod tests {
                 let old = before[at].clone();
                 minus.push(old.clone());
                 if let Some(r) = new_rank {
-                    let new = key(&old.3, &rank(r));
+                    let new = key(old.id(), &rank(r));
                     plus.push(new.clone());
                     moved.push((old, new));
                 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_yaml_ng::Value;
 
-use super::{Version, order_key};
+use super::{OrderKey, Version};
 use crate::item::Body;
 
 /// Which way an item moved in the backlog order.
@@ -185,7 +185,7 @@ pub(crate) fn compare(old: &Version, new: &Version) -> Vec<FieldChange> {
         out.push(FieldChange::Rank {
             from: o.rank.clone(),
             to: n.rank.clone(),
-            direction: if order_key(n) < order_key(o) {
+            direction: if OrderKey::of_item(n) < OrderKey::of_item(o) {
                 Direction::Up
             } else {
                 Direction::Down

@@ -22,7 +22,7 @@ use serde::Serialize;
 use super::key_store::KeyStore;
 use super::{
     Endpoint, FieldChange, HistoryError, OrderKey, Version, compare, fill_neighbours, git_err,
-    is_item_path, order_key, parse_or_warn, read_blob, set_places, tree_item_files,
+    is_item_path, parse_or_warn, read_blob, set_places, tree_item_files,
 };
 use crate::config::{Config, DUPLICATE, SPLIT};
 use crate::document::MAX_FILE_BYTES;
@@ -241,7 +241,7 @@ fn diff_with(
             totals.added += 1;
             totals.points_added += u64::from(new.item.estimate.unwrap_or(0));
             items.push((
-                order_key(&new.item),
+                OrderKey::of_item(&new.item),
                 item_diff(new, ChangeKind::Added, Vec::new()),
             ));
             continue;
@@ -259,11 +259,11 @@ fn diff_with(
             totals.points_reestimated += i64::from(new.item.estimate.unwrap_or(0))
                 - i64::from(old.item.estimate.unwrap_or(0));
         }
-        if order_key(&old.item) != order_key(&new.item) {
+        if OrderKey::of_item(&old.item) != OrderKey::of_item(&new.item) {
             moved.push(key.clone());
         }
         items.push((
-            order_key(&new.item),
+            OrderKey::of_item(&new.item),
             item_diff(new, ChangeKind::Modified, changes),
         ));
     }
@@ -272,7 +272,7 @@ fn diff_with(
             totals.removed += 1;
             totals.points_removed += u64::from(old.item.estimate.unwrap_or(0));
             items.push((
-                order_key(&old.item),
+                OrderKey::of_item(&old.item),
                 item_diff(old, ChangeKind::Removed, Vec::new()),
             ));
         }
@@ -428,12 +428,12 @@ fn fill_places(
         .filter_map(|(k, n)| {
             old_items
                 .get(k)
-                .map(|o| (order_key(&o.item), order_key(&n.item), k))
+                .map(|o| (OrderKey::of_item(&o.item), OrderKey::of_item(&n.item), k))
         })
         .collect();
     // The new state's order, for the neighbours ("moved above X").
     let mut new_order = unchanged.clone();
-    new_order.extend(new_items.values().map(|v| order_key(&v.item)));
+    new_order.extend(new_items.values().map(|v| OrderKey::of_item(&v.item)));
     new_order.sort();
     for key in moved {
         let Some((ox, nx, _)) = both.iter().find(|(_, _, k)| *k == key) else {
@@ -502,7 +502,7 @@ mod tests {
         let mut keys: Vec<OrderKey> = unchanged
             .iter()
             .enumerate()
-            .map(|(i, r)| (false, r.to_string(), String::new(), format!("U-{i}")))
+            .map(|(i, r)| OrderKey::of(Some(r), None, &format!("U-{i}")))
             .collect();
         keys.sort();
         fill_places(&mut items, &moved, &old, &new, keys);
@@ -617,9 +617,9 @@ mod tests {
             let keys = |items: &[(String, Option<String>)]| -> Vec<OrderKey> {
                 let mut k: Vec<OrderKey> = items
                     .iter()
-                    .map(|(id, rank)| match rank {
-                        Some(rank) => (false, rank.clone(), String::new(), id.clone()),
-                        None => (true, String::new(), format!("2026-01-0{}", id.len() % 9 + 1), id.clone()),
+                    .map(|(id, rank)| {
+                        let created = format!("2026-01-0{}", id.len() % 9 + 1);
+                        OrderKey::of(rank.as_deref(), Some(&created), id)
                     })
                     .collect();
                 k.sort();
@@ -629,16 +629,16 @@ mod tests {
             for d in &full.items {
                 for c in &d.changes {
                     if let FieldChange::Rank { places, above, below, .. } = c {
-                        let ox = old_keys.iter().find(|k| k.3 == d.id).unwrap();
-                        let nx = new_keys.iter().find(|k| k.3 == d.id).unwrap();
+                        let ox = old_keys.iter().find(|k| k.id() == d.id).unwrap();
+                        let nx = new_keys.iter().find(|k| k.id() == d.id).unwrap();
                         let net = super::super::net_places(&old_keys, &new_keys, ox, nx);
                         proptest::prop_assert_eq!(*places, Some(usize::try_from(net.unsigned_abs()).unwrap()));
                         let (a, b) = super::super::order::neighbours(&new_keys, nx);
                         proptest::prop_assert_eq!((above, below), (&a, &b));
                     }
                     if let FieldChange::RankKey { .. } = c {
-                        let ox = old_keys.iter().find(|k| k.3 == d.id).unwrap();
-                        let nx = new_keys.iter().find(|k| k.3 == d.id).unwrap();
+                        let ox = old_keys.iter().find(|k| k.id() == d.id).unwrap();
+                        let nx = new_keys.iter().find(|k| k.id() == d.id).unwrap();
                         proptest::prop_assert_eq!(super::super::net_places(&old_keys, &new_keys, ox, nx), 0);
                     }
                 }

@@ -19,9 +19,10 @@ use git2::{Oid, Repository};
 use super::{OrderKey, read_order_keys};
 
 /// The first line of the file: the format and the program version that wrote it (a new
-/// version may read keys differently, so it starts afresh).
+/// version may read keys differently, so it starts afresh). Format 2: keys are
+/// [`OrderKey`]s, whose invalid rank keys sort as unranked (format 1 kept them ranked).
 fn header() -> String {
-    format!("backlog order keys 1 {}", env!("CARGO_PKG_VERSION"))
+    format!("backlog order keys 2 {}", env!("CARGO_PKG_VERSION"))
 }
 
 /// Past this many entries, a save keeps only the blobs used in this run.
@@ -143,14 +144,17 @@ impl KeyStore {
 /// One line: `OID -` (not an item) or `OID u|r<TAB>rank<TAB>created<TAB>id`; `None` for a
 /// key with a tab or a line break in it (never cached: read again next time).
 fn line(oid: &Oid, key: Option<&OrderKey>) -> Option<String> {
-    let Some((unranked, rank, created, id)) = key else {
+    let Some(key) = key else {
         return Some(format!("{oid} -"));
     };
+    let (flag, rank, created) = match (key.rank(), key.created()) {
+        (Some(rank), _) => ('r', rank, ""),
+        (None, created) => ('u', "", created.unwrap_or_default()),
+    };
+    let id = key.id();
     let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
-    (plain(rank) && plain(created) && plain(id)).then(|| {
-        let flag = if *unranked { 'u' } else { 'r' };
-        format!("{oid} {flag}\t{rank}\t{created}\t{id}")
-    })
+    (plain(rank) && plain(created) && plain(id))
+        .then(|| format!("{oid} {flag}\t{rank}\t{created}\t{id}"))
 }
 
 /// The entries of a cache file; `None` when it is not one this version wrote, or any
@@ -171,16 +175,21 @@ fn parse(text: &str) -> Option<HashMap<Oid, Option<OrderKey>>> {
             None
         } else {
             let mut parts = rest.split('\t');
-            let unranked = match parts.next()? {
-                "u" => true,
-                "r" => false,
-                _ => return None,
-            };
+            let flag = parts.next()?;
             let (rank, created, id) = (parts.next()?, parts.next()?, parts.next()?);
             if parts.next().is_some() {
                 return None;
             }
-            Some((unranked, rank.to_owned(), created.to_owned(), id.to_owned()))
+            let key = match flag {
+                "u" if rank.is_empty() => OrderKey::of(None, Some(created), id),
+                "r" if created.is_empty() => OrderKey::of(Some(rank), None, id),
+                _ => return None,
+            };
+            // A ranked line whose key is not valid was not written by this format.
+            if key.rank() != (flag == "r").then_some(rank) {
+                return None;
+            }
+            Some(key)
         };
         out.insert(oid, key);
     }
@@ -199,18 +208,10 @@ mod tests {
     fn test_lines_round_trip() {
         let keys: Vec<(Oid, Option<OrderKey>)> = vec![
             (oid(1), None),
-            (
-                oid(2),
-                Some((false, "a0V".into(), String::new(), "B-1".into())),
-            ),
-            (
-                oid(3),
-                Some((true, String::new(), "2026-01-02".into(), "b-2".into())),
-            ),
-            (
-                oid(4),
-                Some((false, "a 1#x".into(), "~".into(), "B-3".into())),
-            ),
+            (oid(2), Some(OrderKey::of(Some("a0V"), None, "B-1"))),
+            (oid(3), Some(OrderKey::of(None, Some("2026-01-02"), "b-2"))),
+            (oid(4), Some(OrderKey::of(Some("a 1#x"), None, "B-3 x#"))),
+            (oid(5), Some(OrderKey::of(None, None, "B-4"))),
         ];
         let mut text = header();
         for (o, k) in &keys {
@@ -239,8 +240,16 @@ mod tests {
             assert_eq!(parse(&bad), None, "{bad}");
         }
         // A key that cannot be written on one line is left out, never mangled.
-        let k: OrderKey = (false, "a\tb".into(), String::new(), "B-1".into());
+        let k = OrderKey::of(None, Some("a\tb"), "B-1");
         assert_eq!(line(&oid(1), Some(&k)), None);
+        // A ranked line with an invalid key, or a ranked line with a date: not written by
+        // this format.
+        for bad in [
+            format!("{}\n{} r\tnot valid\t\tB-1\n", header(), oid(1)),
+            format!("{}\n{} r\ta1\t2026-01-01\tB-1\n", header(), oid(1)),
+        ] {
+            assert_eq!(parse(&bad), None, "{bad}");
+        }
     }
 
     #[test]
@@ -259,10 +268,7 @@ mod tests {
         let first = store.keys(&repo, &files);
         assert_eq!(
             first,
-            vec![
-                Some((false, "a1".into(), String::new(), "B-1".into())),
-                None
-            ]
+            vec![Some(OrderKey::of(Some("a1"), None, "B-1")), None]
         );
         store.save();
         let mut again = KeyStore::open(&repo);

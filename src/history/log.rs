@@ -21,7 +21,7 @@ use super::key_store::KeyStore;
 use super::trail::{Chain, Trail};
 use super::{
     FieldChange, HistoryError, OrderKey, Version, compare, fill_neighbours, git_err, is_item_path,
-    net_places, order_key, read_blob, set_places, tree_item_files,
+    net_places, read_blob, set_places, tree_item_files,
 };
 use crate::git::{Repo, parse_trailers};
 
@@ -190,7 +190,7 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
                         .map_err(git_err("read tree"))?;
                     let before = tree_order(r, &parent_tree, prefix, &mut key_store)?;
                     let after = tree_order(r, &tree, prefix, &mut key_store)?;
-                    let (ox, nx) = (order_key(&old.item), order_key(&new.item));
+                    let (ox, nx) = (OrderKey::of_item(&old.item), OrderKey::of_item(&new.item));
                     fill_neighbours(&mut changes, &after, &nx);
                     set_places(&mut changes, net_places(&before, &after, &ox, &nx));
                 }

@@ -5,27 +5,23 @@ use git2::{Oid, Repository};
 
 use super::{Direction, FieldChange, Version};
 use crate::document::MAX_FILE_BYTES;
-use crate::item::Item;
-
-/// The backlog order key of an item, owned (see [`crate::store::order_key`]).
-pub(crate) type OrderKey = (bool, String, String, String);
-
-pub(crate) fn order_key(item: &Item) -> OrderKey {
-    let (a, b, c, d) = crate::store::order_key(item);
-    (a, b.to_owned(), c.to_owned(), d.to_owned())
-}
+use crate::model::OrderKey;
+use crate::model::order::OrderFields;
 
 /// The items right after and right before `x` in the sorted `keys` (which may contain
 /// `x` itself, skipped by ID): the neighbours that "moved above X" names.
 pub(crate) fn neighbours(keys: &[OrderKey], x: &OrderKey) -> (Option<String>, Option<String>) {
-    let same = |k: &OrderKey| crate::id::key(&k.3) == crate::id::key(&x.3);
+    let same = |k: &OrderKey| crate::id::key(k.id()) == crate::id::key(x.id());
     let at = keys.partition_point(|k| k < x);
-    let above = keys[at..].iter().find(|k| !same(k)).map(|k| k.3.clone());
+    let above = keys[at..]
+        .iter()
+        .find(|k| !same(k))
+        .map(|k| k.id().to_owned());
     let below = keys[..at]
         .iter()
         .rev()
         .find(|k| !same(k))
-        .map(|k| k.3.clone());
+        .map(|k| k.id().to_owned());
     (above, below)
 }
 
@@ -73,16 +69,16 @@ pub(crate) fn set_places(changes: &mut [FieldChange], net: i64) {
 /// order minus its position in the new order.
 pub(crate) fn net_places(old: &[OrderKey], new: &[OrderKey], ox: &OrderKey, nx: &OrderKey) -> i64 {
     let ids = |keys: &[OrderKey]| -> std::collections::HashSet<String> {
-        keys.iter().map(|k| crate::id::key(&k.3)).collect()
+        keys.iter().map(|k| crate::id::key(k.id())).collect()
     };
     let (old_ids, new_ids) = (ids(old), ids(new));
-    let me = crate::id::key(&ox.3);
+    let me = crate::id::key(ox.id());
     let position = |keys: &[OrderKey], x: &OrderKey| -> i64 {
         let n = keys
             .iter()
             .take_while(|k| *k < x)
             .filter(|k| {
-                let id = crate::id::key(&k.3);
+                let id = crate::id::key(k.id());
                 id != me && old_ids.contains(&id) && new_ids.contains(&id)
             })
             .count();
@@ -128,75 +124,18 @@ pub(crate) fn order_key_of_blob(r: &Repository, path: &str, oid: Oid) -> Option<
     scan_order_key(blob.content()).or_else(|| {
         Version::parse(path, blob.content())
             .ok()
-            .map(|v| order_key(&v.item))
+            .map(|v| OrderKey::of_item(&v.item))
     })
 }
 
-/// Reads `id`, `rank` and `created` from the front matter with a line scan. `None` when
-/// the file needs the YAML parser (no fence, or a value in flow/block/anchor syntax).
+/// The order key of an item file's bytes read from its `id`, `rank` and `created` lines
+/// ([`OrderFields::scan`]); `None` when the file needs the full parse.
 pub(crate) fn scan_order_key(bytes: &[u8]) -> Option<OrderKey> {
     let text = std::str::from_utf8(bytes).ok()?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text.lines();
-    if lines.next()?.trim_end() != "---" {
+    if text.contains('\0') {
         return None;
     }
-    let (mut id, mut rank, mut created) = (None, None, None);
-    let mut closed = false;
-    for line in lines {
-        let trimmed = line.trim_end();
-        if trimmed == "---" || trimmed == "..." {
-            closed = true;
-            break;
-        }
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        let slot = match key {
-            "id" => &mut id,
-            "rank" => &mut rank,
-            "created" => &mut created,
-            _ => continue,
-        };
-        *slot = Some(scalar(value)?);
-    }
-    if !closed {
-        return None;
-    }
-    let id: String = id.filter(|i: &String| crate::id::is_valid(i))?;
-    Some(match rank.filter(|r: &String| !r.is_empty()) {
-        Some(rank) => (false, rank, String::new(), id),
-        None => (
-            true,
-            String::new(),
-            created
-                .filter(|c| !c.is_empty())
-                .unwrap_or_else(|| "~".to_owned()),
-            id,
-        ),
-    })
-}
-
-/// A plain or quoted one-line YAML scalar; `None` for anything fancier.
-fn scalar(value: &str) -> Option<String> {
-    let v = value.trim();
-    let v = match v.find(" #") {
-        Some(i) if !v.starts_with(['"', '\'']) => v[..i].trim_end(),
-        _ => v,
-    };
-    if v.starts_with(['[', '{', '|', '>', '&', '*', '!', '%', '@', '`']) {
-        return None;
-    }
-    if let Some(inner) = v.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
-        return (!inner.contains('\\')).then(|| inner.to_owned());
-    }
-    if let Some(inner) = v.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
-        return Some(inner.replace("''", "'"));
-    }
-    if v == "~" || v == "null" {
-        return Some(String::new());
-    }
-    Some(v.to_owned())
+    OrderFields::scan(crate::document::split_front(text)?).map(|f| f.key())
 }
 
 #[cfg(test)]
@@ -206,9 +145,9 @@ mod tests {
     #[test]
     fn test_scan_order_key_plain_and_quoted() {
         let k = scan_order_key(b"---\nid: b-1\ntitle: x\nrank: 'a0'\n---\nbody\n").unwrap();
-        assert_eq!(k, (false, "a0".into(), String::new(), "b-1".into()));
+        assert_eq!(k, OrderKey::of(Some("a0"), None, "b-1"));
         let k = scan_order_key(b"---\nid: \"B-2\"\ncreated: 2026-01-02 # c\n---\n").unwrap();
-        assert_eq!(k, (true, String::new(), "2026-01-02".into(), "B-2".into()));
+        assert_eq!(k, OrderKey::of(None, Some("2026-01-02"), "B-2"));
     }
 
     #[test]
@@ -216,5 +155,20 @@ mod tests {
         assert_eq!(scan_order_key(b"---\nid: [B-1]\n---\n"), None);
         assert_eq!(scan_order_key(b"---\nid: B-1\n"), None);
         assert_eq!(scan_order_key(b"no front matter"), None);
+    }
+
+    /// The scan and the full parse give the same key, an invalid rank key included.
+    #[test]
+    fn test_scan_order_key_agrees_with_the_parse() {
+        for text in [
+            "---\nid: B-1\nrank: a0\n---\n",
+            "---\nid: B-1\nrank: 'not a key'\ncreated: 2026-01-02\n---\n",
+            "---\nid: B-1\nrank: 12\n---\n",
+            "\u{feff}---\r\nid: B-1\r\ntitle: x # y\r\n---\r\n",
+        ] {
+            let parsed = Version::parse("backlog/B-1.md", text.as_bytes()).unwrap();
+            let key = scan_order_key(text.as_bytes());
+            assert_eq!(key, Some(OrderKey::of_item(&parsed.item)), "{text:?}");
+        }
     }
 }

@@ -147,17 +147,15 @@ mod tests {
     #[test]
     fn test_configure_is_idempotent() {
         let dir = tempfile::tempdir().unwrap();
-        git2::Repository::init(dir.path()).unwrap();
-        let repo = Repo::open(dir.path()).unwrap();
+        let repo = crate::git::testing::init(dir.path());
         assert_eq!(
             configure(&repo).unwrap(),
             ["merge.backlog.name", "merge.backlog.driver"]
         );
         assert!(configure(&repo).unwrap().is_empty());
-        let config = git2::Config::open(&dir.path().join(".git/config")).unwrap();
         assert_eq!(
-            config.get_string("merge.backlog.driver").unwrap(),
-            DRIVER_COMMAND
+            crate::git::testing::local_config(&repo, "merge.backlog.driver").as_deref(),
+            Some(DRIVER_COMMAND)
         );
     }
 }

@@ -334,7 +334,7 @@ pub fn is_user_story(text: &str) -> bool {
         && says_something(&rest[so + "so that".len()..])
 }
 
-fn scalar_string(v: &Value) -> Option<String> {
+pub(crate) fn scalar_string(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

@@ -4,4 +4,7 @@
 pub mod checklist;
 pub mod id;
 pub mod item;
+pub mod order;
 pub mod rank_key;
+
+pub use order::OrderKey;

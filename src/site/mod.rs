@@ -85,11 +85,11 @@ pub struct Head {
 }
 
 /// Reads HEAD's commit, if there is one.
-pub fn head(repo: &git2::Repository) -> Option<Head> {
-    let c = repo.head().ok()?.peel_to_commit().ok()?;
+pub fn head(repo: &crate::git::Repo) -> Option<Head> {
+    let (commit, time) = repo.head_time()?;
     Some(Head {
-        commit: c.id().to_string(),
-        time: c.time().seconds(),
+        commit: commit.to_string(),
+        time,
     })
 }
 

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::config::{Config, ConfigError};
 use crate::document::{Document, DocumentError, MAX_FILE_BYTES};
 use crate::item::{Item, ItemError};
+use crate::model::OrderKey;
 
 pub mod lookup;
 pub use lookup::{IdIndex, Resolved};
@@ -498,17 +499,12 @@ impl Store {
     /// dropped on the worker thread as soon as it is mapped, so memory holds one `T` per
     /// item instead of a whole [`Entry`] (about 4 KB each: text, YAML mapping, typed view).
     pub fn load_mapped<T: Send>(&self, map: impl Fn(&Entry) -> T + Sync) -> Mapped<T> {
-        type Key = (bool, String, String, String);
-        let owned_key = |item: &Item| -> Key {
-            let (unranked, rank, created, id) = order_key(item);
-            (unranked, rank.to_owned(), created.to_owned(), id.to_owned())
-        };
         let (files, mut errors) = self.scan(|_| true);
-        let results: Vec<Result<(Key, T), LoadError>> = files
+        let results: Vec<Result<(OrderKey, T), LoadError>> = files
             .par_iter()
             .map(|p| {
                 self.load_file(p)
-                    .map(|entry| (owned_key(&entry.item), map(&entry)))
+                    .map(|entry| (OrderKey::of_item(&entry.item), map(&entry)))
             })
             .collect();
         let mut keyed = Vec::with_capacity(results.len());
@@ -660,7 +656,8 @@ pub(crate) fn read_bounded(path: &Path) -> Result<Vec<u8>, ReadError> {
 /// per misplaced entry, instead of moving entries around during the sort.
 pub fn sort_entries(entries: &mut [Entry]) {
     let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by(|&a, &b| order_key(&entries[a].item).cmp(&order_key(&entries[b].item)));
+    let key = |i: usize| OrderKey::of_item_ref(&entries[i].item);
+    order.sort_by(|&a, &b| key(a).cmp(&key(b)));
     // `order[i]` is the entry that belongs at i; follow each cycle of the permutation.
     for start in 0..order.len() {
         let mut i = start;
@@ -671,24 +668,6 @@ pub fn sort_entries(entries: &mut [Entry]) {
             i = next;
         }
         order[i] = i;
-    }
-}
-
-/// The sort key of an item in backlog order. An invalid rank key (which `check` reports)
-/// sorts with the unranked items, so a malformed key cannot jump the queue.
-pub fn order_key(item: &Item) -> (bool, &str, &str, &str) {
-    order_key_of(item.rank.as_deref(), item.created.as_deref(), &item.id)
-}
-
-/// [`order_key`] from the three fields it uses (for callers that hold only those).
-pub fn order_key_of<'a>(
-    rank: Option<&'a str>,
-    created: Option<&'a str>,
-    id: &'a str,
-) -> (bool, &'a str, &'a str, &'a str) {
-    match rank {
-        Some(rank) if crate::rank::validate(rank).is_ok() => (false, rank, "", id),
-        _ => (true, "", created.unwrap_or("~"), id),
     }
 }
 

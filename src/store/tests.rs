@@ -55,7 +55,7 @@ proptest! {
             })
             .collect();
         let mut expected = entries.clone();
-        expected.sort_by(|a, b| order_key(&a.item).cmp(&order_key(&b.item)));
+        expected.sort_by(|a, b| OrderKey::of_item_ref(&a.item).cmp(&OrderKey::of_item_ref(&b.item)));
         let mut got = entries;
         sort_entries(&mut got);
         let paths = |v: &[Entry]| v.iter().map(|e| e.path.clone()).collect::<Vec<_>>();

@@ -24,7 +24,7 @@
 //! `old content id` is git's blob hash of the file's bytes before the change (`-`: the
 //! file did not exist); a `-` new length is a removal.
 
-use git2::{ObjectType, Oid};
+use crate::git::ObjectId;
 
 /// One file of a journaled change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,14 +34,14 @@ pub struct JournalFile {
     /// Unix permission bits the new file gets (those of the file it replaces).
     pub mode: Option<u32>,
     /// Hash of the bytes before the change; `None` when the file did not exist.
-    pub old: Option<Oid>,
+    pub old: Option<ObjectId>,
     /// The new content; `None` when the file is removed.
     pub new: Option<Vec<u8>>,
 }
 
 impl JournalFile {
     /// Hash of the new bytes (`None` for a removal).
-    pub fn new_id(&self) -> Option<Oid> {
+    pub fn new_id(&self) -> Option<ObjectId> {
         self.new.as_deref().map(content_id)
     }
 }
@@ -54,16 +54,16 @@ pub struct Journal {
     /// The commit summary, for the recovery message.
     pub summary: String,
     /// HEAD before the change (`None`: no commit, or an unborn branch).
-    pub parent: Option<Oid>,
+    pub parent: Option<ObjectId>,
     /// The prepared commit HEAD moves to (`None`: the change is not committed).
-    pub commit: Option<Oid>,
+    pub commit: Option<ObjectId>,
     /// The files, in the order they are published.
     pub files: Vec<JournalFile>,
 }
 
 /// Git's blob id of `bytes` (computed without a repository).
-pub fn content_id(bytes: &[u8]) -> Oid {
-    Oid::hash_object(ObjectType::Blob, bytes).unwrap_or(Oid::ZERO_SHA1)
+pub fn content_id(bytes: &[u8]) -> ObjectId {
+    ObjectId::of_blob(bytes)
 }
 
 const MAGIC: &str = "backlog-journal 1";
@@ -71,7 +71,7 @@ const MAGIC: &str = "backlog-journal 1";
 impl Journal {
     /// The journal's bytes.
     pub fn encode(&self) -> Vec<u8> {
-        let oid = |o: Option<Oid>| o.map_or_else(|| "-".to_owned(), |o| o.to_string());
+        let oid = |o: Option<ObjectId>| o.map_or_else(|| "-".to_owned(), |o| o.to_string());
         let one_line = |s: &str| s.replace(['\n', '\r'], " ");
         let mut out = format!(
             "{MAGIC}\nop {}\nsummary {}\nparent {}\ncommit {}\n",
@@ -161,10 +161,10 @@ impl Journal {
     }
 }
 
-fn parse_oid(s: &str) -> Option<Option<Oid>> {
+fn parse_oid(s: &str) -> Option<Option<ObjectId>> {
     match s {
         "-" => Some(None),
-        hex => Oid::from_str(hex).ok().map(Some),
+        hex => hex.parse::<ObjectId>().ok().map(Some),
     }
 }
 

@@ -89,8 +89,8 @@ pub enum WorkspaceError {
         commit: String,
         /// The committed paths.
         paths: Vec<String>,
-        /// Why.
-        source: git2::Error,
+        /// Why (libgit2's message).
+        source: crate::git::Failure,
     },
     /// The workspace lock could not be taken.
     #[error(transparent)]

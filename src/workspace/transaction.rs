@@ -23,11 +23,11 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use git2::Oid;
+use crate::git::ObjectId;
 
 use super::journal::{Journal, JournalFile, content_id};
 use super::{Change, Lock, Recorded, Workspace, WorkspaceError};
-use crate::git::{GitError, PathChange};
+use crate::git::PathChange;
 use crate::store::StoreError;
 
 mod files;
@@ -417,7 +417,7 @@ impl Transaction<'_> {
         let message = match &signatures {
             Some(signatures) => {
                 let config = &ws.store.config.commit;
-                let committer = &signatures.1;
+                let committer = signatures.committer();
                 crate::git::message::Message {
                     op: &change.op,
                     summary: &change.summary,
@@ -425,12 +425,7 @@ impl Transaction<'_> {
                     items: &change.items,
                     template: config.template.as_ref(),
                     via: ws.via.as_deref(),
-                    sign_off: config.sign_off.then(|| {
-                        (
-                            committer.name().unwrap_or(""),
-                            committer.email().unwrap_or(""),
-                        )
-                    }),
+                    sign_off: config.sign_off.then_some(committer),
                 }
                 .render()
             }
@@ -506,20 +501,16 @@ impl Transaction<'_> {
             return Ok(Recorded::NothingChanged);
         }
         if let (Some(r), Some(p)) = (repo, &prepared) {
-            let entries: Vec<(&str, Option<(Oid, u32)>)> = changes
+            let entries: Vec<(&str, Option<(ObjectId, u32)>)> = changes
                 .iter()
                 .zip(&p.blobs)
                 .map(|(c, b)| (c.path, *b))
                 .collect();
             if let Err(e) = r.update_index(&entries) {
-                let source = match e {
-                    GitError::Git { source, .. } => source,
-                    other => git2::Error::from_str(&other.to_string()),
-                };
                 return Err(WorkspaceError::IndexNotUpdated {
                     commit: p.commit.to_string(),
                     paths: written,
-                    source,
+                    source: e.into_failure(),
                 });
             }
         }

@@ -18,7 +18,6 @@
 //! where there is one) and item, and its message says how to fix it. Findings carry text
 //! from item files unchanged; renderers must sanitize or escape it (see [`github`]).
 
-mod changed;
 mod cycles;
 pub mod github;
 mod integrity;
@@ -37,7 +36,7 @@ use crate::store::{Entry, IdIndex, Loaded};
 pub use crate::config::rules::{
     AcceptanceCriteria, LongRank, RequiredFields, Rules, Severity, StoryForm, Toggle, TooBig,
 };
-pub use changed::{ChangedError, Changes, changes_since};
+pub use crate::git::changed::{ChangedError, Changes, changes_since};
 use integrity::{item_integrity, load_error_finding, reference_findings};
 use ready::{dependency_findings, done_gate, dor};
 pub use rule::{Rule, Subject};

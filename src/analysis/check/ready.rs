@@ -5,7 +5,8 @@ use std::collections::HashSet;
 
 use crate::config::Config;
 use crate::item::Body;
-use crate::store::{Entry, order_key};
+use crate::model::OrderKey;
+use crate::store::Entry;
 
 use super::{
     Finding, Lookup, Rule, Severity, Subject, body_or_fence, finding, has_problem, is_blank,
@@ -224,7 +225,7 @@ pub(super) fn dependency_findings(
     let id = item.id.as_str();
     let line = key_or_front(entry, "depends_on");
     let sev = rules.dependencies.severity;
-    let mine = order_key(item);
+    let mine = OrderKey::of_item_ref(item);
     for dep_id in &item.depends_on {
         if focus.is_some_and(|f| !f.contains(&crate::id::key(dep_id))) {
             continue;
@@ -270,7 +271,7 @@ pub(super) fn dependency_findings(
                 "depends on {dep_shown}, which was merged into {target}: depend on {target} \
                  instead"
             )
-        } else if order_key(&dep.item) < mine {
+        } else if OrderKey::of_item_ref(&dep.item) < mine {
             continue;
         } else {
             format!(

@@ -71,76 +71,6 @@ fn test_health_figures_by_hand() {
     assert_eq!(h.score.total, 44);
 }
 
-#[test]
-fn test_last_commit_times_one_walk() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = git2::Repository::init(dir.path()).unwrap();
-    let commit = |files: &[(&str, &str)], time: i64| {
-        for (path, text) in files {
-            let p = dir.path().join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
-        let mut index = repo.index().unwrap();
-        index
-            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-            .unwrap();
-        index.write().unwrap();
-        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-        let sig = git2::Signature::new("t", "t@example.com", &git2::Time::new(time, 0)).unwrap();
-        let parent = repo.head().ok().map(|h| h.peel_to_commit().unwrap());
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        repo.commit(Some("HEAD"), &sig, &sig, "c", &tree, &parents)
-            .unwrap();
-    };
-    commit(
-        &[
-            ("backlog/a.md", "a"),
-            ("backlog/sub/b.md", "b"),
-            ("backlog/sub/c.md", "c"),
-            ("other/x.md", "x"),
-        ],
-        1_000,
-    );
-    commit(&[("backlog/sub/b.md", "b2")], 2_000);
-    commit(&[("other/x.md", "x2")], 3_000);
-    commit(&[("backlog/d.md", "d")], 4_000);
-    let paths: Vec<String> = [
-        "backlog/a.md",
-        "backlog/sub/b.md",
-        "backlog/sub/c.md",
-        "backlog/d.md",
-        "backlog/never.md",
-    ]
-    .map(String::from)
-    .to_vec();
-    let times = last_commit_times(&repo, "backlog", &paths).unwrap();
-    let mut got: Vec<(&str, i64)> = times.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-    got.sort_unstable();
-    assert_eq!(
-        got,
-        [
-            ("backlog/a.md", 1_000),
-            ("backlog/d.md", 4_000),
-            ("backlog/sub/b.md", 2_000),
-            ("backlog/sub/c.md", 1_000),
-        ]
-    );
-    // A folder that was never committed, and an empty repository, give nothing.
-    assert!(
-        last_commit_times(&repo, "nothing", &paths)
-            .unwrap()
-            .is_empty()
-    );
-    let empty = tempfile::tempdir().unwrap();
-    let empty = git2::Repository::init(empty.path()).unwrap();
-    assert!(
-        last_commit_times(&empty, "backlog", &paths)
-            .unwrap()
-            .is_empty()
-    );
-}
-
 /// A repository whose history touches items on chosen days: `(day, item)` per
 /// commit (`None`: a code-only commit), items 0..n created by the first commit on day
 /// 0. Returns the repository and the item entries of HEAD.
@@ -148,9 +78,9 @@ fn dated_history(
     n: usize,
     touches: &[(i64, Option<usize>)],
     created: &[Option<i64>],
-) -> (tempfile::TempDir, git2::Repository, Vec<Entry>) {
+) -> (tempfile::TempDir, crate::git::Repo, Vec<Entry>) {
     let dir = tempfile::tempdir().unwrap();
-    let repo = git2::Repository::init(dir.path()).unwrap();
+    let repo = crate::git::testing::init(dir.path());
     let text = |i: usize, rev: usize| {
         let created = created[i]
             .map(|d| format!("created: {}\n", crate::sprint::format_days(d)))
@@ -159,22 +89,7 @@ fn dated_history(
     };
     let mut revs = vec![0; n];
     let commit = |files: Vec<(String, String)>, day: i64| {
-        for (path, text) in files {
-            let p = dir.path().join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
-        let mut index = repo.index().unwrap();
-        index
-            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-            .unwrap();
-        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-        let sig =
-            git2::Signature::new("t", "t@example.com", &git2::Time::new(day * 86_400, 0)).unwrap();
-        let parent = repo.head().ok().map(|h| h.peel_to_commit().unwrap());
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        repo.commit(Some("HEAD"), &sig, &sig, "c", &tree, &parents)
-            .unwrap();
+        crate::git::testing::commit_files(&repo, &files, day * 86_400);
     };
     let mut files: Vec<(String, String)> = (0..n)
         .map(|i| (format!("backlog/B-{i}.md"), text(i, 0)))

@@ -40,11 +40,9 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &BurnupArgs) -> Result<u8, C
         ));
     };
     let config = &ws.store.config;
-    // Read-only walk over many trees: skip re-hashing every object read.
-    git2::opts::strict_hash_verification(false);
     let prefix = folder_prefix(repo, ws.store.dir());
     let b = burnup::burnup(
-        repo.inner(),
+        repo,
         &prefix,
         config,
         &config.sprints.calendar(),

@@ -49,24 +49,16 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> Result<u8, C
     let since = (today - i64::from(config.sprints.stale_days)) * 86_400;
     let last = match &ws.repo {
         Some(repo) => {
-            // Read-only walk: skip re-hashing every object read (libgit2 verifies each
-            // object's SHA-1 by default), which otherwise dominates the walk's time.
-            git2::opts::strict_hash_verification(false);
             let dir = ws.store.relative(ws.store.dir());
             let paths: Vec<String> = loaded.entries.iter().map(|e| e.path.clone()).collect();
-            health::last_commits_since(
-                repo.inner(),
-                &dir,
-                &paths,
-                Some((since, health::PAST_THE_LINE)),
-            )
-            .unwrap_or_else(|e| {
-                ui.warn(&format!(
-                    "cannot read the git history ({}); using `updated`/`created` dates",
-                    sanitize(e.message())
-                ));
-                health::LastCommits::default()
-            })
+            health::last_commits_since(repo, &dir, &paths, Some((since, health::PAST_THE_LINE)))
+                .unwrap_or_else(|e| {
+                    ui.warn(&format!(
+                        "cannot read the git history ({}); using `updated`/`created` dates",
+                        sanitize(e.message())
+                    ));
+                    health::LastCommits::default()
+                })
         }
         None => health::LastCommits::default(),
     };
@@ -75,16 +67,9 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> Result<u8, C
         Some(repo) => {
             let prefix = backlog::history::folder_prefix(repo, ws.store.dir());
             let calendar = config.sprints.calendar();
-            burnup(
-                repo.inner(),
-                &prefix,
-                config,
-                &calendar,
-                today,
-                SCOPE_SPRINTS,
-            )
-            .ok()
-            .and_then(|b| b.scope_growth(SCOPE_SPRINTS))
+            burnup(repo, &prefix, config, &calendar, today, SCOPE_SPRINTS)
+                .ok()
+                .and_then(|b| b.scope_growth(SCOPE_SPRINTS))
         }
         None => None,
     };

@@ -27,10 +27,9 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &LogArgs) -> Result<u8, CliE
             "`log` reads git history, but this is not a git repository",
         ));
     };
-    // A read-only walk that may cross the whole history: skip re-hashing every object
-    // read, and do not keep each commit read (once) in libgit2's object cache.
-    git2::opts::strict_hash_verification(false);
-    git2::opts::enable_caching(false);
+    // A read-only walk that may cross the whole history: do not keep each commit read
+    // (once) in libgit2's object cache. (Every `Repo` already skips re-hashing objects.)
+    backlog::git::disable_object_cache();
     let prefix = history::folder_prefix(repo, ws.store.dir());
     let log = history::log(repo, &prefix, &args.id).map_err(history_error)?;
     for w in &log.warnings {

@@ -79,8 +79,6 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SiteArgs) -> Result<u8, Cli
     ui.warn_load_errors(&loaded.errors);
     let (logs, head) = match &ws.repo {
         Some(repo) => {
-            // Read-only walk: skip re-hashing every object read (as `health` does).
-            git2::opts::strict_hash_verification(false);
             let prefix = history::folder_prefix(repo, ws.store.dir());
             let bar = ui.progress(None, "history");
             let result = history::log_all(repo, &prefix, &mut |n| bar.set_position(n as u64));
@@ -95,7 +93,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SiteArgs) -> Result<u8, Cli
                     None
                 }
             };
-            (logs, site::head(repo.inner()))
+            (logs, site::head(repo))
         }
         None => (None, None),
     };

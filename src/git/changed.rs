@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use git2::{Delta, DiffOptions, ErrorCode};
 
-use crate::git::Repo;
+use super::{Failure, ObjectId, Repo};
 
 /// Why the changed files could not be listed.
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +34,13 @@ pub enum ChangedError {
     },
     /// The diff failed.
     #[error("git diff failed: {0}")]
-    Git(#[from] git2::Error),
+    Git(Failure),
+}
+
+impl From<git2::Error> for ChangedError {
+    fn from(e: git2::Error) -> Self {
+        ChangedError::Git(e.into())
+    }
 }
 
 /// What changed in the backlog folder since a revision.
@@ -47,7 +53,7 @@ pub struct Changes {
     pub old_ids: HashSet<String>,
     /// The commit compared with: the merge base of the revision and HEAD (`None` before the
     /// first commit).
-    pub base: Option<git2::Oid>,
+    pub base: Option<ObjectId>,
     /// Whether `base` differs from the commit the revision names (the branch is behind it).
     pub behind: bool,
 }
@@ -55,10 +61,14 @@ pub struct Changes {
 /// The merge base of the commit `rev` names and HEAD (`rev` itself when HEAD is unborn).
 /// A revision must name a commit (a pull request's base); a tree such as `HEAD:backlog`
 /// would compare against the wrong paths and pass silently.
-pub fn since_base(git: &git2::Repository, rev: &str) -> Result<git2::Oid, ChangedError> {
+pub fn since_base(repo: &Repo, rev: &str) -> Result<ObjectId, ChangedError> {
+    since_base_raw(repo.inner(), rev).map(ObjectId::from)
+}
+
+fn since_base_raw(git: &git2::Repository, rev: &str) -> Result<git2::Oid, ChangedError> {
     let unknown = |e: git2::Error| ChangedError::UnknownRevision {
         rev: rev.to_owned(),
-        message: crate::git::revision_problem(rev, &e),
+        message: super::revision_problem(rev, &e),
     };
     let commit = git
         .revparse_single(rev)
@@ -73,7 +83,7 @@ pub fn since_base(git: &git2::Repository, rev: &str) -> Result<git2::Oid, Change
         Err(e) if e.code() == ErrorCode::NotFound => Err(ChangedError::NoMergeBase {
             rev: rev.to_owned(),
         }),
-        Err(e) => Err(ChangedError::Git(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -83,7 +93,7 @@ pub fn since_base(git: &git2::Repository, rev: &str) -> Result<git2::Oid, Change
 /// `rev` did meanwhile. `HEAD` in a repository without commits means the empty tree.
 pub fn changes_since(repo: &Repo, rev: &str, dir: &str) -> Result<Changes, ChangedError> {
     let git = repo.inner();
-    let base = match since_base(git, rev) {
+    let base = match since_base_raw(git, rev) {
         Ok(base) => Some(base),
         // Before the first commit (a pre-commit hook's first run), everything is new.
         Err(ChangedError::UnknownRevision { .. })
@@ -99,7 +109,7 @@ pub fn changes_since(repo: &Repo, rev: &str, dir: &str) -> Result<Changes, Chang
     let tree = match base.map(|b| git.find_commit(b).and_then(|c| c.tree())) {
         Some(Ok(tree)) => Some(tree),
         None => None,
-        Some(Err(e)) => return Err(ChangedError::Git(e)),
+        Some(Err(e)) => return Err(e.into()),
     };
     let mut opts = DiffOptions::new();
     opts.include_untracked(true)
@@ -115,7 +125,7 @@ pub fn changes_since(repo: &Repo, rev: &str, dir: &str) -> Result<Changes, Chang
             .is_ok_and(|c| c.id() != b)
     });
     let mut out = Changes {
-        base,
+        base: base.map(ObjectId::from),
         behind,
         ..Changes::default()
     };
