@@ -271,49 +271,112 @@ pub fn build(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Site {
     let ctx = Ctx::new(input, opts);
-    let n = input.loaded.entries.len();
-    let backlog_pages = pages::backlog_page_count(&ctx);
-    let total = n + backlog_pages + 6;
-    let done = AtomicUsize::new(0);
-    let tick = |k: usize| progress(done.fetch_add(k, Ordering::Relaxed) + k, total);
-    let mut files: Vec<(String, Vec<u8>)> = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            let page = pages::item(&ctx, i);
-            tick(1);
-            (format!("items/{}", ctx.page[i]), page.into_bytes())
-        })
-        .collect();
-    files.extend(
-        pages::backlog(&ctx)
-            .into_iter()
-            .map(|(p, s)| (p, s.into_bytes())),
+    let progress = Progress::new(&ctx, progress);
+    let files = shared_pages(&ctx, &progress);
+    history_pages(&ctx, files, &progress)
+}
+
+/// As [`build`], for a history that is still being read: `history` is called (and may
+/// block, waiting for a walk on another thread) only once the pages that do not show
+/// history are drawn, so the walk, which is sequential, runs beside them. `input.history`
+/// is ignored. Returns the site and the history.
+pub fn build_while(
+    input: &Input<'_>,
+    opts: &SiteOptions,
+    history: impl FnOnce() -> Option<AllLogs>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> (Site, Option<AllLogs>) {
+    let ctx = Ctx::new(
+        &Input {
+            history: None,
+            ..*input
+        },
+        opts,
     );
-    tick(backlog_pages);
+    let tick = Progress::new(&ctx, progress);
+    let files = shared_pages(&ctx, &tick);
+    let logs = history();
+    let site = {
+        let ctx = Ctx {
+            history: logs.as_ref(),
+            ..ctx
+        };
+        history_pages(&ctx, files, &tick)
+    };
+    (site, logs)
+}
+
+/// Counts finished pages for the caller's `progress`.
+struct Progress<'p> {
+    total: usize,
+    done: AtomicUsize,
+    report: &'p (dyn Fn(usize, usize) + Sync),
+}
+
+impl<'p> Progress<'p> {
+    fn new(ctx: &Ctx<'_>, report: &'p (dyn Fn(usize, usize) + Sync)) -> Self {
+        let total = ctx.loaded.entries.len() + pages::backlog_page_count(ctx) + 6;
+        Progress {
+            total,
+            done: AtomicUsize::new(0),
+            report,
+        }
+    }
+
+    fn tick(&self, k: usize) {
+        (self.report)(self.done.fetch_add(k, Ordering::Relaxed) + k, self.total);
+    }
+}
+
+/// The pages that show no history: the backlog list and its index, the board, the
+/// sprints, the matrix and the dependency graph.
+fn shared_pages(ctx: &Ctx<'_>, progress: &Progress<'_>) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = pages::backlog(ctx)
+        .into_iter()
+        .map(|(p, s)| (p, s.into_bytes()))
+        .collect();
+    progress.tick(files.len());
     files.push((
         "data/index.js".to_owned(),
-        pages::index_js(&ctx).into_bytes(),
+        pages::index_js(ctx).into_bytes(),
     ));
     for (path, page) in [
-        ("board.html", pages::board(&ctx)),
-        ("sprints.html", pages::sprints(&ctx)),
-        ("health.html", pages::health(&ctx)),
-        ("matrix.html", pages::matrix(&ctx)),
-        ("graph.html", pages::dependencies(&ctx)),
+        ("board.html", pages::board(ctx)),
+        ("sprints.html", pages::sprints(ctx)),
+        ("matrix.html", pages::matrix(ctx)),
+        ("graph.html", pages::dependencies(ctx)),
     ] {
         files.push((path.to_owned(), page.into_bytes()));
-        tick(1);
+        progress.tick(1);
     }
+    files
+}
+
+/// Adds the pages that show history (every item's page, health) to `files`, then the
+/// assets, the sitemap and the list of files.
+fn history_pages(
+    ctx: &Ctx<'_>,
+    mut files: Vec<(String, Vec<u8>)>,
+    progress: &Progress<'_>,
+) -> Site {
+    let n = ctx.loaded.entries.len();
+    files.par_extend((0..n).into_par_iter().map(|i| {
+        let page = pages::item(ctx, i);
+        progress.tick(1);
+        (format!("items/{}", ctx.page[i]), page.into_bytes())
+    }));
+    files.push(("health.html".to_owned(), pages::health(ctx).into_bytes()));
+    progress.tick(1);
     files.push(("assets/site.css".to_owned(), CSS.as_bytes().to_vec()));
     files.push(("assets/site.js".to_owned(), JS.as_bytes().to_vec()));
-    if let Some(base) = &opts.base_url {
+    if let Some(base) = &ctx.opts.base_url {
         files.push(("sitemap.xml".to_owned(), sitemap(base, &files).into_bytes()));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let list: String = files.iter().map(|(p, _)| format!("{p}\n")).collect();
     files.insert(0, (MARKER.to_owned(), list.into_bytes()));
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    tick(0);
+    progress.tick(0);
     Site { files }
 }
 

@@ -75,51 +75,77 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SiteArgs) -> Result<u8, Cli
         return Err(CliError::user("--title must not be empty"));
     }
     let ws = ctx.workspace()?;
-    let loaded = ws.store.load_all();
+    let head = ws.repo.as_ref().and_then(site::head);
+    // The history walk is sequential: it runs on its own thread, with its own handle on
+    // the repository (libgit2's is not shared between threads), while the items load and
+    // the pages that show no history are drawn.
+    let walk = ws.repo.as_ref().map(|repo| {
+        (
+            repo.workdir().to_path_buf(),
+            history::folder_prefix(repo, ws.store.dir()),
+        )
+    });
+    let bar = ui.progress(Some(0), "pages");
+    let (built, logs, loaded) = std::thread::scope(|scope| {
+        let walking = walk.map(|(workdir, prefix)| {
+            let bar = bar.clone();
+            scope.spawn(move || {
+                let repo = backlog::git::Repo::open(&workdir).map_err(|e| e.to_string())?;
+                history::log_all(&repo, &prefix, &mut |n| {
+                    if n % 256 == 0 {
+                        bar.set_message(format!("history {n}"));
+                    }
+                })
+                .map_err(|e| e.to_string())
+            })
+        });
+        let loaded = ws.store.load_all();
+        let today = as_of(head.as_ref(), &loaded);
+        let opts = SiteOptions {
+            title: title.to_owned(),
+            base_url: args.base_url.clone(),
+            today: *today.as_ref().unwrap_or(&0),
+            ..SiteOptions::default()
+        };
+        let input = Input {
+            loaded: &loaded,
+            config: &ws.store.config,
+            history: None,
+            head: head.as_ref(),
+        };
+        let mut history_error = None;
+        let (built, logs) = site::build_while(
+            &input,
+            &opts,
+            || {
+                let result = walking?
+                    .join()
+                    .unwrap_or_else(|_| Err("the history walk failed".to_owned()));
+                bar.set_message("pages");
+                result.map_err(|e| history_error = Some(e)).ok()
+            },
+            &|done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            },
+        );
+        (today.map(|_| built), (logs, history_error), loaded)
+    });
+    bar.finish_and_clear();
+    let built = built?;
+    let (logs, history_error) = logs;
     ui.warn_load_errors(&loaded.errors);
-    let (logs, head) = match &ws.repo {
-        Some(repo) => {
-            let prefix = history::folder_prefix(repo, ws.store.dir());
-            let bar = ui.progress(None, "history");
-            let result = history::log_all(repo, &prefix, &mut |n| bar.set_position(n as u64));
-            bar.finish_and_clear();
-            let logs = match result {
-                Ok(l) => Some(l),
-                Err(e) => {
-                    ui.warn(&format!(
-                        "cannot read the git history ({}); item pages will have none",
-                        sanitize(&e.to_string())
-                    ));
-                    None
-                }
-            };
-            (logs, site::head(repo))
-        }
-        None => (None, None),
-    };
+    if let Some(e) = history_error {
+        ui.warn(&format!(
+            "cannot read the git history ({}); item pages will have none",
+            sanitize(&e)
+        ));
+    }
     if let Some(l) = &logs {
         for w in &l.warnings {
             ui.warn(&sanitize(w));
         }
     }
-    let opts = SiteOptions {
-        title: title.to_owned(),
-        base_url: args.base_url.clone(),
-        today: as_of(head.as_ref(), &loaded)?,
-        ..SiteOptions::default()
-    };
-    let input = Input {
-        loaded: &loaded,
-        config: &ws.store.config,
-        history: logs.as_ref(),
-        head: head.as_ref(),
-    };
-    let bar = ui.progress(Some(0), "pages");
-    let built = site::build(&input, &opts, &|done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    });
-    bar.finish_and_clear();
     let out = if args.out.is_absolute() {
         args.out.clone()
     } else {
