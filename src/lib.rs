@@ -5,8 +5,7 @@
 //!
 //! Module map, lowest layer first. A module imports only from modules above it in this
 //! list (never from a later one), and only `git` names `git2` (`clippy.toml` disallows
-//! its types and calls elsewhere; `history` and `forecast::burnup` are still exempt until
-//! their walks move into `git`):
+//! its types and calls everywhere else):
 //!
 //! - [`text`]: terminal-safe text, slugs, calendar dates, name similarity.
 //! - [`model`]: pure item types and rules: [`model::id`] (minting, matching),
@@ -19,8 +18,11 @@
 //! - [`config`]: `config.yml`, with the rules' settings and [`config::sprints`].
 //! - [`store`]: finding, loading and atomically writing the item files of the folder.
 //! - [`git`]: every libgit2 call: commits of exactly the touched paths, trailers, diffs,
-//!   [`git::changed`] (`check --changed-since`), [`git::last_commits`] (`health`'s walk);
-//!   the layers above see crate types ([`git::ObjectId`], [`git::Failure`]), never `git2`.
+//!   [`git::changed`] (`check --changed-since`), [`git::last_commits`] (`health`'s walk),
+//!   and the reads of the history layers: [`git::objects`] (revisions, blobs, a tree's
+//!   files), [`git::file_diff`], [`git::walk`] (commits, the folder walk of `log_all`),
+//!   `git::trail` (one file's ids along its path); the layers above see crate types
+//!   ([`git::ObjectId`], [`git::Failure`]), never `git2`.
 //! - [`workspace`]: the transaction: lock, write, commit ([`Workspace::apply`]).
 //! - [`analysis`]: read-only answers: [`analysis::check`], [`analysis::graph`],
 //!   [`analysis::dupes`], [`analysis::prioritize`], [`analysis::planning`],

@@ -14,20 +14,16 @@
 //! Item files are parsed once per blob: a file that did not change between two snapshots
 //! is not read again.
 
-// TODO(issue 11, review 7.3): this walk still calls libgit2 directly, through
-// `history`'s helpers; it moves into `src/git/` with them.
-#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
-
 use std::collections::{HashMap, HashSet};
 
-use git2::{Oid, Repository};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::config::sprints::Calendar;
 use crate::document::{Document, MAX_FILE_BYTES};
-use crate::history::{HistoryError, git_err, tree_item_files};
+use crate::git::{ObjectId, Repo};
+use crate::history::{HistoryError, tree_item_files};
 use crate::model::item::Item;
 
 /// The points of one backlog state.
@@ -145,14 +141,13 @@ impl Burnup {
 /// The burn-up of the last `last` sprints that ended before `today` (see the module docs).
 /// `prefix` is the backlog folder relative to the repository root.
 pub fn burnup(
-    repo: &crate::git::Repo,
+    repo: &Repo,
     prefix: &str,
     config: &Config,
     calendar: &Calendar,
     today: i64,
     last: usize,
 ) -> Result<Burnup, HistoryError> {
-    let repo = repo.inner();
     let mut out = Burnup {
         sprints: Vec::new(),
         warnings: Vec::new(),
@@ -167,25 +162,14 @@ pub fn burnup(
     let cutoff = |end_day: i64| (end_day + 1) * 86_400 - 1;
     // HEAD's first-parent chain, newest first, down to the first commit at or before the
     // earliest cutoff.
-    let head = match repo.head().and_then(|h| h.peel_to_commit()) {
-        Ok(c) => c,
-        Err(_) => return Ok(out),
-    };
-    let mut chain: Vec<(i64, Oid, Oid)> = Vec::new();
-    let mut commit = Some(head);
-    let earliest_cutoff = cutoff(earliest.end);
-    while let Some(c) = commit {
-        let time = c.time().seconds();
-        chain.push((time, c.id(), c.tree_id()));
-        if time <= earliest_cutoff {
-            break;
-        }
-        commit = c.parent(0).ok();
+    let chain = repo.first_parents_until(cutoff(earliest.end));
+    if chain.is_empty() {
+        return Ok(out);
     }
-    let mut cache: HashMap<Oid, Option<Item>> = HashMap::new();
+    let mut cache: HashMap<ObjectId, Option<Item>> = HashMap::new();
     // Snapshots of root trees already added up: a sprint without commits reuses its
     // predecessor's.
-    let mut by_tree: HashMap<Oid, Snapshot> = HashMap::new();
+    let mut by_tree: HashMap<ObjectId, Snapshot> = HashMap::new();
     let mut prev: Option<Snapshot> = None;
     for (k, sprint) in sprints.iter().enumerate() {
         let limit = cutoff(sprint.end);
@@ -196,9 +180,8 @@ pub fn burnup(
         let points = match by_tree.get(&tree_id) {
             Some(&p) => p,
             None => {
-                let tree = repo.find_tree(tree_id).map_err(git_err("read tree"))?;
                 let rev = commit.to_string()[..10].to_owned();
-                let files = tree_item_files(repo, &tree, prefix)?;
+                let files = tree_item_files(repo, tree_id, prefix)?;
                 parse_new_blobs(repo, &files, &rev, &mut cache, &mut out.warnings);
                 let items = files
                     .iter()
@@ -228,15 +211,15 @@ pub fn burnup(
 /// body is not needed), in parallel; a problem becomes a warning naming the file, the line
 /// and the revision, and the blob is cached as `None`.
 fn parse_new_blobs(
-    repo: &Repository,
-    files: &[(String, Oid)],
+    repo: &Repo,
+    files: &[(String, ObjectId)],
     rev: &str,
-    cache: &mut HashMap<Oid, Option<Item>>,
+    cache: &mut HashMap<ObjectId, Option<Item>>,
     warnings: &mut Vec<String>,
 ) {
     // libgit2 objects stay on this thread: read the bytes here, parse them in parallel.
-    let mut todo: Vec<(&str, Oid, Vec<u8>)> = Vec::new();
-    let mut seen: HashSet<Oid> = HashSet::new();
+    let mut todo: Vec<(&str, ObjectId, Vec<u8>)> = Vec::new();
+    let mut seen: HashSet<ObjectId> = HashSet::new();
     for (path, oid) in files {
         if cache.contains_key(oid) || !seen.insert(*oid) {
             continue;

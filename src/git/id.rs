@@ -91,6 +91,12 @@ impl Failure {
     }
 }
 
+impl From<BadObjectId> for Failure {
+    fn from(e: BadObjectId) -> Self {
+        Failure(git2::Error::from_str(&e.to_string()))
+    }
+}
+
 impl From<git2::Error> for Failure {
     fn from(e: git2::Error) -> Self {
         Failure(e)

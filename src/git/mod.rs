@@ -234,8 +234,7 @@ impl Repo {
 
     /// The underlying libgit2 repository, for read-only queries (history, trees).
     ///
-    /// Crate-private: for the git layer, and for `history` and `forecast::burnup` until
-    /// their walks move into it (issue 11).
+    /// For the git layer only (`clippy.toml` disallows it elsewhere).
     pub(crate) fn inner(&self) -> &Repository {
         &self.repo
     }
@@ -611,16 +610,20 @@ const PACKED_COMMIT_PATHS: usize = 256;
 
 mod bulk;
 pub mod changed;
+pub mod file_diff;
 mod id;
 pub mod last_commits;
 mod merge3;
 pub mod message;
+pub mod objects;
 mod opts;
 mod pack;
 #[cfg(test)]
 pub(crate) mod testing;
+pub(crate) mod trail;
 mod tree;
 pub mod tree_diff;
+pub mod walk;
 
 pub use id::{BadObjectId, Failure, ObjectId, Signatures};
 pub use merge3::{MergeFileOptions, merge_file};

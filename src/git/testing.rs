@@ -40,3 +40,43 @@ pub(crate) fn local_config(repo: &Repo, key: &str) -> Option<String> {
         .get_string(key)
         .ok()
 }
+
+/// Writes `bytes` as a blob.
+pub(crate) fn write_blob(repo: &Repo, bytes: &[u8]) -> super::ObjectId {
+    repo.inner().blob(bytes).unwrap().into()
+}
+
+/// An id made of the byte `n` repeated (names no object).
+pub(crate) fn object_id(n: u8) -> super::ObjectId {
+    git2::Oid::from_bytes(&[n; 20]).unwrap().into()
+}
+
+/// Commits (without touching the work tree or HEAD) a root tree holding the folder
+/// `folder` with `files` (name, text), on top of `parent`; returns the commit.
+pub(crate) fn commit_folder(
+    repo: &Repo,
+    folder: &str,
+    files: &[(String, String)],
+    parent: Option<super::ObjectId>,
+) -> super::ObjectId {
+    let r = repo.inner();
+    let mut dir = r.treebuilder(None).unwrap();
+    for (name, text) in files {
+        let blob = r.blob(text.as_bytes()).unwrap();
+        dir.insert(name, blob, 0o100_644).unwrap();
+    }
+    let mut root = r.treebuilder(None).unwrap();
+    root.insert(folder, dir.write().unwrap(), 0o040_000)
+        .unwrap();
+    let tree = r.find_tree(root.write().unwrap()).unwrap();
+    let sig =
+        git2::Signature::new("A", "a@example.com", &git2::Time::new(1_764_000_000, 0)).unwrap();
+    let parents: Vec<git2::Commit<'_>> = parent
+        .map(|p| r.find_commit(p.raw()).unwrap())
+        .into_iter()
+        .collect();
+    let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+    r.commit(None, &sig, &sig, "c", &tree, &parents)
+        .unwrap()
+        .into()
+}

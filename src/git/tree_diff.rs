@@ -11,7 +11,7 @@
 
 use std::cmp::Ordering;
 
-use git2::{ObjectType, Oid, Repository, Tree, TreeEntry};
+use git2::{ObjectType, Repository, Tree, TreeEntry};
 
 /// One blob that differs: its path (`base` joined with the names inside the trees) and the
 /// blob id on each side (`None`: absent on that side).
@@ -20,9 +20,9 @@ pub struct BlobChange {
     /// `base/` + the path inside the trees.
     pub path: String,
     /// The blob before (`None`: added).
-    pub old: Option<Oid>,
+    pub old: Option<super::ObjectId>,
     /// The blob after (`None`: removed).
-    pub new: Option<Oid>,
+    pub new: Option<super::ObjectId>,
 }
 
 /// What a tree entry is, for the walk.
@@ -112,8 +112,8 @@ pub fn diff_trees(
                         }
                         (Kind::Blob, Kind::Blob) => out.push(BlobChange {
                             path: join(a.name_bytes()),
-                            old: Some(a.id()),
-                            new: Some(b.id()),
+                            old: Some(a.id().into()),
+                            new: Some(b.id().into()),
                         }),
                         // Same name, and same kind class (a tree never equals a blob in
                         // git's order): a blob turned into a link or back.
@@ -142,8 +142,8 @@ fn side(
     match kind(e) {
         Kind::Blob => out.push(BlobChange {
             path: path.to_owned(),
-            old: is_old.then(|| e.id()),
-            new: (!is_old).then(|| e.id()),
+            old: is_old.then(|| e.id().into()),
+            new: (!is_old).then(|| e.id().into()),
         }),
         Kind::Tree => {
             let t = repo.find_tree(e.id())?;
@@ -161,6 +161,7 @@ fn side(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use git2::Oid;
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
@@ -185,7 +186,7 @@ mod tests {
             .map(|d| {
                 let path =
                     |f: git2::DiffFile<'_>| f.path().map(|p| p.to_string_lossy().into_owned());
-                let id = |f: git2::DiffFile<'_>| (!f.id().is_zero()).then(|| f.id());
+                let id = |f: git2::DiffFile<'_>| (!f.id().is_zero()).then(|| f.id().into());
                 BlobChange {
                     path: path(d.new_file()).or(path(d.old_file())).unwrap(),
                     old: id(d.old_file()),

@@ -14,17 +14,14 @@
 //! removed and later added again.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
-
-use git2::{Oid, Repository, Sort, Tree};
 
 use super::log::format_time;
 use super::{
     FieldChange, HistoryError, LogEntry, OrderKey, Version, compare, fill_neighbours, git_err,
     is_item_path, order_key_of_blob, read_blob, read_order_keys, set_places, tree_item_files,
 };
-use crate::git::tree_diff::diff_trees;
-use crate::git::{Repo, parse_trailers};
+use crate::git::walk::FolderStep;
+use crate::git::{ObjectId, Repo, parse_trailers};
 
 /// The history of every item, from one walk.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -53,7 +50,7 @@ impl AllLogs {
 /// read once, not once per commit that moves a rank.
 struct Order {
     /// The folder tree this is the order of.
-    folder: Oid,
+    folder: ObjectId,
     /// Sorted order keys.
     keys: Vec<OrderKey>,
     /// Per ID key: how many keys carry it (more than one: a duplicated ID).
@@ -63,14 +60,14 @@ struct Order {
 impl Order {
     /// Reads the order of `tree`'s folder, reading only blobs not yet in `cache`.
     fn read(
-        r: &Repository,
-        tree: &Tree<'_>,
+        repo: &Repo,
+        tree: ObjectId,
         prefix: &str,
-        folder: Oid,
-        cache: &mut HashMap<Oid, Option<OrderKey>>,
+        folder: ObjectId,
+        cache: &mut HashMap<ObjectId, Option<OrderKey>>,
     ) -> Result<Self, HistoryError> {
-        let files = tree_item_files(r, tree, prefix)?;
-        fill_cache(r, &files, cache);
+        let files = tree_item_files(repo, tree, prefix)?;
+        fill_cache(repo, &files, cache);
         let mut keys: Vec<OrderKey> = files
             .iter()
             .filter_map(|(_, oid)| cache.get(oid).cloned().flatten())
@@ -196,36 +193,29 @@ fn len(n: usize) -> i64 {
 
 /// Puts the order keys of `files` into `cache` (the blobs not there yet): in parallel
 /// when there are many, on this handle when there are a few.
-fn fill_cache(r: &Repository, files: &[(String, Oid)], cache: &mut HashMap<Oid, Option<OrderKey>>) {
-    let missing: Vec<(String, Oid)> = files
+fn fill_cache(
+    repo: &Repo,
+    files: &[(String, ObjectId)],
+    cache: &mut HashMap<ObjectId, Option<OrderKey>>,
+) {
+    let missing: Vec<(String, ObjectId)> = files
         .iter()
         .filter(|(_, oid)| !cache.contains_key(oid))
         .cloned()
         .collect();
     if missing.len() > 64 {
-        cache.extend(read_order_keys(r, &missing));
+        cache.extend(read_order_keys(repo, &missing));
     } else {
         for (path, oid) in missing {
-            cache.insert(oid, order_key_of_blob(r, &path, oid));
+            cache.insert(oid, order_key_of_blob(repo, &path, oid));
         }
     }
-}
-
-/// The id of the backlog folder's tree in `tree` (the tree itself for the root).
-fn folder_id(tree: &Tree<'_>, prefix: &str) -> Option<Oid> {
-    if prefix.is_empty() {
-        return Some(tree.id());
-    }
-    tree.get_path(Path::new(prefix))
-        .ok()
-        .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
-        .map(|e| e.id())
 }
 
 /// One side of a changed file.
 struct Side {
     path: String,
-    oid: Oid,
+    oid: ObjectId,
 }
 
 /// The history of every item of the folder `prefix`, in one walk from HEAD (see the module
@@ -236,58 +226,28 @@ pub fn log_all(
     prefix: &str,
     progress: &mut dyn FnMut(usize),
 ) -> Result<AllLogs, HistoryError> {
-    let r = repo.inner();
     let mut out = AllLogs::default();
-    let Ok(head) = r.head().and_then(|h| h.peel_to_commit()) else {
-        return Ok(out);
-    };
-    let mut walk = r.revwalk().map_err(git_err("walk history"))?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
-        .map_err(git_err("walk history"))?;
-    walk.push(head.id()).map_err(git_err("walk history"))?;
-    let mut key_cache: HashMap<Oid, Option<OrderKey>> = HashMap::new();
+    let mut key_cache: HashMap<ObjectId, Option<OrderKey>> = HashMap::new();
     // The order of one folder tree, moved down the history (see [`Order`]).
     let mut order: Option<Order> = None;
-    // The last parent's folder tree: in a linear history, the next commit's own.
-    let mut held: Option<Tree<'_>> = None;
     let mut warnings = Vec::new();
-    for oid in walk {
-        let oid = oid.map_err(git_err("walk history"))?;
-        out.commits += 1;
-        progress(out.commits);
-        let commit = r.find_commit(oid).map_err(git_err("read commit"))?;
-        let tree = commit.tree().map_err(git_err("read tree"))?;
-        let parent_tree = match commit.parent(0) {
-            Ok(p) => Some(p.tree().map_err(git_err("read tree"))?),
-            Err(_) => None,
-        };
-        let theirs = parent_tree.as_ref().and_then(|t| folder_id(t, prefix));
-        let Some(mine) = folder_id(&tree, prefix).filter(|m| theirs != Some(*m)) else {
-            continue;
-        };
+    let mut commits = 0;
+    let mut visited = |n: usize| {
+        commits = n;
+        progress(n);
+    };
+    let mut step = |step: FolderStep| -> Result<(), HistoryError> {
+        let FolderStep {
+            commit: oid,
+            first_parent,
+            tree,
+            folder: mine,
+            parent_folder: theirs,
+            changed,
+        } = step;
         let rev = oid.to_string()[..10].to_owned();
-        let parent_rev = commit
-            .parent_id(0)
-            .map_or_else(|_| rev.clone(), |p| p.to_string()[..10].to_owned());
-        // The folder trees; the parent's is usually the next commit's own.
-        let new_folder = match held.take() {
-            Some(t) if t.id() == mine => t,
-            _ => r.find_tree(mine).map_err(git_err("read tree"))?,
-        };
-        let old_folder = match theirs {
-            Some(id) => Some(r.find_tree(id).map_err(git_err("read tree"))?),
-            None => None,
-        };
-        let mut changed = Vec::new();
-        diff_trees(
-            r,
-            old_folder.as_ref(),
-            Some(&new_folder),
-            prefix,
-            &mut changed,
-        )
-        .map_err(git_err("diff"))?;
-        held = old_folder;
+        let parent_rev =
+            first_parent.map_or_else(|| rev.clone(), |p| p.to_string()[..10].to_owned());
         let mut olds: Vec<Side> = Vec::new();
         let mut news: Vec<Side> = Vec::new();
         for c in changed {
@@ -306,10 +266,10 @@ pub fn log_all(
         }
         let (mut changes_of, old_versions, any_rank) = {
             // New versions by ID (the first file in path order wins a duplicated ID).
-            let mut new_versions: Vec<(String, Version, Oid)> = Vec::new();
+            let mut new_versions: Vec<(String, Version, ObjectId)> = Vec::new();
             let mut seen = HashSet::new();
             for side in &news {
-                if let Some(v) = read_blob(r, side.oid, &side.path, &rev, &mut warnings) {
+                if let Some(v) = read_blob(repo, side.oid, &side.path, &rev, &mut warnings) {
                     let key = crate::id::key(&v.item.id);
                     if seen.insert(key.clone()) {
                         new_versions.push((key, v, side.oid));
@@ -331,7 +291,7 @@ pub fn log_all(
                     }
                     let mut ignored = Vec::new();
                     let sink = if warn { &mut warnings } else { &mut ignored };
-                    if let Some(v) = read_blob(r, side.oid, &side.path, &parent_rev, sink) {
+                    if let Some(v) = read_blob(repo, side.oid, &side.path, &parent_rev, sink) {
                         let key = crate::id::key(&v.item.id);
                         if wanted.contains(key.as_str()) {
                             old_versions.entry(key).or_insert(v);
@@ -361,11 +321,11 @@ pub fn log_all(
         if any_rank || order.as_ref().is_some_and(|o| o.folder == mine) {
             let after = match order.take() {
                 Some(o) if o.folder == mine => o,
-                _ => Order::read(r, &tree, prefix, mine, &mut key_cache)?,
+                _ => Order::read(repo, tree, prefix, mine, &mut key_cache)?,
             };
-            let mut files: Vec<(String, Oid)> = Vec::with_capacity(olds.len() + news.len());
+            let mut files: Vec<(String, ObjectId)> = Vec::with_capacity(olds.len() + news.len());
             files.extend(olds.iter().chain(&news).map(|s| (s.path.clone(), s.oid)));
-            fill_cache(r, &files, &mut key_cache);
+            fill_cache(repo, &files, &mut key_cache);
             let keys_of = |sides: &[Side]| -> Vec<OrderKey> {
                 let mut keys: Vec<OrderKey> = sides
                     .iter()
@@ -404,18 +364,17 @@ pub fn log_all(
             }
         }
         if changes_of.is_empty() {
-            continue;
+            return Ok(());
         }
-        let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+        let text = repo.commit_text(oid).map_err(git_err("read commit"))?;
+        let message = text.message;
         let summary = message.lines().next().unwrap_or_default().to_owned();
         let op = parse_trailers(&message).0;
-        let author = commit.author();
-        let name = String::from_utf8_lossy(author.name_bytes()).into_owned();
-        let email = String::from_utf8_lossy(author.email_bytes()).into_owned();
-        let time = commit.time().seconds();
+        let (name, email) = text.author;
+        let time = text.time;
         let date = format_time(time);
         let commit_id = oid.to_string();
-        let merge = commit.parent_count() > 1;
+        let merge = text.parents > 1;
         for (key, new, created, changes) in changes_of {
             out.entries.entry(key).or_default().push(LogEntry {
                 commit: commit_id.clone(),
@@ -431,7 +390,10 @@ pub fn log_all(
                 changes,
             });
         }
-    }
+        Ok(())
+    };
+    repo.walk_folder(prefix, &mut visited, &mut step)?;
+    out.commits = commits;
     warnings.sort();
     warnings.dedup();
     out.warnings = warnings;
@@ -441,6 +403,7 @@ pub fn log_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
     use std::process::Command;
 
     fn git(dir: &Path, args: &[&str]) {
@@ -481,7 +444,7 @@ mod tests {
 
     fn order_of(keys: &[OrderKey]) -> Order {
         let mut o = Order {
-            folder: Oid::ZERO_SHA1,
+            folder: ObjectId::ZERO,
             keys: Vec::new(),
             counts: HashMap::new(),
         };

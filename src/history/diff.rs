@@ -16,7 +16,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use git2::{Delta, DiffOptions, Oid};
 use serde::Serialize;
 
 use super::key_store::KeyStore;
@@ -26,7 +25,8 @@ use super::{
 };
 use crate::config::{Config, DUPLICATE, SPLIT};
 use crate::document::MAX_FILE_BYTES;
-use crate::git::Repo;
+use crate::git::file_diff::Newer;
+use crate::git::{ObjectId, Repo};
 
 /// What happened to an item between the two states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -140,7 +140,7 @@ pub fn diff(
     to: &Endpoint,
     config: &Config,
 ) -> Result<BacklogDiff, HistoryError> {
-    let mut store = KeyStore::open(repo.inner());
+    let mut store = KeyStore::open(repo);
     diff_with(repo, prefix, from, to, config, &mut store)
 }
 
@@ -153,77 +153,46 @@ fn diff_with(
     config: &Config,
     store: &mut KeyStore,
 ) -> Result<BacklogDiff, HistoryError> {
-    let r = repo.inner();
-    let tree_of = |e: &Endpoint| -> Result<Option<git2::Tree<'_>>, HistoryError> {
-        match &e.commit {
-            Some(c) => {
-                let oid = Oid::from_str(c).map_err(git_err("parse commit id"))?;
-                let commit = r.find_commit(oid).map_err(git_err("find commit"))?;
-                Ok(Some(commit.tree().map_err(git_err("read tree"))?))
-            }
-            None => Ok(None),
-        }
+    let commit_of = |e: &Endpoint| -> Result<Option<ObjectId>, HistoryError> {
+        e.commit
+            .as_deref()
+            .map(|c| c.parse::<ObjectId>().map_err(git_err("parse commit id")))
+            .transpose()
     };
-    let old_tree = tree_of(from)?;
-    let new_tree = if to.worktree { None } else { tree_of(to)? };
-    let mut opts = DiffOptions::new();
-    opts.skip_binary_check(true).disable_pathspec_match(true);
-    if !prefix.is_empty() {
-        opts.pathspec(prefix);
-    }
-    if to.worktree {
-        opts.include_untracked(true).recurse_untracked_dirs(true);
-    }
-    let delta_list = if to.worktree {
-        r.diff_tree_to_workdir_with_index(old_tree.as_ref(), Some(&mut opts))
+    let old_commit = commit_of(from)?;
+    let newer = if to.worktree {
+        Newer::WorkTree
     } else {
-        r.diff_tree_to_tree(old_tree.as_ref(), new_tree.as_ref(), Some(&mut opts))
-    }
-    .map_err(git_err("diff"))?;
+        Newer::Commit(commit_of(to)?)
+    };
+    let deltas = repo
+        .file_diff(old_commit, newer, prefix)
+        .map_err(|(op, source)| HistoryError::Git { op, source })?;
 
     let mut warnings = Vec::new();
     let mut old_items: HashMap<String, Version> = HashMap::new();
     let mut new_items: HashMap<String, Version> = HashMap::new();
     let mut changed_paths: HashSet<String> = HashSet::new();
-    // Regular files only: symlinks and submodules are not items.
-    let is_file =
-        |m: git2::FileMode| matches!(m, git2::FileMode::Blob | git2::FileMode::BlobExecutable);
-    for delta in delta_list.deltas() {
-        let status = delta.status();
-        if !matches!(
-            status,
-            Delta::Added
-                | Delta::Deleted
-                | Delta::Modified
-                | Delta::Renamed
-                | Delta::Copied
-                | Delta::Typechange
-                | Delta::Untracked
-        ) {
-            continue;
-        }
-        if !matches!(status, Delta::Added | Delta::Untracked) {
-            let f = delta.old_file();
-            let path = file_path(&f);
-            changed_paths.insert(path.clone());
-            if is_file(f.mode())
-                && is_item_path(prefix, &path)
-                && let Some(v) = read_blob(r, f.id(), &path, &from.rev, &mut warnings)
+    for delta in deltas {
+        // Regular files only: symlinks and submodules are not items.
+        if let Some(f) = delta.old {
+            changed_paths.insert(f.path.clone());
+            if f.regular
+                && is_item_path(prefix, &f.path)
+                && let Some(v) = read_blob(repo, f.id, &f.path, &from.rev, &mut warnings)
             {
                 insert_unique(&mut old_items, v, &from.rev, &mut warnings);
             }
         }
-        if status != Delta::Deleted {
-            let f = delta.new_file();
-            let path = file_path(&f);
-            changed_paths.insert(path.clone());
-            if !is_file(f.mode()) || !is_item_path(prefix, &path) {
+        if let Some(f) = delta.new {
+            changed_paths.insert(f.path.clone());
+            if !f.regular || !is_item_path(prefix, &f.path) {
                 continue;
             }
             let version = if to.worktree {
-                read_worktree(repo, &path, &mut warnings)
+                read_worktree(repo, &f.path, &mut warnings)
             } else {
-                read_blob(r, f.id(), &path, &to.rev, &mut warnings)
+                read_blob(repo, f.id, &f.path, &to.rev, &mut warnings)
             };
             if let Some(v) = version {
                 insert_unique(&mut new_items, v, &to.rev, &mut warnings);
@@ -285,13 +254,15 @@ fn diff_with(
     let mut items: Vec<ItemDiff> = items.into_iter().map(|(_, d)| d).collect();
 
     if !moved.is_empty() {
-        let unchanged = match &old_tree {
-            Some(tree) => {
-                let files: Vec<(String, Oid)> = tree_item_files(r, tree, prefix)?
+        let unchanged = match old_commit {
+            Some(commit) => {
+                let tree = repo.commit_tree(commit).map_err(git_err("read tree"))?;
+                let files: Vec<(String, ObjectId)> = tree_item_files(repo, tree, prefix)?
                     .into_iter()
                     .filter(|(p, _)| !changed_paths.contains(p))
                     .collect();
-                let mut keys: Vec<OrderKey> = store.keys(r, &files).into_iter().flatten().collect();
+                let mut keys: Vec<OrderKey> =
+                    store.keys(repo, &files).into_iter().flatten().collect();
                 keys.sort();
                 store.save();
                 keys
@@ -362,12 +333,6 @@ fn item_diff(v: &Version, change: ChangeKind, changes: Vec<FieldChange>) -> Item
         estimate: v.item.estimate,
         changes,
     }
-}
-
-fn file_path(f: &git2::DiffFile<'_>) -> String {
-    f.path_bytes()
-        .map(|b| String::from_utf8_lossy(b).into_owned())
-        .unwrap_or_default()
 }
 
 fn insert_unique(
@@ -534,37 +499,26 @@ mod tests {
     /// Commits `items` (id, rank; `None`: no rank) as `backlog/ID.md` files on top of
     /// `parent`, plus a file that is not an item; returns the commit.
     fn commit_items(
-        r: &git2::Repository,
+        repo: &Repo,
         items: &[(String, Option<String>)],
-        parent: Option<Oid>,
-    ) -> Oid {
-        let mut folder = r.treebuilder(None).unwrap();
-        for (id, rank) in items {
-            let rank = rank
-                .as_ref()
-                .map(|k| format!("rank: {k}\n"))
-                .unwrap_or_default();
-            let text = format!(
-                "---\nid: {id}\ntitle: Item {id}\n{rank}created: 2026-01-0{}\n---\n",
-                id.len() % 9 + 1
-            );
-            let blob = r.blob(text.as_bytes()).unwrap();
-            folder.insert(format!("{id}.md"), blob, 0o100_644).unwrap();
-        }
-        let notes = r.blob(b"not an item").unwrap();
-        folder.insert("notes.md", notes, 0o100_644).unwrap();
-        let mut root = r.treebuilder(None).unwrap();
-        root.insert("backlog", folder.write().unwrap(), 0o040_000)
-            .unwrap();
-        let tree = r.find_tree(root.write().unwrap()).unwrap();
-        let sig =
-            git2::Signature::new("A", "a@example.com", &git2::Time::new(1_764_000_000, 0)).unwrap();
-        let parents: Vec<git2::Commit<'_>> = parent
-            .map(|p| r.find_commit(p).unwrap())
-            .into_iter()
+        parent: Option<ObjectId>,
+    ) -> ObjectId {
+        let mut files: Vec<(String, String)> = items
+            .iter()
+            .map(|(id, rank)| {
+                let rank = rank
+                    .as_ref()
+                    .map(|k| format!("rank: {k}\n"))
+                    .unwrap_or_default();
+                let text = format!(
+                    "---\nid: {id}\ntitle: Item {id}\n{rank}created: 2026-01-0{}\n---\n",
+                    id.len() % 9 + 1
+                );
+                (format!("{id}.md"), text)
+            })
             .collect();
-        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
-        r.commit(None, &sig, &sig, "c", &tree, &parents).unwrap()
+        files.push(("notes.md".to_owned(), "not an item".to_owned()));
+        crate::git::testing::commit_folder(repo, "backlog", &files, parent)
     }
 
     proptest::proptest! {
@@ -601,10 +555,9 @@ mod tests {
                 new.push((format!("N-{i}"), rank(r)));
             }
             let tmp = tempfile::tempdir().unwrap();
-            let r = git2::Repository::init(tmp.path()).unwrap();
-            let a = commit_items(&r, &old, None);
-            let b = commit_items(&r, &new, Some(a));
-            let repo = Repo::discover(tmp.path()).unwrap().unwrap();
+            let repo = crate::git::testing::init(tmp.path());
+            let a = commit_items(&repo, &old, None);
+            let b = commit_items(&repo, &new, Some(a));
             let (from, to) = (Endpoint::commit("A", a), Endpoint::commit("B", b));
             let config = Config::default();
             let full = diff_with(&repo, "backlog", &from, &to, &config, &mut KeyStore::in_memory())

@@ -14,9 +14,8 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
 
-use git2::{Oid, Repository};
-
 use super::{OrderKey, read_order_keys};
+use crate::git::{ObjectId, Repo};
 
 /// The first line of the file: the format and the program version that wrote it (a new
 /// version may read keys differently, so it starts afresh). Format 2: keys are
@@ -31,9 +30,9 @@ const MAX_ENTRIES: usize = 200_000;
 /// Order keys by blob id: the in-memory map, loaded from and saved to the cache file.
 #[derive(Debug, Default)]
 pub(crate) struct KeyStore {
-    keys: HashMap<Oid, Option<OrderKey>>,
+    keys: HashMap<ObjectId, Option<OrderKey>>,
     /// Blobs looked up in this run.
-    used: HashSet<Oid>,
+    used: HashSet<ObjectId>,
     /// Where the cache lives (`None`: in memory only).
     file: Option<PathBuf>,
     /// Whether this run read blobs the file does not have yet.
@@ -55,9 +54,9 @@ impl KeyStore {
 
     /// The store of `repo`, backed by its cache file (read on the first lookup, when it
     /// is a valid one).
-    pub(crate) fn open(repo: &Repository) -> Self {
+    pub(crate) fn open(repo: &Repo) -> Self {
         Self {
-            file: Some(repo.commondir().join("backlog-cache").join("order-keys")),
+            file: Some(repo.common_dir().join("backlog-cache").join("order-keys")),
             ..Self::default()
         }
     }
@@ -75,15 +74,11 @@ impl KeyStore {
 
     /// The order keys of `files` (path and blob id), in their order; files that are not
     /// items give `None`. Blobs not known yet are read, in parallel.
-    pub(crate) fn keys(
-        &mut self,
-        r: &Repository,
-        files: &[(String, Oid)],
-    ) -> Vec<Option<OrderKey>> {
+    pub(crate) fn keys(&mut self, r: &Repo, files: &[(String, ObjectId)]) -> Vec<Option<OrderKey>> {
         if !self.loaded {
             self.load();
         }
-        let missing: Vec<(String, Oid)> = files
+        let missing: Vec<(String, ObjectId)> = files
             .iter()
             .filter(|(_, oid)| !self.keys.contains_key(oid))
             .cloned()
@@ -112,7 +107,7 @@ impl KeyStore {
             return;
         }
         let keep_all = self.keys.len() <= MAX_ENTRIES;
-        let mut entries: Vec<(&Oid, &Option<OrderKey>)> = self
+        let mut entries: Vec<(&ObjectId, &Option<OrderKey>)> = self
             .keys
             .iter()
             .filter(|(oid, _)| keep_all || self.used.contains(*oid))
@@ -143,7 +138,7 @@ impl KeyStore {
 
 /// One line: `OID -` (not an item) or `OID u|r<TAB>rank<TAB>created<TAB>id`; `None` for a
 /// key with a tab or a line break in it (never cached: read again next time).
-fn line(oid: &Oid, key: Option<&OrderKey>) -> Option<String> {
+fn line(oid: &ObjectId, key: Option<&OrderKey>) -> Option<String> {
     let Some(key) = key else {
         return Some(format!("{oid} -"));
     };
@@ -159,7 +154,7 @@ fn line(oid: &Oid, key: Option<&OrderKey>) -> Option<String> {
 
 /// The entries of a cache file; `None` when it is not one this version wrote, or any
 /// line is malformed (then it is all ignored).
-fn parse(text: &str) -> Option<HashMap<Oid, Option<OrderKey>>> {
+fn parse(text: &str) -> Option<HashMap<ObjectId, Option<OrderKey>>> {
     let mut lines = text.lines();
     if lines.next()? != header() {
         return None;
@@ -167,7 +162,7 @@ fn parse(text: &str) -> Option<HashMap<Oid, Option<OrderKey>>> {
     let mut out = HashMap::new();
     for line in lines {
         let (hex, rest) = line.split_once(' ')?;
-        let oid = Oid::from_str(hex).ok()?;
+        let oid: ObjectId = hex.parse().ok()?;
         if oid.to_string() != hex {
             return None;
         }
@@ -200,13 +195,13 @@ fn parse(text: &str) -> Option<HashMap<Oid, Option<OrderKey>>> {
 mod tests {
     use super::*;
 
-    fn oid(n: u8) -> Oid {
-        Oid::from_bytes(&[n; 20]).unwrap()
+    fn oid(n: u8) -> ObjectId {
+        crate::git::testing::object_id(n)
     }
 
     #[test]
     fn test_lines_round_trip() {
-        let keys: Vec<(Oid, Option<OrderKey>)> = vec![
+        let keys: Vec<(ObjectId, Option<OrderKey>)> = vec![
             (oid(1), None),
             (oid(2), Some(OrderKey::of(Some("a0V"), None, "B-1"))),
             (oid(3), Some(OrderKey::of(None, Some("2026-01-02"), "b-2"))),
@@ -255,11 +250,9 @@ mod tests {
     #[test]
     fn test_store_saves_and_reloads() {
         let tmp = tempfile::tempdir().unwrap();
-        let repo = Repository::init(tmp.path()).unwrap();
-        let a = repo
-            .blob(b"---\nid: B-1\ntitle: t\nrank: a1\n---\n")
-            .unwrap();
-        let b = repo.blob(b"no front matter").unwrap();
+        let repo = crate::git::testing::init(tmp.path());
+        let a = crate::git::testing::write_blob(&repo, b"---\nid: B-1\ntitle: t\nrank: a1\n---\n");
+        let b = crate::git::testing::write_blob(&repo, b"no front matter");
         let files = vec![
             ("backlog/B-1.md".to_owned(), a),
             ("backlog/x.md".to_owned(), b),
@@ -277,7 +270,7 @@ mod tests {
         assert_eq!(again.keys.len(), 2);
         assert!(!again.dirty, "every key came from the file");
         // A damaged file is ignored: the keys are read from the blobs again.
-        std::fs::write(repo.commondir().join("backlog-cache/order-keys"), "junk").unwrap();
+        std::fs::write(repo.common_dir().join("backlog-cache/order-keys"), "junk").unwrap();
         let mut fresh = KeyStore::open(&repo);
         assert_eq!(fresh.keys(&repo, &files), first);
         assert!(fresh.dirty);

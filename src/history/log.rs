@@ -3,7 +3,7 @@
 //! The walk starts at HEAD and goes back in commit-time order, visiting only the commits
 //! through which the item can be followed, and stops where the item was created. For each
 //! commit the item's blob is compared with each parent's by the ids along its path
-//! ([`trail`](super::trail)): a commit that did not touch the backlog folder has the same
+//! ([`trail`](crate::git::trail)): a commit that did not touch the backlog folder has the same
 //! folder tree id as its parent and costs two small root-tree reads, and where the folder
 //! differs only its raw entries are scanned for the item's name. Equal blob ids mean
 //! "unchanged" without reading anything. When the path is missing in the parent (the file
@@ -14,16 +14,17 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
-use git2::{Commit, Delta, DiffOptions, Oid, Repository, Tree};
 use serde::Serialize;
 
 use super::key_store::KeyStore;
-use super::trail::{Chain, Trail};
 use super::{
     FieldChange, HistoryError, OrderKey, Version, compare, fill_neighbours, git_err, is_item_path,
     net_places, read_blob, set_places, tree_item_files,
 };
-use crate::git::{Repo, parse_trailers};
+use crate::git::file_diff::{FileStatus, Newer};
+use crate::git::trail::{Chain, Trail};
+use crate::git::walk::CommitMeta;
+use crate::git::{ObjectId, Repo, parse_trailers};
 
 /// One commit that changed the item.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -78,39 +79,37 @@ enum Trace {
 }
 
 /// A commit still to visit: the item's path and ids in it.
-struct Pending<'r> {
-    commit: Commit<'r>,
+struct Pending {
+    commit: CommitMeta,
     path: String,
     chain: Chain,
 }
 
 /// The history of the item `query` (an ID or unique prefix, as in HEAD).
 pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryError> {
-    let r = repo.inner();
-    let head = r
-        .head()
-        .and_then(|h| h.peel_to_commit())
-        .map_err(|_| HistoryError::NoCommits)?;
-    let head_tree = head.tree().map_err(git_err("read tree"))?;
+    let head = match repo.head_id() {
+        Ok(Some(id)) => repo.commit_meta(id).map_err(|_| HistoryError::NoCommits)?,
+        _ => return Err(HistoryError::NoCommits),
+    };
     let mut warnings = Vec::new();
-    let current = locate(r, &head_tree, prefix, query, &mut warnings)?;
+    let current = locate(repo, head.tree, prefix, query, &mut warnings)?;
     let id_key = crate::id::key(&current.item.id);
-    let trail = Trail::new(r)?;
-    let Some(head_chain) = trail.chain(head.tree_id(), &current.path, None)? else {
+    let trail = Trail::new(repo)?;
+    let Some(head_chain) = trail.chain(head.tree, &current.path, None)? else {
         return Err(HistoryError::UnknownItem {
             query: query.to_owned(),
         });
     };
 
     // Newest first by commit time; ties in the order the commits were reached.
-    let mut queue: BinaryHeap<(i64, Reverse<u64>, Oid)> = BinaryHeap::new();
-    let mut pending: HashMap<Oid, Pending<'_>> = HashMap::new();
-    let mut seen: HashSet<Oid> = HashSet::new();
+    let mut queue: BinaryHeap<(i64, Reverse<u64>, ObjectId)> = BinaryHeap::new();
+    let mut pending: HashMap<ObjectId, Pending> = HashMap::new();
+    let mut seen: HashSet<ObjectId> = HashSet::new();
     let mut reached = 0u64;
-    queue.push((head.time().seconds(), Reverse(reached), head.id()));
-    seen.insert(head.id());
+    queue.push((head.time, Reverse(reached), head.id));
+    seen.insert(head.id);
     pending.insert(
-        head.id(),
+        head.id,
         Pending {
             commit: head,
             path: current.path.clone(),
@@ -120,7 +119,7 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
     let mut entries = Vec::new();
     // Order keys by blob, shared by the commits that need the whole order (rank moves)
     // and kept for the next run.
-    let mut key_store = KeyStore::open(r);
+    let mut key_store = KeyStore::open(repo);
     while let Some((_, _, oid)) = queue.pop() {
         let Some(Pending {
             commit,
@@ -133,16 +132,25 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
         let blob_id = chain.blob();
         let rev = short(oid);
         let mut first: Option<Trace> = None;
-        for (i, parent) in commit.parents().enumerate() {
+        let mut first_parent_tree = None;
+        for (i, &parent_id) in commit.parents.iter().enumerate() {
             // A parent another child already leads to only matters as the first parent
             // (to say what this commit changed).
-            if i > 0 && seen.contains(&parent.id()) {
+            if i > 0 && seen.contains(&parent_id) {
                 continue;
             }
+            // As libgit2's parent iterator: a parent that cannot be read (a shallow
+            // clone) ends the list.
+            let Ok(parent) = repo.commit_meta(parent_id) else {
+                break;
+            };
+            if i == 0 {
+                first_parent_tree = Some(parent.tree);
+            }
             let trace = trace(
-                r,
+                repo,
                 &trail,
-                (&parent, &short(parent.id())),
+                (&parent, &short(parent.id)),
                 &commit,
                 prefix,
                 (&path, &chain),
@@ -155,12 +163,12 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
                 Trace::Absent => None,
             };
             if let Some((path, chain)) = next
-                && seen.insert(parent.id())
+                && seen.insert(parent.id)
             {
                 reached += 1;
-                queue.push((parent.time().seconds(), Reverse(reached), parent.id()));
+                queue.push((parent.time, Reverse(reached), parent.id));
                 pending.insert(
-                    parent.id(),
+                    parent.id,
                     Pending {
                         commit: parent,
                         path,
@@ -175,7 +183,7 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
         let (created, changes) = match first {
             Some(Trace::Unchanged(_)) => continue,
             Some(Trace::Changed(old, _)) => {
-                let Some(new) = read_blob(r, blob_id, &path, &rev, &mut warnings) else {
+                let Some(new) = read_blob(repo, blob_id, &path, &rev, &mut warnings) else {
                     continue;
                 };
                 let mut changes = compare(&old, &new);
@@ -183,13 +191,10 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
                     .iter()
                     .any(|c| matches!(c, FieldChange::Rank { .. }))
                 {
-                    let tree = commit.tree().map_err(git_err("read tree"))?;
-                    let parent_tree = commit
-                        .parent(0)
-                        .and_then(|p| p.tree())
-                        .map_err(git_err("read tree"))?;
-                    let before = tree_order(r, &parent_tree, prefix, &mut key_store)?;
-                    let after = tree_order(r, &tree, prefix, &mut key_store)?;
+                    // A `Changed` first trace came from a first parent.
+                    let parent_tree = first_parent_tree.ok_or(HistoryError::NoCommits)?;
+                    let before = tree_order(repo, parent_tree, prefix, &mut key_store)?;
+                    let after = tree_order(repo, commit.tree, prefix, &mut key_store)?;
                     let (ox, nx) = (OrderKey::of_item(&old.item), OrderKey::of_item(&new.item));
                     fill_neighbours(&mut changes, &after, &nx);
                     set_places(&mut changes, net_places(&before, &after, &ox, &nx));
@@ -198,18 +203,21 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
             }
             Some(Trace::Absent) | None => (true, Vec::new()),
         };
-        let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
-        let author = commit.author();
-        let time = commit.time().seconds();
+        let text = repo
+            .commit_text(commit.id)
+            .map_err(git_err("read commit"))?;
+        let message = text.message;
+        let time = text.time;
+        let (author, email) = text.author;
         entries.push(LogEntry {
             commit: oid.to_string(),
             date: format_time(time),
             timestamp: time,
-            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            author,
+            email,
             summary: message.lines().next().unwrap_or_default().to_owned(),
             op: parse_trailers(&message).0,
-            merge: commit.parent_count() > 1,
+            merge: text.parents > 1,
             created,
             path,
             changes,
@@ -227,18 +235,18 @@ pub fn log(repo: &Repo, prefix: &str, query: &str) -> Result<ItemLog, HistoryErr
 
 /// The backlog order of a tree (sorted order keys), reading only blobs not in `store`.
 fn tree_order(
-    r: &Repository,
-    tree: &Tree<'_>,
+    repo: &Repo,
+    tree: ObjectId,
     prefix: &str,
     store: &mut KeyStore,
 ) -> Result<Vec<OrderKey>, HistoryError> {
-    let files = tree_item_files(r, tree, prefix)?;
-    let mut keys: Vec<OrderKey> = store.keys(r, &files).into_iter().flatten().collect();
+    let files = tree_item_files(repo, tree, prefix)?;
+    let mut keys: Vec<OrderKey> = store.keys(repo, &files).into_iter().flatten().collect();
     keys.sort();
     Ok(keys)
 }
 
-fn short(oid: Oid) -> String {
+fn short(oid: ObjectId) -> String {
     oid.to_string()[..10].to_owned()
 }
 
@@ -255,14 +263,14 @@ pub(crate) fn format_time(secs: i64) -> String {
 
 /// Finds the item `query` in `tree`: files named after the query first, then every file.
 fn locate(
-    r: &Repository,
-    tree: &Tree<'_>,
+    repo: &Repo,
+    tree: ObjectId,
     prefix: &str,
     query: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Version, HistoryError> {
     let q = crate::id::key(query.trim());
-    let files = tree_item_files(r, tree, prefix)?;
+    let files = tree_item_files(repo, tree, prefix)?;
     let name_of = |p: &str| p.rsplit('/').next().unwrap_or(p).to_ascii_uppercase();
     let (named, others): (Vec<_>, Vec<_>) =
         files.iter().partition(|(p, _)| name_of(p).starts_with(&q));
@@ -270,7 +278,7 @@ fn locate(
         let mut matches: Vec<Version> = Vec::new();
         let mut ignored = Vec::new();
         for (path, oid) in group {
-            let Some(v) = read_blob(r, *oid, path, "HEAD", &mut ignored) else {
+            let Some(v) = read_blob(repo, *oid, path, "HEAD", &mut ignored) else {
                 continue;
             };
             if crate::id::key(&v.item.id).starts_with(&q) {
@@ -304,48 +312,40 @@ fn locate(
 /// short id, for warnings).
 #[allow(clippy::too_many_arguments)]
 fn trace(
-    r: &Repository,
+    repo: &Repo,
     trail: &Trail<'_>,
-    (parent, rev): (&Commit<'_>, &str),
-    commit: &Commit<'_>,
+    (parent, rev): (&CommitMeta, &str),
+    commit: &CommitMeta,
     prefix: &str,
     (path, chain): (&str, &Chain),
     id_key: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Trace, HistoryError> {
-    if let Some(theirs) = trail.chain(parent.tree_id(), path, Some(chain))? {
+    if let Some(theirs) = trail.chain(parent.tree, path, Some(chain))? {
         if theirs.blob() == chain.blob() {
             return Ok(Trace::Unchanged(theirs));
         }
-        if let Some(v) = read_blob(r, theirs.blob(), path, rev, warnings)
+        if let Some(v) = read_blob(repo, theirs.blob(), path, rev, warnings)
             && crate::id::key(&v.item.id) == id_key
         {
             return Ok(Trace::Changed(Box::new(v), theirs));
         }
     }
     // Renamed or moved: look at the item files this commit removed (or replaced).
-    let tree = commit.tree().map_err(git_err("read tree"))?;
-    let ptree = parent.tree().map_err(git_err("read tree"))?;
-    let mut opts = DiffOptions::new();
-    opts.skip_binary_check(true).disable_pathspec_match(true);
-    if !prefix.is_empty() {
-        opts.pathspec(prefix);
-    }
-    let diff = r
-        .diff_tree_to_tree(Some(&ptree), Some(&tree), Some(&mut opts))
-        .map_err(git_err("diff"))?;
-    let mut candidates: Vec<(String, Oid)> = diff
-        .deltas()
+    let deltas = repo
+        .file_diff(Some(parent.id), Newer::Commit(Some(commit.id)), prefix)
+        .map_err(|(op, source)| HistoryError::Git { op, source })?;
+    let mut candidates: Vec<(String, ObjectId)> = deltas
+        .into_iter()
         .filter(|d| {
             matches!(
-                d.status(),
-                Delta::Deleted | Delta::Modified | Delta::Typechange
+                d.status,
+                FileStatus::Deleted | FileStatus::Modified | FileStatus::Typechange
             )
         })
         .filter_map(|d| {
-            let f = d.old_file();
-            let p = String::from_utf8_lossy(f.path_bytes()?).into_owned();
-            (p != path && is_item_path(prefix, &p)).then(|| (p, f.id()))
+            let f = d.old?;
+            (f.path != path && is_item_path(prefix, &f.path)).then_some((f.path, f.id))
         })
         .collect();
     // Files named after the item first: usually the only one read.
@@ -357,9 +357,9 @@ fn trace(
     candidates.sort_by_key(|(p, _)| !named(p));
     for (p, oid) in candidates {
         let mut ignored = Vec::new();
-        if let Some(v) = read_blob(r, oid, &p, rev, &mut ignored)
+        if let Some(v) = read_blob(repo, oid, &p, rev, &mut ignored)
             && crate::id::key(&v.item.id) == id_key
-            && let Some(theirs) = trail.chain(ptree.id(), &p, None)?
+            && let Some(theirs) = trail.chain(parent.tree, &p, None)?
         {
             return Ok(Trace::Changed(Box::new(v), theirs));
         }

@@ -10,14 +10,9 @@
 //! Commit trailers (`Backlog-Op`) are reported as hints; the files are the truth.
 //!
 //! Modules: `compare` (the field-level changes of one item), `order` (order keys and how
-//! a rank move is described), `key_store` (order keys cached by blob id), `trail` (an
-//! item's blob found by its path's tree ids), `diff`, `log`, `batch` (`log_all`) and
+//! a rank move is described), `key_store` (order keys cached by blob id), `diff`, `log`, `batch` (`log_all`) and
 //! `describe` (one change as a line of text). This file holds the shared parts: errors,
 //! endpoints and ranges, reading one item version from a blob.
-
-// TODO(issue 11, review 7.3): history still calls libgit2 directly (tree walks, blob
-// reads, revwalks); those move into `src/git/` and this allow goes.
-#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 mod batch;
 mod compare;
@@ -26,7 +21,6 @@ mod diff;
 mod key_store;
 mod log;
 mod order;
-mod trail;
 
 pub use batch::{AllLogs, log_all};
 pub use compare::{Direction, FieldChange};
@@ -42,11 +36,10 @@ pub(crate) use order::{
 
 use std::path::Path;
 
-use git2::{Oid, Repository, Tree};
 use serde::Serialize;
 
 use crate::document::{Document, MAX_FILE_BYTES};
-use crate::git::Repo;
+use crate::git::{Failure, ObjectId, Repo};
 use crate::item::{Body, Item};
 
 /// Errors of history queries.
@@ -89,12 +82,36 @@ pub enum HistoryError {
         /// What was being done.
         op: &'static str,
         /// The libgit2 error.
-        source: git2::Error,
+        source: Failure,
     },
 }
 
-pub(crate) fn git_err(op: &'static str) -> impl FnOnce(git2::Error) -> HistoryError {
-    move |source| HistoryError::Git { op, source }
+impl From<crate::git::GitError> for HistoryError {
+    fn from(e: crate::git::GitError) -> Self {
+        match e {
+            crate::git::GitError::Git { op, .. } => HistoryError::Git {
+                op,
+                source: e.into_failure(),
+            },
+            other => HistoryError::Git {
+                op: "read",
+                source: other.into_failure(),
+            },
+        }
+    }
+}
+
+impl From<(&'static str, Failure)> for HistoryError {
+    fn from((op, source): (&'static str, Failure)) -> Self {
+        HistoryError::Git { op, source }
+    }
+}
+
+pub(crate) fn git_err<E: Into<Failure>>(op: &'static str) -> impl FnOnce(E) -> HistoryError {
+    move |source| HistoryError::Git {
+        op,
+        source: source.into(),
+    }
 }
 
 /// One side of a comparison.
@@ -119,7 +136,7 @@ impl Endpoint {
         }
     }
 
-    fn commit(rev: &str, oid: Oid) -> Self {
+    fn commit(rev: &str, oid: ObjectId) -> Self {
         Self {
             rev: rev.to_owned(),
             commit: Some(oid.to_string()),
@@ -152,20 +169,16 @@ pub fn resolve_range(
     repo: &Repo,
     spec: Option<&str>,
 ) -> Result<(Endpoint, Endpoint), HistoryError> {
-    let r = repo.inner();
     let Some(spec) = spec.map(str::trim).filter(|s| !s.is_empty()) else {
-        let Some(head) = repo_head(r)? else {
+        let Some(head) = repo_head(repo)? else {
             return Ok((Endpoint::empty(), Endpoint::worktree()));
         };
         for name in ["main", "master", "origin/HEAD"] {
-            let Ok(obj) = r.revparse_single(name) else {
+            let Ok(branch) = repo.resolve_commit(name) else {
                 continue;
             };
-            let Ok(branch) = obj.peel_to_commit() else {
-                continue;
-            };
-            let base = r
-                .merge_base(head, branch.id())
+            let base = repo
+                .merge_base(head, branch)
                 .map_err(git_err("merge-base"))?;
             return Ok((
                 Endpoint::commit(&format!("merge-base(HEAD, {name})"), base),
@@ -174,16 +187,14 @@ pub fn resolve_range(
         }
         return Ok((Endpoint::commit("HEAD", head), Endpoint::worktree()));
     };
-    let rev = |s: &str| -> Result<(String, Oid), HistoryError> {
+    let rev = |s: &str| -> Result<(String, ObjectId), HistoryError> {
         let s = if s.is_empty() { "HEAD" } else { s };
-        let oid = r
-            .revparse_single(s)
-            .and_then(|o| o.peel_to_commit())
-            .map_err(|e| HistoryError::BadRevision {
+        let oid = repo
+            .resolve_commit(s)
+            .map_err(|message| HistoryError::BadRevision {
                 rev: s.to_owned(),
-                message: crate::git::revision_problem(s, &e),
-            })?
-            .id();
+                message,
+            })?;
         Ok((s.to_owned(), oid))
     };
     let bad_range = || HistoryError::BadRange {
@@ -195,7 +206,9 @@ pub fn resolve_range(
         }
         let (a, a_oid) = rev(a)?;
         let (b, b_oid) = rev(b)?;
-        let base = r.merge_base(a_oid, b_oid).map_err(git_err("merge-base"))?;
+        let base = repo
+            .merge_base(a_oid, b_oid)
+            .map_err(git_err("merge-base"))?;
         Ok((
             Endpoint::commit(&format!("merge-base({a}, {b})"), base),
             Endpoint::commit(&b, b_oid),
@@ -211,8 +224,10 @@ pub fn resolve_range(
         // Since A: what this branch changed after it left A (`git diff A...HEAD`), plus
         // the working tree, not what A did meanwhile.
         let (a, a_oid) = rev(spec)?;
-        let head = repo_head(r)?.ok_or(HistoryError::NoCommits)?;
-        let base = r.merge_base(a_oid, head).map_err(git_err("merge-base"))?;
+        let head = repo_head(repo)?.ok_or(HistoryError::NoCommits)?;
+        let base = repo
+            .merge_base(a_oid, head)
+            .map_err(git_err("merge-base"))?;
         let from = if base == a_oid {
             Endpoint::commit(&a, a_oid)
         } else {
@@ -222,22 +237,8 @@ pub fn resolve_range(
     }
 }
 
-fn repo_head(r: &Repository) -> Result<Option<Oid>, HistoryError> {
-    match r.head() {
-        Ok(h) => Ok(Some(h.peel_to_commit().map_err(git_err("read HEAD"))?.id())),
-        Err(e)
-            if matches!(
-                e.code(),
-                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
-            ) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(HistoryError::Git {
-            op: "read HEAD",
-            source: e,
-        }),
-    }
+fn repo_head(repo: &Repo) -> Result<Option<ObjectId>, HistoryError> {
+    repo.head_id().map_err(git_err("read HEAD"))
 }
 
 /// The backlog folder as a `/`-separated path relative to the repository root
@@ -307,8 +308,8 @@ impl Version {
 
 /// Reads one blob as an item version; a problem becomes a warning naming file and line.
 pub(crate) fn read_blob(
-    repo: &Repository,
-    oid: Oid,
+    repo: &Repo,
+    oid: ObjectId,
     path: &str,
     rev: &str,
     warnings: &mut Vec<String>,
@@ -345,41 +346,14 @@ pub(crate) fn parse_or_warn(
     }
 }
 
-/// The blob id and path of every item file of `tree` under `prefix`.
+/// The blob id and path of every item file of the tree `tree` under `prefix`.
 pub(crate) fn tree_item_files(
-    repo: &Repository,
-    tree: &Tree<'_>,
+    repo: &Repo,
+    tree: ObjectId,
     prefix: &str,
-) -> Result<Vec<(String, Oid)>, HistoryError> {
-    let mut out = Vec::new();
-    let mut walk = |root: &str, entry: &git2::TreeEntry<'_>| {
-        if entry.kind() == Some(git2::ObjectType::Blob)
-            && entry.filemode() != i32::from(git2::FileMode::Link)
-        {
-            let path = format!("{root}{}", String::from_utf8_lossy(entry.name_bytes()));
-            if is_item_path(prefix, &path) {
-                out.push((path, entry.id()));
-            }
-        }
-        git2::TreeWalkResult::Ok
-    };
-    if prefix.is_empty() {
-        tree.walk(git2::TreeWalkMode::PreOrder, &mut walk)
-            .map_err(git_err("walk tree"))?;
-    } else {
-        let Ok(entry) = tree.get_path(Path::new(prefix)) else {
-            return Ok(out);
-        };
-        let Ok(sub) = entry.to_object(repo).and_then(|o| o.peel_to_tree()) else {
-            return Ok(out);
-        };
-        let base = format!("{prefix}/");
-        sub.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
-            walk(&format!("{base}{root}"), entry)
-        })
-        .map_err(git_err("walk tree"))?;
-    }
-    Ok(out)
+) -> Result<Vec<(String, ObjectId)>, HistoryError> {
+    repo.tree_files(tree, prefix, &mut |path| is_item_path(prefix, path))
+        .map_err(git_err("walk tree"))
 }
 
 #[cfg(test)]

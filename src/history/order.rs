@@ -1,10 +1,9 @@
 //! The backlog order at a commit: order keys, read cheaply from blobs, and what a rank
 //! move is described by (places moved, the neighbours it now sits between).
 
-use git2::{Oid, Repository};
-
 use super::{Direction, FieldChange, Version};
 use crate::document::MAX_FILE_BYTES;
+use crate::git::{ObjectId, Repo};
 use crate::model::OrderKey;
 use crate::model::order::OrderFields;
 
@@ -90,39 +89,21 @@ pub(crate) fn net_places(old: &[OrderKey], new: &[OrderKey], ox: &OrderKey, nx: 
 /// Order keys of the given blobs, read in parallel (one repository handle per chunk).
 /// Files that are not items give `None`.
 pub(crate) fn read_order_keys(
-    r: &Repository,
-    files: &[(String, Oid)],
-) -> Vec<(Oid, Option<OrderKey>)> {
-    use rayon::prelude::*;
-    let git_dir = r.path().to_path_buf();
-    let chunk = files
-        .len()
-        .div_ceil(rayon::current_num_threads().max(1) * 4)
-        .max(64);
-    files
-        .par_chunks(chunk)
-        .flat_map_iter(|part| {
-            let repo = Repository::open(&git_dir).ok();
-            part.iter()
-                .map(|(path, oid)| {
-                    let key = repo
-                        .as_ref()
-                        .and_then(|repo| order_key_of_blob(repo, path, *oid));
-                    (*oid, key)
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect()
+    repo: &Repo,
+    files: &[(String, ObjectId)],
+) -> Vec<(ObjectId, Option<OrderKey>)> {
+    repo.par_read_blobs(files, MAX_FILE_BYTES, &order_key_of_bytes)
 }
 
 /// The order key of one blob (`None`: not an item, or too large to be one).
-pub(crate) fn order_key_of_blob(r: &Repository, path: &str, oid: Oid) -> Option<OrderKey> {
-    let blob = r.find_blob(oid).ok()?;
-    if blob.size() > MAX_FILE_BYTES {
-        return None;
-    }
-    scan_order_key(blob.content()).or_else(|| {
-        Version::parse(path, blob.content())
+pub(crate) fn order_key_of_blob(repo: &Repo, path: &str, oid: ObjectId) -> Option<OrderKey> {
+    repo.read_blob_with(path, oid, MAX_FILE_BYTES, &order_key_of_bytes)
+}
+
+/// The order key of an item file's bytes: the cheap scan, else the full parse.
+fn order_key_of_bytes(path: &str, bytes: &[u8]) -> Option<OrderKey> {
+    scan_order_key(bytes).or_else(|| {
+        Version::parse(path, bytes)
             .ok()
             .map(|v| OrderKey::of_item(&v.item))
     })

@@ -10,7 +10,7 @@
 
 use git2::{Odb, Oid};
 
-use super::{HistoryError, git_err};
+use super::{GitError, git};
 
 /// Tree entry modes.
 const MODE_TREE: u32 = 0o040_000;
@@ -28,11 +28,12 @@ pub(crate) struct Chain {
 
 impl Chain {
     /// The file's blob.
-    pub(crate) fn blob(&self) -> Oid {
-        *self
+    pub(crate) fn blob(&self) -> super::ObjectId {
+        (*self
             .ids
             .last()
-            .expect("a chain holds at least the root and the blob")
+            .expect("a chain holds at least the root and the blob"))
+        .into()
     }
 }
 
@@ -42,9 +43,9 @@ pub(crate) struct Trail<'r> {
 }
 
 impl<'r> Trail<'r> {
-    pub(crate) fn new(repo: &'r git2::Repository) -> Result<Self, HistoryError> {
+    pub(crate) fn new(repo: &'r super::Repo) -> Result<Self, GitError> {
         Ok(Self {
-            odb: repo.odb().map_err(git_err("open object database"))?,
+            odb: repo.inner().odb().map_err(git("open object database"))?,
         })
     }
 
@@ -53,10 +54,11 @@ impl<'r> Trail<'r> {
     /// from the first level where the tree ids agree, the rest is taken from it unread.
     pub(crate) fn chain(
         &self,
-        root: Oid,
+        root: super::ObjectId,
         path: &str,
         known: Option<&Chain>,
-    ) -> Result<Option<Chain>, HistoryError> {
+    ) -> Result<Option<Chain>, GitError> {
+        let root = root.raw();
         let parts: Vec<&str> = path.split('/').collect();
         let mut ids = Vec::with_capacity(parts.len() + 1);
         ids.push(root);
@@ -69,7 +71,7 @@ impl<'r> Trail<'r> {
                 ids.extend_from_slice(&k.ids[level + 1..]);
                 return Ok(Some(Chain { ids }));
             }
-            let object = self.odb.read(tree).map_err(git_err("read tree"))?;
+            let object = self.odb.read(tree).map_err(git("read tree"))?;
             if object.kind() != git2::ObjectType::Tree {
                 return Ok(None);
             }
@@ -145,7 +147,8 @@ mod tests {
     #[test]
     fn test_chain_reuses_equal_subtrees_and_agrees_with_get_path() {
         let dir = tempfile::tempdir().unwrap();
-        let repo = git2::Repository::init(dir.path()).unwrap();
+        let handle = super::super::testing::init(dir.path());
+        let repo = handle.inner();
         let blob = |text: &str| repo.blob(text.as_bytes()).unwrap();
         let tree = |entries: &[(&str, Oid, i32)]| {
             let mut b = repo.treebuilder(None).unwrap();
@@ -157,38 +160,44 @@ mod tests {
         let (one, two) = (blob("one"), blob("two"));
         let sub = tree(&[("B-1-x.md", one, 0o100644), ("B-2-y.md", two, 0o100644)]);
         let root = tree(&[("backlog", sub, 0o040000), ("code.rs", two, 0o100644)]);
-        let trail = Trail::new(&repo).unwrap();
+        let trail = Trail::new(&handle).unwrap();
         let chain = trail
-            .chain(root, "backlog/B-1-x.md", None)
+            .chain(root.into(), "backlog/B-1-x.md", None)
             .unwrap()
             .unwrap();
-        assert_eq!(chain.blob(), one);
+        assert_eq!(chain.blob(), one.into());
         let by_get_path = repo
             .find_tree(root)
             .unwrap()
             .get_path(std::path::Path::new("backlog/B-1-x.md"))
             .unwrap()
             .id();
-        assert_eq!(chain.blob(), by_get_path);
-        assert_eq!(trail.chain(root, "backlog/none.md", None).unwrap(), None);
-        assert_eq!(trail.chain(root, "code.rs/x", None).unwrap(), None);
-        assert_eq!(trail.chain(root, "backlog", None).unwrap(), None);
+        assert_eq!(chain.blob(), by_get_path.into());
+        assert_eq!(
+            trail.chain(root.into(), "backlog/none.md", None).unwrap(),
+            None
+        );
+        assert_eq!(trail.chain(root.into(), "code.rs/x", None).unwrap(), None);
+        assert_eq!(trail.chain(root.into(), "backlog", None).unwrap(), None);
         // Another root with the same backlog subtree: the rest comes from `known`.
         let root2 = tree(&[("backlog", sub, 0o040000), ("code.rs", one, 0o100644)]);
         let again = trail
-            .chain(root2, "backlog/B-1-x.md", Some(&chain))
+            .chain(root2.into(), "backlog/B-1-x.md", Some(&chain))
             .unwrap();
-        assert_eq!(again.unwrap().blob(), one);
+        assert_eq!(again.unwrap().blob(), one.into());
         // A different subtree is read.
         let sub2 = tree(&[("B-1-x.md", two, 0o100644)]);
         let root3 = tree(&[("backlog", sub2, 0o040000)]);
         let changed = trail
-            .chain(root3, "backlog/B-1-x.md", Some(&chain))
+            .chain(root3.into(), "backlog/B-1-x.md", Some(&chain))
             .unwrap();
-        assert_eq!(changed.unwrap().blob(), two);
+        assert_eq!(changed.unwrap().blob(), two.into());
         // A symlink is not an item file.
         let sub3 = tree(&[("B-1-x.md", one, 0o120000)]);
         let root4 = tree(&[("backlog", sub3, 0o040000)]);
-        assert_eq!(trail.chain(root4, "backlog/B-1-x.md", None).unwrap(), None);
+        assert_eq!(
+            trail.chain(root4.into(), "backlog/B-1-x.md", None).unwrap(),
+            None
+        );
     }
 }
