@@ -8,13 +8,14 @@
 //! its types and calls everywhere else):
 //!
 //! - [`text`]: terminal-safe text, slugs, calendar dates, name similarity.
-//! - [`model`]: pure item types and rules: [`model::id`] (minting, matching),
-//!   [`model::item`] (the typed view of an item), [`model::rank_key`] (fractional keys),
-//!   [`model::order`] (the one backlog order, [`model::OrderKey`]),
-//!   [`model::checklist`] (numbered checklists and the definition of done).
 //! - [`document`]: the lossless item file (front matter + body) that edits splice into;
 //!   [`document::scan_keys`] is the one fast reader of a few front-matter keys (the same
 //!   rules as the full read's fast path); [`document::budget`] bounds YAML alias expansion.
+//! - [`model`]: pure item types and rules: [`model::id`] (minting, matching),
+//!   [`model::item`] (the typed view of an item), [`model::rank_key`] (fractional keys),
+//!   [`model::order`] (the one backlog order, [`model::OrderKey`]),
+//!   [`model::checklist`] (numbered checklists and the definition of done),
+//!   [`model::keys`] (known front-matter keys and near misses).
 //! - [`config`]: `config.yml`, with the rules' settings and [`config::sprints`].
 //! - [`store`]: finding, loading and atomically writing the item files of the folder.
 //! - [`git`]: every libgit2 call: commits of exactly the touched paths, trailers, diffs,
@@ -76,3 +77,122 @@ pub use document::{Document, DocumentError, FieldValue};
 pub use item::{Body, Checklist, Criterion, Item};
 pub use store::{Entry, Store, StoreError};
 pub use workspace::{Change, Workspace};
+
+/// The module map above, enforced: a module names no module below it in the list
+/// (through its path or through one of the flat re-exports at the top of this file).
+#[cfg(test)]
+mod layers {
+    /// The layers, lowest first; modules on one line are one layer.
+    const LAYERS: &[&[&str]] = &[
+        &["text"],
+        &["document"],
+        &["model"],
+        &["config"],
+        &["store"],
+        &["git"],
+        &["workspace"],
+        &["analysis"],
+        &["history"],
+        &["forecast"],
+        &["merge"],
+        &["site"],
+        &["ops"],
+        &["import", "export"],
+        &["view"],
+        &["mcp"],
+    ];
+
+    /// The flat re-exports of `lib.rs` and the layer they come from.
+    const ALIASES: &[(&str, &str)] = &[
+        ("board", "analysis"),
+        ("check", "analysis"),
+        ("dupes", "analysis"),
+        ("graph", "analysis"),
+        ("health", "analysis"),
+        ("planning", "analysis"),
+        ("prioritize", "analysis"),
+        ("sprint", "config"),
+        ("yaml_budget", "document"),
+        ("rank", "model"),
+        ("id", "model"),
+        ("item", "model"),
+        ("Config", "config"),
+        ("Document", "document"),
+        ("DocumentError", "document"),
+        ("FieldValue", "document"),
+        ("Body", "model"),
+        ("Checklist", "model"),
+        ("Criterion", "model"),
+        ("Item", "model"),
+        ("Entry", "store"),
+        ("Store", "store"),
+        ("StoreError", "store"),
+        ("Change", "workspace"),
+        ("Workspace", "workspace"),
+    ];
+
+    fn layer(module: &str) -> Option<usize> {
+        let module = ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == module)
+            .map_or(module, |(_, real)| real);
+        LAYERS.iter().position(|l| l.contains(&module))
+    }
+
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn test_no_module_imports_a_later_layer() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut bad = Vec::new();
+        for (at, names) in LAYERS.iter().enumerate() {
+            for name in *names {
+                let mut found = Vec::new();
+                let dir = src.join(name);
+                if dir.is_dir() {
+                    files(&dir, &mut found);
+                }
+                let file = src.join(format!("{name}.rs"));
+                if file.is_file() {
+                    found.push(file);
+                }
+                for path in found {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for (n, line) in text.lines().enumerate() {
+                        let code = line.split("//").next().unwrap_or("");
+                        for (i, _) in code.match_indices("crate::") {
+                            let rest = &code[i + "crate::".len()..];
+                            let module: String = rest
+                                .chars()
+                                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                                .collect();
+                            if let Some(l) = layer(&module)
+                                && l > at
+                            {
+                                bad.push(format!(
+                                    "{}:{}: {name} names crate::{module}",
+                                    path.strip_prefix(&src).unwrap().display(),
+                                    n + 1
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "imports against the module map:\n{}",
+            bad.join("\n")
+        );
+    }
+}

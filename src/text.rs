@@ -98,6 +98,25 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Splits a list argument: `[a, b]`, `a,b` or a single value; `[]` is the empty list.
+/// Unbalanced or nested brackets are refused.
+pub fn parse_list(text: &str) -> Result<Vec<String>, String> {
+    let trimmed = text.trim();
+    let inner = match (trimmed.strip_prefix('['), trimmed.ends_with(']')) {
+        (Some(rest), true) => &rest[..rest.len() - 1],
+        (None, false) => trimmed,
+        _ => return Err(format!("{text:?} is not a list: write [a, b]")),
+    };
+    if inner.contains(['[', ']', '{', '}']) {
+        return Err(format!("{text:?} is not a flat list: write [a, b]"));
+    }
+    Ok(inner
+        .split(',')
+        .map(|s| s.trim().trim_matches(['"', '\'']).to_owned())
+        .filter(|s| !s.is_empty())
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -252,7 +252,7 @@ impl FieldDef {
                 Ok(FieldValue::Str(text.to_owned()))
             }
             FieldType::List => {
-                let list = crate::ops::parse_list(raw)?;
+                let list = crate::text::parse_list(raw)?;
                 if !self.values.is_empty() {
                     for v in &list {
                         self.one_of(v)?;

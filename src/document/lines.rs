@@ -114,3 +114,24 @@ pub(super) fn value_range(line: &str, after_colon: usize) -> Range<usize> {
     }
     start..end.max(start)
 }
+
+/// The 1-based line of the first conflict marker in `text`: a line that starts with
+/// `<<<<<<<` (then a space or the end of the line) followed later by a `>>>>>>>` line.
+/// `None` when the text holds no conflict.
+pub fn conflict_marker_line(text: &str) -> Option<usize> {
+    let is_marker = |at: usize, marker: &str| {
+        (at == 0 || text.as_bytes()[at - 1] == b'\n')
+            && matches!(
+                text.as_bytes().get(at + marker.len()),
+                None | Some(b' ' | b'\n' | b'\r')
+            )
+    };
+    let start = text
+        .match_indices("<<<<<<<")
+        .map(|(at, _)| at)
+        .find(|&at| is_marker(at, "<<<<<<<"))?;
+    text[start..]
+        .match_indices(">>>>>>>")
+        .any(|(at, _)| is_marker(start + at, ">>>>>>>"))
+        .then(|| line_of(text.as_bytes(), start))
+}

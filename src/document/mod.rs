@@ -18,10 +18,12 @@
 pub mod budget;
 mod edit;
 mod fast;
+mod json;
 mod lines;
 
 pub use fast::{Scanned, scan_keys, split_front};
-pub use lines::line_of;
+pub use json::{key_string, yaml_to_json};
+pub use lines::{conflict_marker_line, line_of};
 use lines::{is_fence, lines_with_offsets, parse_key_line, strip_eol, value_range};
 
 use std::ops::Range;
@@ -283,7 +285,7 @@ impl Document {
     /// A file with merge-conflict markers is refused: no command may read (and then
     /// rewrite) a half-merged item; `check` reports it as `merge-conflict`.
     pub fn from_string(raw: String) -> Result<Self, DocumentError> {
-        if let Some(line) = crate::merge::conflict_marker_line(&raw) {
+        if let Some(line) = conflict_marker_line(&raw) {
             return Err(DocumentError::MergeConflict { line });
         }
         Self::from_structure(raw)

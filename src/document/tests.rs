@@ -156,12 +156,6 @@ fn test_error_messages_leave_the_line_to_the_front_end() {
         assert!(!text.starts_with("line "), "{text}");
         assert!(!text.contains(&format!("line {}", e.line())), "{text}");
     }
-    let e = crate::item::ItemError::BadId {
-        line: 2,
-        message: "`id` is missing".to_owned(),
-    };
-    assert_eq!(e.to_string(), "`id` is missing");
-    assert_eq!(e.line(), 2);
 }
 
 #[test]

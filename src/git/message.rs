@@ -10,165 +10,7 @@
 //!
 //! Pure text: no git2, no IO.
 
-use std::fmt;
-
-/// A `commit.template` from `config.yml`: one line with `{op}`, `{ids}` and `{summary}`
-/// placeholders, for example `chore(backlog): {op} {ids}: {summary}`.
-///
-/// * `{op}` is the operation (`estimate`, `set`, `add`…),
-/// * `{ids}` the IDs the default subject names (`B-7KX2`, or `B-1, B-2`),
-/// * `{summary}` what changed (`3 -> 5`).
-///
-/// `{{` and `}}` stand for literal braces. A placeholder that comes out empty (an
-/// operation without IDs, such as `init`) takes one space before it along, so
-/// `{op} {ids}: {summary}` gives `init: backlog`, not `init : backlog`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Template {
-    parts: Vec<Part>,
-    text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Part {
-    Literal(String),
-    Op,
-    Ids,
-    Summary,
-}
-
-/// Why a template cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TemplateError {
-    /// The template is empty or only spaces.
-    #[error("commit.template is empty; remove it to use the default `backlog: <summary>`")]
-    Empty,
-    /// The template has more than one line (the body and trailers are the tool's).
-    #[error(
-        "commit.template must be one line (the subject); the body and trailers are added by backlog"
-    )]
-    MultiLine,
-    /// `{name}` is not a known placeholder.
-    #[error(
-        "commit.template has an unknown placeholder {{{name}}}; use {{op}}, {{ids}} or {{summary}}"
-    )]
-    UnknownPlaceholder {
-        /// The name between the braces.
-        name: String,
-    },
-    /// A `{` without its `}` or a lone `}`.
-    #[error(
-        "commit.template has an unmatched `{brace}`; write `{brace}{brace}` for a literal brace"
-    )]
-    Unmatched {
-        /// The brace.
-        brace: char,
-    },
-    /// Without `{summary}` the subject would not say what changed.
-    #[error("commit.template must contain {{summary}} so the subject says what changed")]
-    NoSummary,
-}
-
-impl Template {
-    /// Parses and validates a template.
-    pub fn parse(text: &str) -> Result<Self, TemplateError> {
-        if text.trim().is_empty() {
-            return Err(TemplateError::Empty);
-        }
-        if text.contains(['\n', '\r']) {
-            return Err(TemplateError::MultiLine);
-        }
-        let mut parts = Vec::new();
-        let mut literal = String::new();
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '{' if chars.peek() == Some(&'{') => {
-                    chars.next();
-                    literal.push('{');
-                }
-                '}' if chars.peek() == Some(&'}') => {
-                    chars.next();
-                    literal.push('}');
-                }
-                '}' => return Err(TemplateError::Unmatched { brace: '}' }),
-                '{' => {
-                    let mut name = String::new();
-                    loop {
-                        match chars.next() {
-                            Some('}') => break,
-                            Some(c) => name.push(c),
-                            None => return Err(TemplateError::Unmatched { brace: '{' }),
-                        }
-                    }
-                    let part = match name.as_str() {
-                        "op" => Part::Op,
-                        "ids" => Part::Ids,
-                        "summary" => Part::Summary,
-                        _ => return Err(TemplateError::UnknownPlaceholder { name }),
-                    };
-                    if !literal.is_empty() {
-                        parts.push(Part::Literal(std::mem::take(&mut literal)));
-                    }
-                    parts.push(part);
-                }
-                c if c.is_control() => return Err(TemplateError::MultiLine),
-                c => literal.push(c),
-            }
-        }
-        if !literal.is_empty() {
-            parts.push(Part::Literal(literal));
-        }
-        if !parts.contains(&Part::Summary) {
-            return Err(TemplateError::NoSummary);
-        }
-        Ok(Self {
-            parts,
-            text: text.to_owned(),
-        })
-    }
-
-    /// The template as written.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    /// Fills the placeholders.
-    pub fn render(&self, subject: &Subject<'_>) -> String {
-        let mut out = String::new();
-        for part in &self.parts {
-            let value = match part {
-                Part::Literal(text) => {
-                    out.push_str(text);
-                    continue;
-                }
-                Part::Op => subject.op,
-                Part::Ids => subject.ids.as_str(),
-                Part::Summary => subject.what.as_str(),
-            };
-            if value.is_empty() {
-                if out.ends_with(' ') {
-                    out.pop();
-                }
-            } else {
-                out.push_str(value);
-            }
-        }
-        out.trim().to_owned()
-    }
-}
-
-impl fmt::Display for Template {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Template {
-    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(de)?;
-        Self::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
+pub use crate::config::commit::{Template, TemplateError};
 
 /// The parts of a default summary that a template can rearrange.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,7 +79,10 @@ impl Message<'_> {
     /// The subject line.
     pub fn subject(&self) -> String {
         let line = match self.template {
-            Some(t) => t.render(&Subject::of(self.op, self.summary, self.items)),
+            Some(t) => {
+                let s = Subject::of(self.op, self.summary, self.items);
+                t.render(s.op, &s.ids, &s.what)
+            }
             None => format!("backlog: {}", self.summary),
         };
         // A subject is one line whatever the summary holds.
@@ -367,7 +212,7 @@ mod tests {
         assert_eq!(s.ids, "B-1, B-2, B-3 and 2 more");
         let s = Subject::of("init", "init backlog", &[]);
         let t = Template::parse("{op} {ids}: {summary}").unwrap();
-        assert_eq!(t.render(&s), "init: backlog");
+        assert_eq!(t.render(s.op, &s.ids, &s.what), "init: backlog");
         let s = Subject::of("rank", "rank --rebalance: respread 3 of 9 keys", &items);
         assert_eq!(s.ids, "--rebalance");
     }
@@ -396,7 +241,7 @@ mod tests {
         assert_eq!(Template::parse("{op} {ids}"), Err(TemplateError::NoSummary));
         let t = Template::parse("{{x}} {summary}").unwrap();
         let s = Subject::of("set", "set B-1: a=b", &[]);
-        assert_eq!(t.render(&s), "{x} a=b");
+        assert_eq!(t.render(s.op, &s.ids, &s.what), "{x} a=b");
         assert!(
             TemplateError::UnknownPlaceholder {
                 name: "what".into()

@@ -39,7 +39,7 @@ pub fn yaml_value(v: &Value) -> String {
 /// A YAML value as JSON (non-string keys become strings, tags are dropped): the same
 /// conversion `show --format json` uses.
 pub fn to_json(v: &Value) -> serde_json::Value {
-    crate::view::yaml_to_json(v)
+    crate::document::yaml_to_json(v)
 }
 
 /// The text of a scalar (string, number, boolean), or `None` for anything else.

@@ -19,6 +19,7 @@ mod prop;
 
 use crate::document::{Document, MAX_FILE_BYTES};
 
+pub use crate::document::conflict_marker_line;
 pub use body::{LineMerge, merge_lines};
 pub use setup::{GitSetup, SetupError, git_setup};
 
@@ -174,27 +175,6 @@ pub fn merge_files(
         conflicts: lines.conflicts,
         strategy: Strategy::Lines,
     })
-}
-
-/// The 1-based line of the first conflict marker in `text`: a line that starts with
-/// `<<<<<<<` (then a space or the end of the line) followed later by a `>>>>>>>` line.
-/// `None` when the text holds no conflict.
-pub fn conflict_marker_line(text: &str) -> Option<usize> {
-    let is_marker = |at: usize, marker: &str| {
-        (at == 0 || text.as_bytes()[at - 1] == b'\n')
-            && matches!(
-                text.as_bytes().get(at + marker.len()),
-                None | Some(b' ' | b'\n' | b'\r')
-            )
-    };
-    let start = text
-        .match_indices("<<<<<<<")
-        .map(|(at, _)| at)
-        .find(|&at| is_marker(at, "<<<<<<<"))?;
-    text[start..]
-        .match_indices(">>>>>>>")
-        .any(|(at, _)| is_marker(start + at, ">>>>>>>"))
-        .then(|| crate::document::line_of(text.as_bytes(), start))
 }
 
 #[cfg(test)]

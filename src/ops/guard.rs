@@ -5,51 +5,10 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::item::KNOWN_KEYS;
 use crate::ops::OpError;
 use crate::store::{Entry, Loaded};
 
-/// Longest edit distance at which a known key is suggested for an unknown one.
-const MAX_KEY_DISTANCE: usize = 2;
-
-/// A front-matter key that is not one of the known keys, with the closest known key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownKey {
-    /// The key as written.
-    pub key: String,
-    /// The known key it is probably a misspelling of.
-    pub suggestion: Option<&'static str>,
-}
-
-impl std::fmt::Display for UnknownKey {
-    /// `unknown key `stauts`: did you mean `status`?` (or the list of known keys).
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unknown key `{}`", self.key)?;
-        match self.suggestion {
-            Some(s) => write!(f, ": did you mean `{s}`?"),
-            None => write!(f, " (kept as it is; known keys: {})", KNOWN_KEYS.join(", ")),
-        }
-    }
-}
-
-/// `Some` when `key` is not a known front-matter key: unknown keys are allowed (kept as
-/// they are), but a near miss of a known one is most likely a typo.
-pub fn unknown_key(key: &str) -> Option<UnknownKey> {
-    if KNOWN_KEYS.contains(&key) {
-        return None;
-    }
-    let lower = key.to_ascii_lowercase().replace('-', "_");
-    let suggestion = KNOWN_KEYS
-        .iter()
-        .map(|k| (crate::text::edit_distance(&lower, k), *k))
-        .filter(|(d, k)| *d <= MAX_KEY_DISTANCE.min(k.len() / 2) || lower == *k)
-        .min()
-        .map(|(_, k)| k);
-    Some(UnknownKey {
-        key: key.to_owned(),
-        suggestion,
-    })
-}
+pub use crate::model::keys::{UnknownKey, unknown_key};
 
 /// Refuses dependencies of item `id` that it does not have yet (`added`, canonical IDs)
 /// when they are closed (`split`: depend on its children; `duplicate`: on the item it was

@@ -16,6 +16,7 @@ mod set;
 
 mod criteria;
 mod merge;
+mod plan;
 mod split;
 mod story;
 pub mod template;
@@ -39,6 +40,7 @@ pub use crate::analysis::done::{entry_done_gaps, incomplete_done};
 pub use crate::model::checklist::{DoneGaps, Gap, done_gaps};
 pub use criteria::{ChecklistEdit, ChecklistEntry, checklist, edit_checklist};
 pub use merge::merge;
+pub use plan::plan_change;
 pub use split::{SplitOptions, parse_give, split};
 pub use story::story;
 pub use template::{Template, load_template};

@@ -16,24 +16,7 @@ pub struct Assignment {
     pub value: Option<FieldValue>,
 }
 
-/// Splits a list argument: `[a, b]`, `a,b` or a single value; `[]` is the empty list.
-/// Unbalanced or nested brackets are refused.
-pub fn parse_list(text: &str) -> Result<Vec<String>, String> {
-    let trimmed = text.trim();
-    let inner = match (trimmed.strip_prefix('['), trimmed.ends_with(']')) {
-        (Some(rest), true) => &rest[..rest.len() - 1],
-        (None, false) => trimmed,
-        _ => return Err(format!("{text:?} is not a list: write [a, b]")),
-    };
-    if inner.contains(['[', ']', '{', '}']) {
-        return Err(format!("{text:?} is not a flat list: write [a, b]"));
-    }
-    Ok(inner
-        .split(',')
-        .map(|s| s.trim().trim_matches(['"', '\'']).to_owned())
-        .filter(|s| !s.is_empty())
-        .collect())
-}
+pub use crate::text::parse_list;
 
 /// Resolves the item references of assignments (`depends_on`, `parent`, `duplicate_of`)
 /// to canonical IDs with `resolve` (case-insensitive, unique prefix), refusing unknown
@@ -284,7 +267,7 @@ pub fn set_warnings(
     let mut out: Vec<String> = assignments
         .iter()
         .filter(|a| a.value.is_some() && config.fields.get(&a.key).is_none())
-        .filter_map(|a| crate::ops::guard::unknown_key(&a.key))
+        .filter_map(|a| crate::model::keys::unknown_key(&a.key))
         .map(|u| u.to_string())
         .collect();
     let now = config.status(&after.item);

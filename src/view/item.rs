@@ -2,50 +2,12 @@
 //! acceptance criteria.
 
 use serde_json::{Map, Value as Json};
-use serde_yaml_ng::Value as Yaml;
 
 use crate::model::item::Criterion;
 use crate::store::Entry;
 
-/// Converts a YAML value to JSON (non-string keys become strings, tags are dropped).
-pub fn yaml_to_json(v: &Yaml) -> Json {
-    match v {
-        Yaml::Null => Json::Null,
-        Yaml::Bool(b) => Json::Bool(*b),
-        Yaml::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Json::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Json::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or(Json::Null, Json::Number)
-            }
-        }
-        Yaml::String(s) => Json::String(s.clone()),
-        Yaml::Sequence(seq) => Json::Array(seq.iter().map(yaml_to_json).collect()),
-        Yaml::Mapping(m) => Json::Object(
-            m.iter()
-                .map(|(k, v)| (key_string(k), yaml_to_json(v)))
-                .collect(),
-        ),
-        Yaml::Tagged(t) => yaml_to_json(&t.value),
-    }
-}
-
-fn key_string(k: &Yaml) -> String {
-    match k {
-        Yaml::String(s) => s.clone(),
-        Yaml::Number(n) => n.to_string(),
-        Yaml::Bool(b) => b.to_string(),
-        Yaml::Null => "null".to_owned(),
-        other => serde_yaml_ng::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
-    }
-}
+use crate::document::key_string;
+pub use crate::document::yaml_to_json;
 
 /// An item as JSON: every front-matter key, plus `path`; with `detail`, also `story` and
 /// `acceptance_criteria`.

@@ -158,7 +158,7 @@ pub(super) fn item_integrity(
             if config.fields.get(&key.key).is_some() {
                 continue;
             }
-            if let Some(u) = crate::ops::guard::unknown_key(&key.key) {
+            if let Some(u) = crate::model::keys::unknown_key(&key.key) {
                 let mut f = finding(
                     entry,
                     Rule::UnknownKey,

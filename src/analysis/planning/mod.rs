@@ -22,12 +22,9 @@ use serde::Serialize;
 
 use crate::check::{Finding, Lookup, Rule, Severity, Subject, ready_findings_with};
 use crate::config::Config;
-use crate::document::FieldValue;
 use crate::item::Body;
-use crate::ops::{OpError, Outcome};
 use crate::sprint::{Capacity, Sprint, natural_cmp};
 use crate::store::{Entry, Loaded};
-use crate::workspace::Change;
 
 /// How many past sprints `capacity: auto` averages.
 pub const AUTO_SPRINTS: usize = 3;
@@ -289,8 +286,9 @@ pub struct PlannedItem {
     pub owner: Option<String>,
     /// The `sprint` value it has now.
     pub current_sprint: Option<String>,
+    /// Its index in the loaded entries the plan was made from.
     #[serde(skip)]
-    index: usize,
+    pub index: usize,
 }
 
 /// One sprint of a plan.
@@ -487,62 +485,6 @@ pub fn plan(loaded: &Loaded, config: &Config, sprints: &[Sprint], capacity: u32)
         passed_over,
         needs_refinement,
     }
-}
-
-/// The change that writes `sprint: <name>` on every planned item whose `sprint` differs:
-/// one line per file, all in one commit.
-pub fn plan_change(plan: &Plan, loaded: &Loaded) -> Result<Outcome, OpError> {
-    let mut items = Vec::new();
-    let mut writes = Vec::new();
-    let mut ids = Vec::new();
-    let mut body = Vec::new();
-    for sprint in &plan.sprints {
-        let mut names = Vec::new();
-        for p in &sprint.items {
-            let entry = &loaded.entries[p.index];
-            if entry.item.sprint.as_deref() == Some(sprint.name.as_str()) {
-                continue;
-            }
-            let mut entry = entry.clone();
-            entry
-                .doc
-                .set("sprint", &FieldValue::Str(sprint.name.clone()));
-            let entry = crate::ops::refresh(entry)?;
-            writes.push((entry.path.clone(), entry.doc.as_str().to_owned()));
-            ids.push(entry.item.id.clone());
-            names.push(entry.item.id.clone());
-            items.push(entry);
-        }
-        if !names.is_empty() {
-            body.push(format!("{}: {}", sprint.name, names.join(", ")));
-        }
-    }
-    if writes.is_empty() {
-        return Ok(Outcome {
-            change: Change::default(),
-            items,
-        });
-    }
-    let names: Vec<&str> = plan
-        .sprints
-        .iter()
-        .filter(|s| !s.items.is_empty())
-        .map(|s| s.name.as_str())
-        .collect();
-    let change = Change {
-        op: "plan".to_owned(),
-        summary: format!(
-            "plan {}: {} item{}",
-            names.join(", "),
-            ids.len(),
-            if ids.len() == 1 { "" } else { "s" }
-        ),
-        body,
-        items: ids,
-        writes,
-        removes: Vec::new(),
-    };
-    Ok(Outcome { change, items })
 }
 
 #[cfg(test)]

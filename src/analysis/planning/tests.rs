@@ -150,28 +150,6 @@ fn test_plan_skips_too_big_and_blocked() {
 }
 
 #[test]
-fn test_plan_change_writes_sprint_lines_only() {
-    let l = loaded(vec![
-        entry("B-1", "a1", "status: ready\nestimate: 3\n", STORY),
-        entry(
-            "B-2",
-            "a2",
-            "status: ready\nestimate: 3\nsprint: 2026-S1\n",
-            STORY,
-        ),
-    ]);
-    let s = sprints(1);
-    assert_eq!(s[0].name, "2026-S1");
-    let p = plan(&l, &Config::default(), &s, 10);
-    assert_eq!(p.planned_count(), 2);
-    let o = plan_change(&p, &l).unwrap();
-    assert_eq!(o.change.items, ["B-1"]);
-    assert_eq!(o.change.writes.len(), 1);
-    assert!(o.change.writes[0].1.contains("\nsprint: 2026-S1\n"));
-    assert_eq!(o.change.summary, "plan 2026-S1: 1 item");
-}
-
-#[test]
 fn test_horizon_and_agenda_grouping() {
     let l = loaded(vec![
         entry("B-1", "a1", "status: in-progress\nestimate: 5\n", ""),

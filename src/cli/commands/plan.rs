@@ -129,7 +129,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &PlanArgs) -> Result<u8, Cli
         if !ui.is_json() {
             render(ui, &plan, &cap, false)?;
         }
-        let outcome = planning::plan_change(&plan, &loaded)?;
+        let outcome = backlog::ops::plan_change(&plan, &loaded)?;
         let count = outcome.change.items.len();
         let done = format!(
             "Planned {count} item{} (wrote `sprint:` on each).",

@@ -137,3 +137,14 @@ fn test_story_form() {
         "needs 'as a '"
     );
 }
+
+#[test]
+fn test_item_errors_name_no_line_in_their_text() {
+    // The line is a field, rendered as `path:line:` at the edge, never in the message.
+    let e = ItemError::BadId {
+        line: 2,
+        message: "`id` is missing".to_owned(),
+    };
+    assert_eq!(e.to_string(), "`id` is missing");
+    assert_eq!(e.line(), 2);
+}
