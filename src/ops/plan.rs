@@ -66,31 +66,8 @@ pub fn plan_change(plan: &Plan, loaded: &Loaded) -> Result<Outcome, OpError> {
 mod tests {
     use super::*;
     use crate::analysis::planning::plan;
+    use crate::analysis::planning::tests::{STORY, entry, loaded, sprints};
     use crate::config::Config;
-    use crate::sprint::SprintConfig;
-    use crate::store::Entry;
-
-    const STORY: &str =
-        "As a user, I want it so that it helps.\n\n## Acceptance criteria\n- [ ] works\n";
-
-    fn entry(id: &str, rank: &str, extra: &str, body: &str) -> Entry {
-        let text = format!("---\nid: {id}\ntitle: Item {id}\nrank: {rank}\n{extra}---\n{body}");
-        Entry::from_text(format!("backlog/{id}.md"), &text).unwrap()
-    }
-
-    fn loaded(entries: Vec<Entry>) -> Loaded {
-        let mut entries = entries;
-        crate::store::sort_entries(&mut entries);
-        Loaded {
-            entries,
-            errors: Vec::new(),
-        }
-    }
-
-    fn sprints(n: usize) -> Vec<crate::sprint::Sprint> {
-        let cal = SprintConfig::default().calendar();
-        cal.upcoming(crate::text::parse_date("2026-01-01").unwrap(), n)
-    }
 
     #[test]
     fn test_plan_change_writes_sprint_lines_only() {

@@ -488,4 +488,4 @@ pub fn plan(loaded: &Loaded, config: &Config, sprints: &[Sprint], capacity: u32)
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

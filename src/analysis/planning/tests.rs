@@ -1,15 +1,17 @@
+//! Unit tests of planning; the builders at the top serve `ops::plan`'s tests too.
+
 use super::*;
 use crate::sprint::SprintConfig;
 
-const STORY: &str =
+pub(crate) const STORY: &str =
     "As a user, I want it so that it helps.\n\n## Acceptance criteria\n- [ ] works\n";
 
-fn entry(id: &str, rank: &str, extra: &str, body: &str) -> Entry {
+pub(crate) fn entry(id: &str, rank: &str, extra: &str, body: &str) -> Entry {
     let text = format!("---\nid: {id}\ntitle: Item {id}\nrank: {rank}\n{extra}---\n{body}");
     Entry::from_text(format!("backlog/{id}.md"), &text).unwrap()
 }
 
-fn loaded(entries: Vec<Entry>) -> Loaded {
+pub(crate) fn loaded(entries: Vec<Entry>) -> Loaded {
     let mut entries = entries;
     crate::store::sort_entries(&mut entries);
     Loaded {
@@ -18,7 +20,7 @@ fn loaded(entries: Vec<Entry>) -> Loaded {
     }
 }
 
-fn sprints(n: usize) -> Vec<Sprint> {
+pub(crate) fn sprints(n: usize) -> Vec<Sprint> {
     let cal = SprintConfig::default().calendar();
     cal.upcoming(crate::text::parse_date("2026-01-01").unwrap(), n)
 }
