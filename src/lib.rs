@@ -24,7 +24,7 @@
 //!   files), [`git::file_diff`], [`git::walk`] (commits, the folder walk of `log_all`),
 //!   `git::trail` (one file's ids along its path); the layers above see crate types
 //!   ([`git::ObjectId`], [`git::Failure`]), never `git2`.
-//! - [`workspace`]: the transaction: lock, write, commit ([`Workspace::apply`]).
+//! - [`workspace`]: the transaction: lock, write, commit ([`workspace::Transaction::apply`]).
 //! - [`analysis`]: read-only answers: [`analysis::check`], [`analysis::graph`],
 //!   [`analysis::dupes`], [`analysis::prioritize`], [`analysis::planning`],
 //!   [`analysis::health`], [`analysis::board`], [`analysis::done`] (the done gate),

@@ -132,7 +132,7 @@ impl BacklogDiff {
 /// Compares the backlog folder `prefix` (see [`super::folder_prefix`]) between two states.
 ///
 /// The rank keys of unchanged items, needed only when some rank changed, come from the
-/// repository's order-key cache ([`KeyStore`]), which this call fills and saves.
+/// repository's order-key cache (`KeyStore`), which this call fills and saves.
 pub fn diff(
     repo: &Repo,
     prefix: &str,

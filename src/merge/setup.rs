@@ -110,7 +110,7 @@ pub fn configure(repo: &Repo) -> Result<Vec<String>, SetupError> {
 }
 
 /// Everything `git-setup` needs to do, without doing it: the attributes change (for
-/// [`crate::Workspace::apply`]) and, when `repo` is given, the config keys set.
+/// [`crate::workspace::Transaction::apply`]) and, when `repo` is given, the config keys set.
 pub fn git_setup(store: &Store, repo: Option<&Repo>) -> Result<GitSetup, SetupError> {
     let (attributes_path, change) = setup_change(store)?;
     let configured = match repo {

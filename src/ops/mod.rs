@@ -3,7 +3,7 @@
 //! An operation takes the loaded item(s) and a typed request, validates it, edits the
 //! documents in memory and returns an [`Outcome`]: the [`Change`] to write and commit,
 //! plus the items as they will be. Operations never touch the disk or git; the caller
-//! hands the change to [`crate::Workspace::apply`].
+//! hands the change to [`crate::workspace::Transaction::apply`].
 
 mod add;
 mod edit;

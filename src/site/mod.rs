@@ -1,7 +1,7 @@
 //! `backlog site`: the backlog as a self-contained static website.
 //!
 //! [`build`] turns the loaded items, the config and the history from [`log_all`] into
-//! pages held in memory; [`write`] puts them in a folder. The pages:
+//! pages held in memory; [`write()`] puts them in a folder. The pages:
 //!
 //! - `index.html` (and `backlog-N.html` for further pages): the ranked open items with
 //!   readiness from the definition of ready, a filter and search-as-you-type over a

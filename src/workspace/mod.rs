@@ -221,7 +221,7 @@ impl Workspace {
         self.commit && self.repo.is_some()
     }
 
-    /// The refusals of [`Workspace::apply`] for a change to `paths`, without writing: a
+    /// The refusals of [`Transaction::apply`] for a change to `paths`, without writing: a
     /// missing git identity, git's index lock, and (unless `allow_dirty`) uncommitted
     /// edits in those files. `edit` runs them before it opens the editor, so nobody edits
     /// what cannot be recorded.

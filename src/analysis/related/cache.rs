@@ -166,14 +166,14 @@ impl LinkCache {
             .collect();
     }
 
-    /// [`dependents`], answered from the cache after revalidating it: the same items, read
+    /// [`super::dependents`], answered from the cache after revalidating it: the same items, read
     /// afresh, in backlog order.
     pub fn dependents(&mut self, store: &Store, id: &str) -> Vec<Entry> {
         self.refresh(store);
         self.dependents_now(store, &key(id))
     }
 
-    /// [`mentions`], answered from the cache after revalidating it.
+    /// [`super::mentions`], answered from the cache after revalidating it.
     pub fn mentions(&mut self, store: &Store, entry: &Entry) -> Mentions {
         self.refresh(store);
         let needle = key(&entry.item.id);

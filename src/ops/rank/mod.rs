@@ -447,7 +447,7 @@ pub struct Ranked {
     pub place: String,
 }
 
-/// [`rank_move`] on a [`RankIndex`]: only the files that get a new key are parsed.
+/// A rank move on a [`RankIndex`]: only the files that get a new key are parsed.
 pub fn rank_move_indexed(
     store: &Store,
     index: &RankIndex,
@@ -512,7 +512,7 @@ fn apply_indexed(
     apply_keys(&entries, keys)
 }
 
-/// [`rebalance`] on a [`RankIndex`]: only the files whose key changes are parsed.
+/// A rebalance on a [`RankIndex`]: only the files whose key changes are parsed.
 pub fn rebalance_indexed(store: &Store, index: &RankIndex) -> Result<Outcome, OpError> {
     let keys = respread(index.slots.iter().map(|s| s.rank.is_some()))?;
     let total = keys.len();
