@@ -322,6 +322,26 @@ pub(crate) fn command() -> clap::Command {
     use clap::CommandFactory;
     let mut cmd = Cli::command();
     cmd.build();
+    // Each command's `--format` takes and lists only the formats that command writes:
+    // its own copy of the global option (clap then does not copy the global one in, and
+    // hands the value up to it as to any global option).
+    let global = cmd
+        .get_arguments()
+        .find(|a| a.get_id() == "format")
+        .cloned()
+        .expect("the global --format");
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in names {
+        let formats = Format::supported_by(&name);
+        let own = global
+            .clone()
+            .global(false)
+            .value_parser(format_parser(formats));
+        cmd = cmd.mut_subcommand(&name, |sub| sub.arg(own));
+    }
     let about = |name: &str| -> String {
         cmd.find_subcommand(name)
             .and_then(|c| c.get_about())
@@ -355,6 +375,26 @@ pub(crate) fn command() -> clap::Command {
     )
 }
 
+/// `--format`'s parser for a command that writes `formats`.
+fn format_parser(
+    formats: &'static [Format],
+) -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::ValueEnum;
+    use clap::builder::TypedValueParser;
+    // In the enum's order (text, json, …), whatever the table's.
+    let values = Format::value_variants()
+        .iter()
+        .filter(|f| formats.contains(f))
+        .filter_map(ValueEnum::to_possible_value);
+    clap::builder::PossibleValuesParser::new(values).map(move |name| {
+        formats
+            .iter()
+            .copied()
+            .find(|f| f.name() == name)
+            .unwrap_or(Format::Text)
+    })
+}
+
 /// `text` wrapped at spaces to lines of at most `max` columns, the lines after the first
 /// indented by `indent` (the first starts there already).
 fn wrap(text: &str, indent: usize, max: usize) -> String {
@@ -379,10 +419,39 @@ fn wrap(text: &str, indent: usize, max: usize) -> String {
 pub(crate) fn main() -> ExitCode {
     use clap::FromArgMatches;
     complete::answer_if_asked();
-    let cli = match command()
-        .try_get_matches()
-        .and_then(|m| Cli::from_arg_matches(&m))
-    {
+    let mut cmd = command();
+    let parsed = cmd
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|m| {
+            let cli = Cli::from_arg_matches(&m)?;
+            // `backlog --format dot set …`: given before the command, the option was read
+            // with every format allowed.
+            if let Some((name, _)) = m.subcommand()
+                && !Format::supported_by(name).contains(&cli.format)
+            {
+                let sub = cmd
+                    .find_subcommand(name)
+                    .cloned()
+                    .unwrap_or_else(|| cmd.clone());
+                let mut sub = sub.bin_name(format!("backlog {name}"));
+                // `export`'s default `text` is JSON: it names the two it writes.
+                let supported: Vec<&str> = Format::supported_by(name)
+                    .iter()
+                    .filter(|f| !(name == "export" && **f == Format::Text))
+                    .map(|f| f.name())
+                    .collect();
+                return Err(sub.error(
+                    clap::error::ErrorKind::InvalidValue,
+                    format!(
+                        "`{name}` does not support --format {}; use one of: {}",
+                        cli.format.name(),
+                        supported.join(", ")
+                    ),
+                ));
+            }
+            Ok(cli)
+        });
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

@@ -24,7 +24,40 @@ pub(crate) enum Format {
     Csv,
 }
 
+/// The formats each command writes (the rest take `text` and `json`): its `--format`
+/// help lists these only, and any other is a usage error before the command runs.
+const FORMATS: &[(&str, &[Format])] = &[
+    ("check", &[Format::Text, Format::Json, Format::Github]),
+    ("board", &[Format::Text, Format::Markdown, Format::Json]),
+    ("agenda", &[Format::Text, Format::Markdown, Format::Json]),
+    (
+        "graph",
+        &[
+            Format::Text,
+            Format::Mermaid,
+            Format::Markdown,
+            Format::Dot,
+            Format::Json,
+        ],
+    ),
+    ("diff", &[Format::Text, Format::Json, Format::Markdown]),
+    ("forecast", &[Format::Text, Format::Json, Format::Markdown]),
+    // `text`, the default, is JSON too.
+    ("export", &[Format::Text, Format::Json, Format::Csv]),
+    ("completions", &[Format::Text]),
+    ("man", &[Format::Text]),
+    ("mcp", &[Format::Text]),
+];
+
 impl Format {
+    /// The formats `command` writes.
+    pub(crate) fn supported_by(command: &str) -> &'static [Format] {
+        FORMATS
+            .iter()
+            .find(|(name, _)| *name == command)
+            .map_or(&[Format::Text, Format::Json], |(_, formats)| formats)
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Text => "text",

@@ -643,3 +643,42 @@ fn test_static_completion_script_needs_no_callback() {
         dynamic.stdout
     );
 }
+
+#[test]
+fn test_each_command_takes_and_lists_only_its_formats() {
+    let env = TestEnv::new();
+    env.run(&["init", "-q"]).ok();
+    let path = env.item("B-1", "One", "rank: a1\n", "");
+    env.commit_all("item");
+    // After the command or before it: a usage error naming what it writes, nothing done.
+    for args in [
+        &["set", "B-1", "x=1", "--format", "dot"][..],
+        &["--format", "dot", "set", "B-1", "x=1"][..],
+    ] {
+        let err = env.run(args).code(2).stderr;
+        assert!(
+            err.contains("`set` does not support --format dot; use one of: text, json"),
+            "{err}"
+        );
+    }
+    assert_eq!(env.commit_count(), 1 + 1, "nothing was committed");
+    assert!(!env.read(&path).contains("x: 1"));
+    let show = env.run(&["show", "--help"]).ok().stdout;
+    assert!(
+        show.contains("- json:") && !show.contains("- dot:"),
+        "{show}"
+    );
+    let graph = env.run(&["graph", "--help"]).ok().stdout;
+    assert!(
+        graph.contains("- dot:") && !graph.contains("- csv:"),
+        "{graph}"
+    );
+    let check = env.run(&["check", "--help"]).ok().stdout;
+    assert!(
+        check.contains("- github:") && !check.contains("- markdown:"),
+        "{check}"
+    );
+    // The formats a command does write still work in both places.
+    env.run(&["graph", "--format", "dot"]).ok();
+    env.run(&["--format", "json", "show", "B-1"]).ok().json();
+}
