@@ -475,7 +475,12 @@ impl Document {
         }
         match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text) {
             Ok(serde_yaml_ng::Value::Mapping(m)) => Ok(m),
-            Ok(serde_yaml_ng::Value::Null) => Ok(serde_yaml_ng::Mapping::new()),
+            // Comments only: no keys yet (`set` adds the first). A null written out (`~`,
+            // `null`) is a scalar document, not an empty mapping: a key added after it
+            // would make the YAML unreadable (found by fuzz/document_edit).
+            Ok(serde_yaml_ng::Value::Null) if comments_only(text) => {
+                Ok(serde_yaml_ng::Mapping::new())
+            }
             Ok(_) => Err(DocumentError::NotAMapping {
                 line: self.front_matter_line(),
             }),
@@ -498,11 +503,19 @@ impl Document {
     }
 }
 
-#[cfg(test)]
-mod tests;
+/// Whether `text` has nothing but blank lines and comment lines.
+fn comments_only(text: &str) -> bool {
+    text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#')
+    })
+}
 
 /// The byte offset of the first CR in `text` that does not start a CRLF.
 fn lone_carriage_return(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     memchr::memchr_iter(b'\r', bytes).find(|&at| bytes.get(at + 1) != Some(&b'\n'))
 }
+
+#[cfg(test)]
+mod tests;

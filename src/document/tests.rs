@@ -319,3 +319,21 @@ fn test_lone_carriage_return_in_front_matter_is_an_error_with_its_line() {
     let crlf = Document::parse(b"---\r\nid: B-1\r\ntitle: T\r\n---\r\nbody\rmore\r\n").unwrap();
     assert_eq!(crlf.front_matter().unwrap().len(), 2);
 }
+
+#[test]
+fn test_a_null_front_matter_is_no_mapping_to_add_keys_to() {
+    // Found by fuzz/document_edit: `~` (null) then a key added by `set` is no YAML.
+    for front in ["~ # note\n", "null\n", "~\n"] {
+        let doc = Document::parse(format!("---\n{front}---\nbody\n").as_bytes()).unwrap();
+        assert!(
+            matches!(doc.front_matter(), Err(DocumentError::NotAMapping { .. })),
+            "{front:?}: {:?}",
+            doc.front_matter()
+        );
+    }
+    // Comments only: an empty mapping, which `set` fills.
+    let mut doc = Document::parse(b"---\n# nothing yet\n---\nbody\n").unwrap();
+    assert!(doc.front_matter().unwrap().is_empty());
+    doc.set("title", &FieldValue::Str("T".to_owned()));
+    assert_eq!(doc.front_matter().unwrap().len(), 1);
+}
