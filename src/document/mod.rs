@@ -474,6 +474,18 @@ impl Document {
             });
         }
         match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text) {
+            // The editor reads and writes keys at the start of a line; a mapping indented
+            // as a whole is valid YAML, but a key `set` added at column 1 would end it
+            // (found by fuzz/document_edit).
+            Ok(serde_yaml_ng::Value::Mapping(_)) if let Some(at) = indented_top(text) => {
+                Err(DocumentError::Yaml {
+                    line: self.front_line + at,
+                    column: 1,
+                    message: "front matter keys must start at the beginning of the line \
+                              (this mapping is indented)"
+                        .to_owned(),
+                })
+            }
             Ok(serde_yaml_ng::Value::Mapping(m)) => Ok(m),
             // Comments only: no keys yet (`set` adds the first). A null written out (`~`,
             // `null`) is a scalar document, not an empty mapping: a key added after it
@@ -501,6 +513,16 @@ impl Document {
             }
         }
     }
+}
+
+/// The 0-based line of `text`'s first content line (not blank, not a comment) when it
+/// is indented; `None` when it starts at the beginning of its line.
+fn indented_top(text: &str) -> Option<usize> {
+    let (at, line) = text.lines().enumerate().find(|(_, l)| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    })?;
+    line.starts_with([' ', '\t']).then_some(at)
 }
 
 /// Whether `text` has nothing but blank lines and comment lines.

@@ -337,3 +337,17 @@ fn test_a_null_front_matter_is_no_mapping_to_add_keys_to() {
     doc.set("title", &FieldValue::Str("T".to_owned()));
     assert_eq!(doc.front_matter().unwrap().len(), 1);
 }
+
+#[test]
+fn test_an_indented_mapping_is_refused_with_its_line() {
+    // Found by fuzz/document_edit: ` id: B-1` is a valid (indented) mapping, but a key
+    // `set` appends at column 1 would end it.
+    let doc = Document::parse(b"---\n# c\n id: B-1\n title: T\n---\nbody\n").unwrap();
+    match doc.front_matter() {
+        Err(DocumentError::Yaml { line, message, .. }) => {
+            assert_eq!(line, 3);
+            assert!(message.contains("beginning of the line"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
