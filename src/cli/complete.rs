@@ -1,6 +1,6 @@
 //! Shell completion of the backlog's own words: item IDs (with their titles), statuses,
 //! types, labels, owners and `set`'s `KEY=VALUE`. The shell script that `backlog
-//! completions SHELL` prints calls back into `backlog` (`COMPLETE=SHELL backlog -- …`,
+//! completions SHELL` prints calls back into `backlog` (`BACKLOG_COMPLETE=SHELL backlog -- …`,
 //! clap_complete's dynamic completion), which reads the backlog of the current folder
 //! (`$BACKLOG_DIR` or `backlog`) through [`backlog::view::complete`].
 
@@ -14,10 +14,11 @@ use backlog::store::Store;
 use backlog::view::complete::{Vocabulary, Word, assignment_words, words};
 use backlog::workspace::{Workspace, WorkspaceOptions};
 
-/// The environment variable the shell scripts set to ask for completions.
-pub(crate) const VAR: &str = "COMPLETE";
+/// The environment variable the shell scripts set to ask for completions (not clap's
+/// default `COMPLETE`, a name too common to take over the binary for).
+pub(crate) const VAR: &str = "BACKLOG_COMPLETE";
 
-/// Answers the shell when it asks (`COMPLETE` set) and exits; returns otherwise.
+/// Answers the shell when it asks ([`VAR`] set) and exits; returns otherwise.
 pub(crate) fn answer_if_asked() {
     clap_complete::CompleteEnv::with_factory(|| attach(super::command()))
         .var(VAR)

@@ -320,28 +320,8 @@ const HELP_GROUPS: [(&str, &[&str]); 5] = [
 /// commands' own descriptions).
 pub(crate) fn command() -> clap::Command {
     use clap::CommandFactory;
-    let mut cmd = Cli::command();
+    let mut cmd = own_formats(Cli::command());
     cmd.build();
-    // Each command's `--format` takes and lists only the formats that command writes:
-    // its own copy of the global option (clap then does not copy the global one in, and
-    // hands the value up to it as to any global option).
-    let global = cmd
-        .get_arguments()
-        .find(|a| a.get_id() == "format")
-        .cloned()
-        .expect("the global --format");
-    let names: Vec<String> = cmd
-        .get_subcommands()
-        .map(|s| s.get_name().to_owned())
-        .collect();
-    for name in names {
-        let formats = Format::supported_by(&name);
-        let own = global
-            .clone()
-            .global(false)
-            .value_parser(format_parser(formats));
-        cmd = cmd.mut_subcommand(&name, |sub| sub.arg(own));
-    }
     let about = |name: &str| -> String {
         cmd.find_subcommand(name)
             .and_then(|c| c.get_about())
@@ -375,24 +355,87 @@ pub(crate) fn command() -> clap::Command {
     )
 }
 
-/// `--format`'s parser for a command that writes `formats`.
-fn format_parser(
-    formats: &'static [Format],
-) -> impl clap::builder::TypedValueParser<Value = Format> {
-    use clap::ValueEnum;
-    use clap::builder::TypedValueParser;
-    // In the enum's order (text, json, …), whatever the table's.
-    let values = Format::value_variants()
-        .iter()
-        .filter(|f| formats.contains(f))
-        .filter_map(ValueEnum::to_possible_value);
-    clap::builder::PossibleValuesParser::new(values).map(move |name| {
-        formats
+/// `cmd` with each subcommand's own `--format`, taking and listing only the formats that
+/// command writes: a copy of the global option that clap, when it builds the command,
+/// does not replace with the global one (and hands the value up to it, as for any global
+/// option). Nested subcommands (`import csv`) take their command's formats.
+fn own_formats(cmd: clap::Command) -> clap::Command {
+    let global = cmd
+        .get_arguments()
+        .find(|a| a.get_id() == "format")
+        .cloned()
+        .expect("the global --format");
+    fn add(cmd: clap::Command, global: &clap::Arg, formats: &'static [Format]) -> clap::Command {
+        let own = global
+            .clone()
+            .global(false)
+            .value_parser(format_parser(formats));
+        let mut cmd = cmd.arg(own);
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .map(|s| s.get_name().to_owned())
+            .collect();
+        for name in names {
+            cmd = cmd.mut_subcommand(&name, |sub| add(sub, global, formats));
+        }
+        cmd
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    let mut cmd = cmd;
+    for name in names {
+        let formats = Format::supported_by(&name);
+        cmd = cmd.mut_subcommand(&name, |sub| add(sub, &global, formats));
+    }
+    cmd
+}
+
+/// `--format`'s parser for a command that writes `formats`: its help lists those; it
+/// reads any format name, so that `main` refuses one the command does not write in the
+/// same words wherever it was given (an unknown name is clap's error, listing those).
+fn format_parser(formats: &'static [Format]) -> FormatParser {
+    FormatParser(formats)
+}
+
+#[derive(Clone)]
+struct FormatParser(&'static [Format]);
+
+impl FormatParser {
+    fn values(&self) -> impl Iterator<Item = clap::builder::PossibleValue> + '_ {
+        use clap::ValueEnum;
+        // In the enum's order (text, json, …), whatever the table's.
+        Format::value_variants()
             .iter()
-            .copied()
-            .find(|f| f.name() == name)
-            .unwrap_or(Format::Text)
-    })
+            .filter(|f| self.0.contains(f))
+            .filter_map(ValueEnum::to_possible_value)
+    }
+}
+
+impl clap::builder::TypedValueParser for FormatParser {
+    type Value = Format;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Format, clap::Error> {
+        use clap::ValueEnum;
+        if let Some(f) = value.to_str().and_then(|v| Format::from_str(v, false).ok()) {
+            return Ok(f);
+        }
+        clap::builder::PossibleValuesParser::new(self.values())
+            .parse_ref(cmd, arg, value)
+            .map(|_| Format::Text)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(self.values()))
+    }
 }
 
 /// `text` wrapped at spaces to lines of at most `max` columns, the lines after the first

@@ -1,6 +1,6 @@
 //! The words a shell completes from the backlog itself: item IDs (with their titles as the
 //! description), statuses, types, labels and owners. The CLI asks for them when the shell
-//! does (`COMPLETE=bash backlog …`, see `backlog completions`); nothing here knows about
+//! does (`BACKLOG_COMPLETE=bash backlog …`, see `backlog completions`); nothing here knows about
 //! shells.
 
 use std::collections::BTreeMap;
@@ -98,7 +98,15 @@ pub fn words(store: &Store, vocabulary: Vocabulary, prefix: &str) -> Vec<Word> {
             words
         }
     };
-    words.retain(|w: &Word| matches(&w.value));
+    // What reaches the shell (and the terminal, in menus) is text from files: a value
+    // with a control character is not offered (it could not be typed back anyway, and a
+    // line break would split it in two), a description is made terminal-safe.
+    words.retain(|w: &Word| matches(&w.value) && !w.value.chars().any(char::is_control));
+    for w in &mut words {
+        if let Some(help) = &mut w.help {
+            *help = crate::text::sanitize(help).into_owned();
+        }
+    }
     words
 }
 
@@ -215,6 +223,18 @@ mod tests {
         let statuses = words(&store, Vocabulary::Statuses, "in");
         assert!(values(&statuses).iter().all(|s| s.starts_with("in")));
         assert!(!statuses.is_empty());
+    }
+
+    #[test]
+    fn test_words_with_control_characters_are_not_offered_and_titles_are_sanitized() {
+        let (_dir, store) = store(&[(
+            "B-1.md",
+            "---\nid: B-1\ntitle: \"Bad \\e[2J title\"\nlabels: [\"x\\e[2Jy\", \"a\\nb\", ok]\n---\n",
+        )]);
+        assert_eq!(values(&words(&store, Vocabulary::Labels, "")), ["ok"]);
+        let ids = words(&store, Vocabulary::Ids, "");
+        let help = ids[0].help.as_deref().unwrap();
+        assert!(!help.contains('\u{1b}'), "{help:?}");
     }
 
     #[test]

@@ -34,8 +34,13 @@ mod files;
 
 pub(super) use files::read_current;
 use files::{
-    finish_tx_dir, publish, remove_own_git_locks, remove_temp_objects, sync_parents, write_journal,
+    finish_tx_dir, publish, remove_config_lock, remove_own_git_locks, remove_temp_objects,
+    sync_parents, write_journal,
 };
+
+/// How the `started` marker of [`Transaction::write_git_config`] begins (then the
+/// command's name): the one marker after which recovery removes `config.lock`.
+const CONFIG_WRITE: &str = "config:";
 
 /// The transaction folder's name inside `.git` (or, outside git, in the backlog folder
 /// with a leading dot, which the walker skips).
@@ -90,6 +95,10 @@ pub enum RecoveryAction {
         /// The change's commit, when it is committed.
         commit: Option<String>,
     },
+    /// A write of the clone's git config (`git-setup`, `init`) was interrupted: its
+    /// `config.lock` was removed; some of its keys may be set, and running the command
+    /// again sets the rest.
+    ConfigInterrupted,
     /// The change was journaled but the repository moved on since (HEAD moved, or a file
     /// was edited): it was left as it is and the journal dropped.
     Abandoned {
@@ -109,6 +118,11 @@ impl std::fmt::Display for Recovery {
             RecoveryAction::RolledBack => write!(
                 f,
                 "an interrupted {what} had not changed anything; removed its temporary files"
+            )?,
+            RecoveryAction::ConfigInterrupted => write!(
+                f,
+                "an interrupted {what} was writing this clone's git config; \
+                 run `backlog git-setup` to finish it"
             )?,
             RecoveryAction::RolledForward { files, commit } => {
                 write!(f, "finished an interrupted {what}: wrote {files} file(s)")?;
@@ -192,19 +206,29 @@ impl Workspace {
                 std::fs::remove_dir_all(&dir).map_err(io)?;
                 return Ok(None);
             }
+            // Before its journal a change takes no git lock; only a config write (its
+            // marker says so) takes one, `config.lock`.
+            let config_write = op.as_deref().and_then(|o| o.strip_prefix(CONFIG_WRITE));
             let removed = match &self.repo {
                 Some(r) => {
                     let mut removed = remove_temp_objects(r.git_dir(), since);
-                    removed.extend(remove_own_git_locks(r, since));
+                    if config_write.is_some() {
+                        removed.extend(remove_config_lock(r, since));
+                    }
                     removed
                 }
                 None => Vec::new(),
             };
+            let action = match config_write {
+                Some(_) => RecoveryAction::ConfigInterrupted,
+                None => RecoveryAction::RolledBack,
+            };
+            let op = config_write.map(str::to_owned).or(op);
             std::fs::remove_dir_all(&dir).map_err(io)?;
             return Ok(Some(Recovery {
                 op,
                 summary: None,
-                action: RecoveryAction::RolledBack,
+                action,
                 removed,
             }));
         };
@@ -348,7 +372,12 @@ impl Transaction<'_> {
     /// leaves that lock behind, and every later `git config` would fail. The `started`
     /// marker written first dates the attempt, so the next command removes that lock as
     /// this transaction's own, as it does an interrupted commit's `index.lock`.
-    pub fn write_git_config<T>(&self, write: impl FnOnce() -> T) -> Result<T, WorkspaceError> {
+    /// `op` names the command in the recovery message (`init`, `git-setup`).
+    pub fn write_git_config<T>(
+        &self,
+        op: &str,
+        write: impl FnOnce() -> T,
+    ) -> Result<T, WorkspaceError> {
         if self.ws.repo.is_none() {
             return Ok(write());
         }
@@ -358,7 +387,7 @@ impl Transaction<'_> {
             source,
         };
         std::fs::create_dir_all(&dir).map_err(io)?;
-        std::fs::write(dir.join("started"), "git-setup").map_err(io)?;
+        std::fs::write(dir.join("started"), format!("{CONFIG_WRITE}{op}")).map_err(io)?;
         let out = write();
         finish_tx_dir(&dir).map_err(io)?;
         Ok(out)

@@ -678,6 +678,12 @@ fn test_each_command_takes_and_lists_only_its_formats() {
         check.contains("- github:") && !check.contains("- markdown:"),
         "{check}"
     );
+    // A word that is no format at all: clap's error, listing what the command writes.
+    let err = env
+        .run(&["set", "B-1", "x=1", "--format", "bogus"])
+        .code(2)
+        .stderr;
+    assert!(err.contains("[possible values: text, json]"), "{err}");
     // The formats a command does write still work in both places.
     env.run(&["graph", "--format", "dot"]).ok();
     env.run(&["--format", "json", "show", "B-1"]).ok().json();

@@ -6,7 +6,7 @@ use crate::cli::{CliError, Ui};
 ///
 /// The script completes commands and options, and also the backlog's own words: item IDs
 /// (with their titles), statuses, types, labels, owners and `set`'s KEY=VALUE. For those it
-/// calls back into `backlog` (`COMPLETE=SHELL backlog -- …`), which reads the backlog of
+/// calls back into `backlog` (`BACKLOG_COMPLETE=SHELL backlog -- …`), which reads the backlog of
 /// the folder you are in; so load it anew in each shell rather than copying it, as the
 /// examples do. `--static` prints a script that needs no callback (commands and options
 /// only).

@@ -27,7 +27,7 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &GitSetupArgs) -> Result<u8
     };
     let tx = begin(ui, &ws)?;
     let setup = tx
-        .write_git_config(|| git_setup(&ws.store, Some(repo)))?
+        .write_git_config("git-setup", || git_setup(&ws.store, Some(repo)))?
         .map_err(|e| CliError::user(e.to_string()))?;
     let recorded = tx.apply(&setup.change)?;
     let commit = match &recorded {

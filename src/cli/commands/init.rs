@@ -26,7 +26,9 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, _args: &InitArgs) -> Result<u8, Cl
     // The merge driver comes with the backlog: its attribute in the same commit, its
     // command in this clone's git config.
     let setup = tx
-        .write_git_config(|| backlog::merge::git_setup(&ws.store, ws.repo.as_ref()))?
+        .write_git_config("init", || {
+            backlog::merge::git_setup(&ws.store, ws.repo.as_ref())
+        })?
         .map_err(|e| CliError::user(e.to_string()))?;
     let mut writes = vec![(rel.clone(), backlog::config::DEFAULT_CONFIG_YML.to_owned())];
     writes.extend(setup.change.writes);

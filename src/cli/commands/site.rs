@@ -118,9 +118,10 @@ pub(crate) fn run(ui: &mut Ui, ctx: &Context, args: &SiteArgs) -> Result<u8, Cli
             &input,
             &opts,
             || {
+                // A panic in the walk is a bug: it ends the command as one (exit 101).
                 let result = walking?
                     .join()
-                    .unwrap_or_else(|_| Err("the history walk failed".to_owned()));
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 bar.set_message("pages");
                 result.map_err(|e| history_error = Some(e)).ok()
             },

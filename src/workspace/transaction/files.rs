@@ -155,7 +155,6 @@ pub(super) fn remove_own_git_locks(repo: &Repo, since: SystemTime) -> Vec<String
         git_dir.join("index.lock"),
         git_dir.join("HEAD.lock"),
         git_dir.join("logs/HEAD.lock"),
-        git_dir.join("config.lock"),
     ];
     if let Ok(name) = repo.head_ref_name()
         && name != "HEAD"
@@ -173,6 +172,20 @@ pub(super) fn remove_own_git_locks(repo: &Repo, since: SystemTime) -> Vec<String
         }
     }
     removed
+}
+
+/// Removes `config.lock` when it was made since `since` (the interrupted config write's
+/// start), as libgit2's own lock of that write.
+pub(super) fn remove_config_lock(repo: &Repo, since: SystemTime) -> Vec<String> {
+    let lock = repo.git_dir().join("config.lock");
+    let ours = std::fs::symlink_metadata(&lock)
+        .and_then(|m| m.modified())
+        .is_ok_and(|m| m >= since);
+    if ours && std::fs::remove_file(&lock).is_ok() {
+        vec![lock.display().to_string()]
+    } else {
+        Vec::new()
+    }
 }
 
 /// Removes libgit2's temporary object files (`objects/xx/tmp_object_git2_*`,

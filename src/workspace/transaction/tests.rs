@@ -234,7 +234,7 @@ fn test_a_killed_git_config_write_leaves_no_config_lock() {
     let tx = ws.begin().unwrap();
     // What `kill -9` inside libgit2's config write leaves: the `started` marker of
     // `write_git_config`, and libgit2's half-written `config.lock`.
-    tx.write_git_config(|| {
+    tx.write_git_config("git-setup", || {
         std::fs::write(git_dir.join("config.lock"), "[core]\n").unwrap();
         std::fs::copy(
             git_dir.join(TX_DIR).join("started"),
@@ -257,9 +257,43 @@ fn test_a_killed_git_config_write_leaves_no_config_lock() {
     let ws = open(tmp.path());
     let r = ws.begin().unwrap().recovered().cloned().unwrap();
     assert_eq!(r.op.as_deref(), Some("git-setup"));
+    assert_eq!(r.action, RecoveryAction::ConfigInterrupted);
+    assert!(
+        r.to_string().contains("run `backlog git-setup` to finish"),
+        "{r}"
+    );
     assert!(!git_dir.join("config.lock").exists(), "{r:?}");
     assert_eq!(r.removed.len(), 1, "{r:?}");
     assert_clean(tmp.path());
+}
+
+#[test]
+fn test_an_interrupted_change_never_removes_git_locks_it_did_not_take() {
+    // Killed before its journal, a change has taken no git lock: a lock newer than its
+    // marker is another program's (a `git commit` running now), so it stays, and the
+    // change is refused as usual.
+    let tmp = repo(3);
+    let ws = open(tmp.path());
+    let mut tx = ws.begin().unwrap();
+    tx.crash_after = Some(Step::Prepared);
+    tx.apply(&change(2)).unwrap();
+    drop(tx);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let git_dir = tmp.path().join(".git");
+    for lock in ["index.lock", "config.lock"] {
+        std::fs::write(git_dir.join(lock), "").unwrap();
+    }
+    let ws = open(tmp.path());
+    let tx = ws.begin().unwrap();
+    assert_eq!(tx.recovered().unwrap().action, RecoveryAction::RolledBack);
+    assert!(git_dir.join("index.lock").exists());
+    assert!(git_dir.join("config.lock").exists());
+    assert!(
+        tx.apply(&change(2))
+            .unwrap_err()
+            .to_string()
+            .contains("is locked")
+    );
 }
 
 #[test]
