@@ -171,18 +171,28 @@ mod layers {
                         let code = line.split("//").next().unwrap_or("");
                         for (i, _) in code.match_indices("crate::") {
                             let rest = &code[i + "crate::".len()..];
-                            let module: String = rest
-                                .chars()
-                                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                                .collect();
-                            if let Some(l) = layer(&module)
-                                && l > at
-                            {
-                                bad.push(format!(
-                                    "{}:{}: {name} names crate::{module}",
-                                    path.strip_prefix(&src).unwrap().display(),
-                                    n + 1
-                                ));
+                            // `crate::x::…`, and each name of `crate::{x, y::z}`.
+                            let names: Vec<&str> = match rest.strip_prefix('{') {
+                                Some(group) => group
+                                    .split(['}', ','])
+                                    .map(|n| n.trim().split("::").next().unwrap_or(""))
+                                    .collect(),
+                                None => vec![rest],
+                            };
+                            for name_at in names {
+                                let module: String = name_at
+                                    .chars()
+                                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                                    .collect();
+                                if let Some(l) = layer(&module)
+                                    && l > at
+                                {
+                                    bad.push(format!(
+                                        "{}:{}: {name} names crate::{module}",
+                                        path.strip_prefix(&src).unwrap().display(),
+                                        n + 1
+                                    ));
+                                }
                             }
                         }
                     }
@@ -194,5 +204,18 @@ mod layers {
             "imports against the module map:\n{}",
             bad.join("\n")
         );
+    }
+
+    #[test]
+    fn test_every_module_is_in_the_map() {
+        let lib = include_str!("lib.rs");
+        for line in lib.lines() {
+            if let Some(name) = line
+                .strip_prefix("pub mod ")
+                .and_then(|l| l.strip_suffix(';'))
+            {
+                assert!(layer(name).is_some(), "{name} is not in LAYERS");
+            }
+        }
     }
 }
