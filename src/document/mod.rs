@@ -434,6 +434,24 @@ impl Document {
         self.front_line - 1
     }
 
+    /// A front matter with no keys (blank and comment lines): an empty mapping, which
+    /// `set` fills by adding lines, unless a line is indented with a tab: YAML reads such
+    /// a line alone but refuses it before a key, so the first key added would make the
+    /// file unreadable (found by fuzz/document_edit). Refused with its line instead.
+    fn empty_front_matter(&self, text: &str) -> Result<serde_yaml_ng::Mapping, DocumentError> {
+        let tab = text
+            .lines()
+            .position(|l| l[..l.len() - l.trim_start().len()].contains('\t'));
+        match tab {
+            Some(at) => Err(DocumentError::Yaml {
+                line: self.front_line + at,
+                column: 1,
+                message: "a tab in the indentation (YAML indents with spaces only)".to_owned(),
+            }),
+            None => Ok(serde_yaml_ng::Mapping::new()),
+        }
+    }
+
     /// Parses the front matter into a YAML mapping. Error lines are file lines.
     ///
     /// Front matter made of simple `key: value` lines (what the tool and people write:
@@ -459,7 +477,7 @@ impl Document {
             return Ok(mapping);
         }
         if text.trim().is_empty() {
-            return Ok(serde_yaml_ng::Mapping::new());
+            return self.empty_front_matter(text);
         }
         // Aliases need an anchor (`&`) and a reference (`*`); only then can they expand.
         let limit = crate::yaml_budget::limit_for(text.len());
@@ -490,9 +508,7 @@ impl Document {
             // Comments only: no keys yet (`set` adds the first). A null written out (`~`,
             // `null`) is a scalar document, not an empty mapping: a key added after it
             // would make the YAML unreadable (found by fuzz/document_edit).
-            Ok(serde_yaml_ng::Value::Null) if comments_only(text) => {
-                Ok(serde_yaml_ng::Mapping::new())
-            }
+            Ok(serde_yaml_ng::Value::Null) if comments_only(text) => self.empty_front_matter(text),
             Ok(_) => Err(DocumentError::NotAMapping {
                 line: self.front_matter_line(),
             }),

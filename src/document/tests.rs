@@ -351,3 +351,19 @@ fn test_an_indented_mapping_is_refused_with_its_line() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn test_an_empty_front_matter_with_a_tab_indented_line_is_refused() {
+    // Found by fuzz/document_edit: YAML reads a lone `\t` line, but not before a key, so
+    // the first `set` made the file unreadable.
+    for front in ["\t\n", "# c\n \t\n"] {
+        let doc = Document::parse(format!("---\n{front}---\nbody\n").as_bytes()).unwrap();
+        assert!(
+            matches!(doc.front_matter(), Err(DocumentError::Yaml { .. })),
+            "{front:?}: {:?}",
+            doc.front_matter()
+        );
+    }
+    let doc = Document::parse(b"---\n  \n# c\n---\nbody\n").unwrap();
+    assert!(doc.front_matter().unwrap().is_empty());
+}
