@@ -435,18 +435,22 @@ impl Document {
     }
 
     /// A front matter with no keys (blank and comment lines): an empty mapping, which
-    /// `set` fills by adding lines, unless a line is indented with a tab: YAML reads such
-    /// a line alone but refuses it before a key, so the first key added would make the
-    /// file unreadable (found by fuzz/document_edit). Refused with its line instead.
+    /// `set` fills by adding lines, unless a blank line holds anything but spaces (a tab, a
+    /// vertical tab, another control character): YAML reads such a line alone but refuses
+    /// it before a key, so the first key added would make the file unreadable (found by
+    /// fuzz/document_edit). Refused with its line instead.
     fn empty_front_matter(&self, text: &str) -> Result<serde_yaml_ng::Mapping, DocumentError> {
-        let tab = text
-            .lines()
-            .position(|l| l[..l.len() - l.trim_start().len()].contains('\t'));
-        match tab {
+        let odd = text.lines().position(|l| {
+            let t = l.trim_start_matches(' ');
+            !(t.is_empty() || t == "\r" || t.starts_with('#'))
+        });
+        match odd {
             Some(at) => Err(DocumentError::Yaml {
                 line: self.front_line + at,
                 column: 1,
-                message: "a tab in the indentation (YAML indents with spaces only)".to_owned(),
+                message: "a tab or control character in a blank line (YAML allows only \
+                          spaces there)"
+                    .to_owned(),
             }),
             None => Ok(serde_yaml_ng::Mapping::new()),
         }
