@@ -480,6 +480,16 @@ impl Document {
         if let Some(mapping) = fast::simple_front_matter(text) {
             return Ok(mapping);
         }
+        // A byte order mark belongs before the opening fence (where it is skipped); inside
+        // the front matter YAML takes it as the start of a stream, and a key added after
+        // it makes a second document (found by fuzz/document_edit).
+        if let Some(at) = text.find('\u{FEFF}') {
+            return Err(DocumentError::Yaml {
+                line: self.front_line + text[..at].matches('\n').count(),
+                column: 1,
+                message: "a byte order mark (U+FEFF) inside the front matter; remove it".to_owned(),
+            });
+        }
         if text.trim().is_empty() {
             return self.empty_front_matter(text);
         }

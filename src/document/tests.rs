@@ -369,3 +369,20 @@ fn test_an_empty_front_matter_with_a_tab_indented_line_is_refused() {
         assert!(doc.front_matter().unwrap().is_empty(), "{front:?}");
     }
 }
+
+#[test]
+fn test_a_byte_order_mark_inside_the_front_matter_is_refused() {
+    // Found by fuzz/document_edit: YAML starts a stream at it; a key added after it made
+    // a second document.
+    let doc = Document::parse("---\n\u{FEFF}id: B-1\n---\nbody\n".as_bytes()).unwrap();
+    match doc.front_matter() {
+        Err(DocumentError::Yaml { line, message, .. }) => {
+            assert_eq!(line, 2);
+            assert!(message.contains("byte order mark"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Before the opening fence it is skipped, as before.
+    let doc = Document::parse("\u{FEFF}---\nid: B-1\n---\nbody\n".as_bytes()).unwrap();
+    assert_eq!(doc.front_matter().unwrap().len(), 1);
+}
