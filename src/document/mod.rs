@@ -185,7 +185,17 @@ fn yaml_scalar(s: &str, in_flow: bool) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            // Control characters, and what YAML does not take raw in a scalar: its
+            // non-characters and byte order mark, and the Unicode line breaks (found by
+            // fuzz/document_edit: a value with U+FEFF made the file unreadable).
+            c if c.is_control()
+                || matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}'
+                ) =>
+            {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)))
+            }
             c => out.push(c),
         }
     }

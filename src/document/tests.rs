@@ -386,3 +386,23 @@ fn test_a_byte_order_mark_inside_the_front_matter_is_refused() {
     let doc = Document::parse("\u{FEFF}---\nid: B-1\n---\nbody\n".as_bytes()).unwrap();
     assert_eq!(doc.front_matter().unwrap().len(), 1);
 }
+
+#[test]
+fn test_values_with_characters_yaml_does_not_take_raw_are_escaped() {
+    // Found by fuzz/document_edit: a list value with U+FEFF written raw.
+    for c in ['\u{FEFF}', '\u{2028}', '\u{85}', '\u{FFFE}', '\u{1}'] {
+        let mut doc = Document::parse(b"---\nid: B-1\n---\nbody\n").unwrap();
+        let value = format!("a{c}b");
+        doc.set("title", &FieldValue::Str(value.clone()));
+        doc.set("labels", &FieldValue::List(vec![value.clone()]));
+        let again = Document::parse(doc.as_str().as_bytes()).unwrap();
+        let fields = again
+            .front_matter()
+            .unwrap_or_else(|e| panic!("{c:?}: {e}"));
+        assert_eq!(
+            fields.get("title").and_then(|v| v.as_str()),
+            Some(value.as_str())
+        );
+        assert!(!doc.as_str().contains(c), "{c:?} written raw");
+    }
+}
