@@ -115,6 +115,89 @@ pub(super) fn value_range(line: &str, after_colon: usize) -> Range<usize> {
     start..end.max(start)
 }
 
+/// What a front-matter line leaves open for the lines after it: a quoted scalar or flow
+/// collections that go on past the end of the line. Lines inside them are content, even
+/// when they look like `key:` lines or comments.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Open {
+    quote: Option<u8>,
+    depth: u32,
+    /// The next non-blank character starts a node (where a quote or a bracket opens one).
+    at_node: bool,
+}
+
+impl Open {
+    /// The state after a key line whose value starts at `value` (the text after the colon).
+    pub(super) fn after_value(value: &str) -> Self {
+        Self {
+            at_node: true,
+            ..Self::default()
+        }
+        .scan(value)
+    }
+
+    /// Whether the next line still belongs to the value.
+    pub(super) fn is_open(self) -> bool {
+        self.quote.is_some() || self.depth > 0
+    }
+
+    /// The state after `text` (the rest of a line, without its terminator). Outside flow
+    /// collections (`depth == 0`) only a value's first character can open a quote or a
+    /// bracket, as YAML reads a block value; inside them, any node's first character.
+    pub(super) fn scan(mut self, text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match self.quote {
+                Some(b'"') => {
+                    if b == b'\\' {
+                        i += 1;
+                    } else if b == b'"' {
+                        self.quote = None;
+                    }
+                }
+                Some(q) => {
+                    if b == q {
+                        if bytes.get(i + 1) == Some(&q) {
+                            i += 1;
+                        } else {
+                            self.quote = None;
+                        }
+                    }
+                }
+                None => match b {
+                    b' ' | b'\t' => {}
+                    b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t') => break,
+                    b'"' | b'\'' if self.at_node => {
+                        self.quote = Some(b);
+                        self.at_node = false;
+                    }
+                    b'[' | b'{' if self.at_node => {
+                        self.depth += 1;
+                    }
+                    b']' | b'}' if self.depth > 0 => {
+                        self.depth -= 1;
+                        self.at_node = false;
+                    }
+                    b',' if self.depth > 0 => self.at_node = true,
+                    b':' if self.depth > 0
+                        && matches!(bytes.get(i + 1), None | Some(b' ' | b'\t')) =>
+                    {
+                        self.at_node = true;
+                    }
+                    _ => self.at_node = false,
+                },
+            }
+            i += 1;
+        }
+        if self.depth == 0 && self.quote.is_none() {
+            self.at_node = false;
+        }
+        self
+    }
+}
+
 /// The 1-based line of the first conflict marker in `text`: a line that starts with
 /// `<<<<<<<` (then a space or the end of the line) followed later by a `>>>>>>>` line.
 /// `None` when the text holds no conflict.

@@ -23,8 +23,8 @@ mod lines;
 
 pub use fast::{Scanned, scan_keys, split_front};
 pub use json::{key_string, yaml_to_json};
+use lines::{Open, is_fence, lines_with_offsets, parse_key_line, strip_eol, value_range};
 pub use lines::{conflict_marker_line, line_of};
-use lines::{is_fence, lines_with_offsets, parse_key_line, strip_eol, value_range};
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -339,10 +339,19 @@ impl Document {
         let front = &self.raw[self.front.clone()];
         // End of the last line that belongs to the current key (trailing blanks excluded).
         let mut last_content_end = self.front.start;
+        // A quoted scalar or flow collection still open from an earlier line.
+        let mut open = Open::default();
         for (line_no, (at, line)) in (self.front_line..).zip(lines_with_offsets(front, 0)) {
             let at = at + self.front.start;
             let text = strip_eol(line);
-            if let Some((key, after_colon)) = parse_key_line(text) {
+            if open.is_open() {
+                open = open.scan(text);
+                last_content_end = at + line.len();
+                if let Some(prev) = keys.last_mut() {
+                    prev.span.end = last_content_end;
+                }
+            } else if let Some((key, after_colon)) = parse_key_line(text) {
+                open = Open::after_value(&text[after_colon..]);
                 if let Some(prev) = keys.last_mut() {
                     prev.span.end = last_content_end;
                 }

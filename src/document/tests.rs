@@ -406,3 +406,42 @@ fn test_values_with_characters_yaml_does_not_take_raw_are_escaped() {
         assert!(!doc.as_str().contains(c), "{c:?} written raw");
     }
 }
+
+#[test]
+fn test_lines_inside_a_multi_line_quoted_scalar_or_flow_list_are_no_keys() {
+    // Found by the document_edit fuzz target: the `As I:` and `title:` lines belong to
+    // `id`'s single-quoted value, and editing them as keys cut the string.
+    let text = "---\nid: 'A-1 it''s\nAs I: story\n# not a comment\ntitle: x'\n\
+                labels: [a,\nb: c, \"d\n]\"]\nstatus: todo\n---\nbody\n";
+    let mut doc = Document::parse(text.as_bytes()).unwrap();
+    let keys: Vec<&str> = doc.keys().iter().map(|k| k.key.as_str()).collect();
+    assert_eq!(keys, ["id", "labels", "status"]);
+    let fm = doc.front_matter().unwrap();
+    assert_eq!(
+        fm["id"].as_str(),
+        Some("A-1 it's As I: story # not a comment title: x")
+    );
+    for (key, value) in [("title", "T"), ("As I", "s"), ("status", "done")] {
+        doc.set(key, &FieldValue::Str(value.into()));
+        let fm = Document::parse(doc.as_str().as_bytes())
+            .unwrap()
+            .front_matter()
+            .unwrap_or_else(|e| panic!("{e}\n{}", doc.as_str()));
+        assert_eq!(fm[key].as_str(), Some(value), "{}", doc.as_str());
+        assert_eq!(fm["labels"].as_sequence().map(Vec::len), Some(3));
+    }
+    doc.set("id", &FieldValue::Str("A-2".into()));
+    assert!(
+        doc.as_str().starts_with("---\nid: A-2\nlabels: [a,\n"),
+        "{}",
+        doc.as_str()
+    );
+}
+
+#[test]
+fn test_an_apostrophe_inside_a_plain_value_opens_nothing() {
+    let text = "---\ntitle: don 't [stop\nstatus: todo\nx: {a: 'b\n  c'}\nowner: me\n---\n";
+    let doc = Document::parse(text.as_bytes()).unwrap();
+    let keys: Vec<&str> = doc.keys().iter().map(|k| k.key.as_str()).collect();
+    assert_eq!(keys, ["title", "status", "x", "owner"]);
+}
