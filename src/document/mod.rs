@@ -537,6 +537,22 @@ impl Document {
                         .to_owned(),
                 })
             }
+            // Every key the parser found must be a `key:` line the editor knows, or `set`
+            // would add a second copy of it, or a key that ends the mapping: a mapping
+            // that starts with an anchor or tag on a line of its own and goes on
+            // indented, keys written as `? key`, a flow mapping `{a: 1}` as the whole
+            // front matter (found by fuzz/document_edit).
+            Ok(serde_yaml_ng::Value::Mapping(m))
+                if m.len() > self.keys().len()
+                    || m.keys()
+                        .any(|k| k.as_str().is_some_and(|k| self.key(k).is_none())) =>
+            {
+                Err(DocumentError::Yaml {
+                    line: self.front_line + unindexed_line(text).unwrap_or(0),
+                    column: 1,
+                    message: "front matter keys must each start a line as `key: value`".to_owned(),
+                })
+            }
             Ok(serde_yaml_ng::Value::Mapping(m)) => Ok(m),
             // Comments only: no keys yet (`set` adds the first). A null written out (`~`,
             // `null`) is a scalar document, not an empty mapping: a key added after it
@@ -572,6 +588,15 @@ fn indented_top(text: &str) -> Option<usize> {
         !t.is_empty() && !t.starts_with('#')
     })?;
     line.starts_with([' ', '\t']).then_some(at)
+}
+
+/// The 0-based line of `text`'s first line at the beginning of the line that is no
+/// blank, comment or `key:` line.
+fn unindexed_line(text: &str) -> Option<usize> {
+    text.lines().position(|l| {
+        let t = strip_eol(l);
+        !(t.trim().is_empty() || t.starts_with([' ', '\t', '#']) || parse_key_line(t).is_some())
+    })
 }
 
 /// Whether `text` has nothing but blank lines and comment lines.

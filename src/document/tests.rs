@@ -445,3 +445,28 @@ fn test_an_apostrophe_inside_a_plain_value_opens_nothing() {
     let keys: Vec<&str> = doc.keys().iter().map(|k| k.key.as_str()).collect();
     assert_eq!(keys, ["title", "status", "x", "owner"]);
 }
+
+#[test]
+fn test_a_mapping_whose_keys_the_editor_cannot_see_is_refused_with_its_line() {
+    // Found by fuzz/document_edit: an anchor on a line of its own, the mapping indented
+    // below it; a `title:` line added at column 1 made a second document.
+    for (text, line) in [
+        ("---\n#c\n&a #x\n  k: story\n---\n", 3),
+        ("---\n? k\n: v\n---\n", 2),
+        ("---\n{a: 1, b: 2}\n---\n", 2),
+    ] {
+        let doc = Document::parse(text.as_bytes()).unwrap();
+        match doc.front_matter() {
+            Err(DocumentError::Yaml {
+                line: l, message, ..
+            }) => {
+                assert_eq!(l, line, "{text:?}");
+                assert!(message.contains("must each start a line"), "{message}");
+            }
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+    // Keys the editor knows, quoted or not, are fine.
+    let doc = Document::parse(b"---\n'a b': 1\n\"c\": 2\nd: 3\n---\n").unwrap();
+    assert_eq!(doc.front_matter().unwrap().len(), 3);
+}
