@@ -253,6 +253,11 @@ def main():
                 if stats[kind]["kills"] >= args.kills:
                     continue
                 n += 1
+                if n % 50 == 0:
+                    # Between rounds (never during one), pack the loose objects the rounds
+                    # wrote: the copy each round makes would otherwise grow without bound.
+                    git(repo, "repack", "-adq")
+                    git(repo, "prune", "--expire=now")
                 setup(kind, repo, env, rng, n)
                 items = item_files(repo)
                 cmd, touched = pick_command(kind, items, rng, n)

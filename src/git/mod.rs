@@ -602,7 +602,10 @@ pub fn revision_problem(rev: &str, e: &git2::Error) -> String {
 /// 100k-item folder it means hashing a 6 MB tree twice per command: 12% of `estimate`.
 fn configure_libgit2() {
     static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+    ONCE.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        opts::limit_mapped_packs();
+    });
 }
 
 /// From this many paths on, a commit writes its objects as one pack ([`bulk`]).

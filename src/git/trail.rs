@@ -75,10 +75,11 @@ impl<'r> Trail<'r> {
             if object.kind() != git2::ObjectType::Tree {
                 return Ok(None);
             }
-            let Some((mode, id)) = find_entry(object.data(), name.as_bytes()) else {
+            let last = level + 1 == parts.len();
+            let Some((mode, id)) = find_entry_as(object.data(), name.as_bytes(), Some(!last))
+            else {
                 return Ok(None);
             };
-            let last = level + 1 == parts.len();
             let fits = if last {
                 mode == MODE_BLOB || mode == MODE_EXEC
             } else {
@@ -95,30 +96,58 @@ impl<'r> Trail<'r> {
 
 /// The mode and id of the entry `name` in a raw tree object (`<octal mode> <name>\0<20-byte
 /// id>` repeated), by a scan that allocates nothing. `None` when absent or malformed.
-pub(crate) fn find_entry(data: &[u8], name: &[u8]) -> Option<(u32, Oid)> {
+///
+/// For an entry known to be a folder (`Some(true)`) or a file (`Some(false)`), git sorts a tree's entries by name (a folder's as if it ended with
+/// `/`), so the scan stops at the first entry that sorts after it. Each step finds the end
+/// of a name with `memchr` (the mode is 5 or 6 digits, as git writes them; any other
+/// length is read the slow way).
+fn find_entry_as(data: &[u8], name: &[u8], tree: Option<bool>) -> Option<(u32, Oid)> {
     let mut pos = 0;
     while pos < data.len() {
-        let space = pos + data[pos..].iter().position(|&b| b == b' ')?;
-        let nul = space + 1 + data[space + 1..].iter().position(|&b| b == 0)?;
+        let space = match (data.get(pos + 5), data.get(pos + 6)) {
+            (Some(b' '), _) => pos + 5,
+            (_, Some(b' ')) => pos + 6,
+            _ => pos + data[pos..].iter().position(|&b| b == b' ')?,
+        };
+        let nul = space + 1 + memchr::memchr(0, &data[space + 1..])?;
         let id = nul + 1;
         if id + RAW_OID > data.len() {
             return None;
         }
-        if &data[space + 1..nul] == name {
+        let here = &data[space + 1..nul];
+        if here == name {
             let mode = std::str::from_utf8(&data[pos..space]).ok()?;
             let mode = u32::from_str_radix(mode, 8).ok()?;
             return Oid::from_bytes(&data[id..id + RAW_OID])
                 .ok()
                 .map(|oid| (mode, oid));
         }
+        if let Some(tree) = tree {
+            let here_tree = &data[pos..space] == b"40000";
+            if git_order(here, here_tree, name, tree) == std::cmp::Ordering::Greater {
+                return None;
+            }
+        }
         pos = id + RAW_OID;
     }
     None
 }
 
+/// Git's order of tree entries: by name, a folder's name as if it ended with `/`.
+fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
+    let slash = |tree: bool| -> &'static [u8] { if tree { b"/" } else { b"" } };
+    a.iter()
+        .chain(slash(a_tree))
+        .cmp(b.iter().chain(slash(b_tree)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn find_entry(data: &[u8], name: &[u8]) -> Option<(u32, Oid)> {
+        find_entry_as(data, name, None)
+    }
 
     fn raw_entry(mode: &str, name: &str, byte: u8) -> Vec<u8> {
         let mut out = format!("{mode} {name}\0").into_bytes();
@@ -142,6 +171,21 @@ mod tests {
         // Truncated: no panic.
         assert_eq!(find_entry(&data[..data.len() - 3], b"x y.md"), None);
         assert_eq!(find_entry(b"100644 no-nul", b"no-nul"), None);
+        // Sorted scans stop early and agree with the full scan.
+        for (name, tree) in [(&b"sub"[..], true), (b"x y.md", false), (b"a.md", false)] {
+            assert_eq!(
+                find_entry_as(&data, name, Some(tree)),
+                find_entry(&data, name)
+            );
+        }
+        assert_eq!(find_entry_as(&data, b"b.md", Some(false)), None);
+        assert_eq!(find_entry_as(&data, b"zz", Some(true)), None);
+        // An odd mode length is read the slow way.
+        let odd = raw_entry("1006440", "q.md", 1);
+        assert_eq!(
+            find_entry_as(&odd, b"q.md", Some(false)).unwrap().0,
+            0o1006440
+        );
     }
 
     #[test]
