@@ -46,6 +46,15 @@ pub(super) fn parse_key_line(line: &str) -> Option<(String, usize)> {
     if first.is_whitespace() || matches!(first, '#' | '-' | '?' | '[' | '{' | '}' | ']') {
         return None;
     }
+    // `: value` is a value with an empty (null) key, which no `key:` line names.
+    if first == ':'
+        && line[1..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == ' ' || c == '\t')
+    {
+        return None;
+    }
     if first == '"' || first == '\'' {
         let close = line[1..].find(first)? + 1;
         let after = &line[close + 1..];
