@@ -58,7 +58,9 @@ pub enum Newer {
 
 impl Repo {
     /// The files under `prefix` (`""`: everywhere) that differ from the tree of `older`
-    /// (`None`: the empty tree) to `newer`, in libgit2's order, without binary detection.
+    /// (`None`: the empty tree) to `newer`, without binary detection. Between two commits:
+    /// regular files only, in git's path order (a file that became a symlink is deleted);
+    /// against the work tree: libgit2's deltas, in its order.
     /// The error names the step that failed (`find commit`, `read tree`, `diff`).
     pub fn file_diff(
         &self,
@@ -79,6 +81,37 @@ impl Repo {
             }
         };
         let old_tree = tree_of(older)?;
+        if let Newer::Commit(c) = newer {
+            // Two trees: our merge walk over their entries (see `tree_diff`), which skips
+            // equal subtrees and costs one id comparison per unchanged entry, where
+            // libgit2's diff builds an iterator frame for each.
+            let new_tree = tree_of(c)?;
+            let failed = |e: git2::Error| ("read tree", Failure::from(e));
+            let old = folder_tree(r, old_tree.as_ref(), prefix).map_err(failed)?;
+            let new = folder_tree(r, new_tree.as_ref(), prefix).map_err(failed)?;
+            let mut changes = Vec::new();
+            super::tree_diff::diff_trees(r, old.as_ref(), new.as_ref(), prefix, &mut changes)
+                .map_err(|e| ("diff", e.into()))?;
+            let side = |path: &str, id: Option<ObjectId>| {
+                id.map(|id| FileSide {
+                    path: path.to_owned(),
+                    id,
+                    regular: true,
+                })
+            };
+            return Ok(changes
+                .into_iter()
+                .map(|c| FileDelta {
+                    status: match (c.old, c.new) {
+                        (Some(_), Some(_)) => FileStatus::Modified,
+                        (None, _) => FileStatus::Added,
+                        (_, None) => FileStatus::Deleted,
+                    },
+                    old: side(&c.path, c.old),
+                    new: side(&c.path, c.new),
+                })
+                .collect());
+        }
         let mut opts = DiffOptions::new();
         opts.skip_binary_check(true).disable_pathspec_match(true);
         if !prefix.is_empty() {
@@ -123,5 +156,21 @@ impl Repo {
             });
         }
         Ok(out)
+    }
+}
+
+/// The tree of the folder `prefix` (`""`: `tree` itself) in `tree`, if it is there.
+fn folder_tree<'r>(
+    r: &'r git2::Repository,
+    tree: Option<&git2::Tree<'r>>,
+    prefix: &str,
+) -> Result<Option<git2::Tree<'r>>, git2::Error> {
+    let Some(tree) = tree else { return Ok(None) };
+    if prefix.is_empty() {
+        return Ok(Some(tree.clone()));
+    }
+    match tree.get_path(std::path::Path::new(prefix)) {
+        Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => r.find_tree(e.id()).map(Some),
+        _ => Ok(None),
     }
 }

@@ -30,7 +30,14 @@ const MAX_ENTRIES: usize = 200_000;
 /// Order keys by blob id: the in-memory map, loaded from and saved to the cache file.
 #[derive(Debug, Default)]
 pub(crate) struct KeyStore {
+    /// Keys looked up (parsed from the file, or read from their blobs) in this run.
     keys: HashMap<ObjectId, Option<OrderKey>>,
+    /// The cache file's text, when it is one this version wrote.
+    text: String,
+    /// Where each blob's entry (the text after the id) is in `text`: a line is parsed only
+    /// when its blob is looked up, so a diff that needs 10,000 of the 30,000 keys a long
+    /// history has cached does not build the other 20,000.
+    lines: HashMap<ObjectId, (usize, usize)>,
     /// Blobs looked up in this run.
     used: HashSet<ObjectId>,
     /// Where the cache lives (`None`: in memory only).
@@ -64,25 +71,37 @@ impl KeyStore {
     fn load(&mut self) {
         self.loaded = true;
         if let Some(file) = &self.file
-            && let Some(keys) = std::fs::read_to_string(file)
-                .ok()
-                .and_then(|text| parse(&text))
+            && let Ok(text) = std::fs::read_to_string(file)
+            && let Some(lines) = index(&text)
         {
-            self.keys = keys;
+            self.text = text;
+            self.lines = lines;
         }
     }
 
     /// The order keys of `files` (path and blob id), in their order; files that are not
-    /// items give `None`. Blobs not known yet are read, in parallel.
+    /// items give `None`. Blobs not known yet (or whose cached entry does not parse) are
+    /// read, in parallel.
     pub(crate) fn keys(&mut self, r: &Repo, files: &[(String, ObjectId)]) -> Vec<Option<OrderKey>> {
         if !self.loaded {
             self.load();
         }
-        let missing: Vec<(String, ObjectId)> = files
-            .iter()
-            .filter(|(_, oid)| !self.keys.contains_key(oid))
-            .cloned()
-            .collect();
+        let mut missing: Vec<(String, ObjectId)> = Vec::new();
+        for (path, oid) in files {
+            if self.keys.contains_key(oid) {
+                continue;
+            }
+            match self
+                .lines
+                .get(oid)
+                .and_then(|&(from, to)| parse_entry(&self.text[from..to]))
+            {
+                Some(key) => {
+                    self.keys.insert(*oid, key);
+                }
+                None => missing.push((path.clone(), *oid)),
+            }
+        }
         if !missing.is_empty() {
             self.dirty = true;
             self.keys.extend(read_order_keys(r, &missing));
@@ -97,8 +116,8 @@ impl KeyStore {
     }
 
     /// Writes the cache file when this run read new blobs (atomically: a temporary file
-    /// renamed over the old one). Failing to write is not an error: the cache only saves
-    /// time.
+    /// renamed over the old one). Entries this run did not look up are copied as they
+    /// were. Failing to write is not an error: the cache only saves time.
     pub(crate) fn save(&self) {
         let Some(file) = &self.file else {
             return;
@@ -106,20 +125,34 @@ impl KeyStore {
         if !self.dirty {
             return;
         }
-        let keep_all = self.keys.len() <= MAX_ENTRIES;
-        let mut entries: Vec<(&ObjectId, &Option<OrderKey>)> = self
+        let unread: Vec<ObjectId> = self
+            .lines
+            .keys()
+            .filter(|o| !self.keys.contains_key(*o))
+            .copied()
+            .collect();
+        let keep_all = self.keys.len() + unread.len() <= MAX_ENTRIES;
+        let mut entries: Vec<(ObjectId, Option<String>)> = self
             .keys
             .iter()
             .filter(|(oid, _)| keep_all || self.used.contains(*oid))
+            .filter_map(|(oid, key)| line(oid, key.as_ref()).map(|l| (*oid, Some(l))))
             .collect();
-        entries.sort_by_key(|(oid, _)| **oid);
+        if keep_all {
+            entries.extend(unread.into_iter().map(|oid| (oid, None)));
+        }
+        entries.sort_by_key(|(oid, _)| *oid);
         let mut text = header();
         text.push('\n');
-        for (oid, key) in entries {
-            if let Some(line) = line(oid, key.as_ref()) {
-                text.push_str(&line);
-                text.push('\n');
+        for (oid, written) in entries {
+            match written {
+                Some(l) => text.push_str(&l),
+                None => {
+                    let (from, to) = self.lines[&oid];
+                    text.push_str(&format!("{oid} {}", &self.text[from..to]));
+                }
             }
+            text.push('\n');
         }
         let Some(dir) = file.parent() else {
             return;
@@ -152,43 +185,62 @@ fn line(oid: &ObjectId, key: Option<&OrderKey>) -> Option<String> {
         .then(|| format!("{oid} {flag}\t{rank}\t{created}\t{id}"))
 }
 
-/// The entries of a cache file; `None` when it is not one this version wrote, or any
-/// line is malformed (then it is all ignored).
-fn parse(text: &str) -> Option<HashMap<ObjectId, Option<OrderKey>>> {
-    let mut lines = text.lines();
-    if lines.next()? != header() {
+/// Where each entry of a cache file is (the text after `OID `, per blob id); `None` when
+/// the file is not one this version wrote (another header, a line without a full
+/// lowercase id: then it is all ignored).
+fn index(text: &str) -> Option<HashMap<ObjectId, (usize, usize)>> {
+    let (first, _) = text.split_once('\n').unwrap_or((text, ""));
+    if first != header() {
         return None;
     }
-    let mut out = HashMap::new();
-    for line in lines {
+    let mut out = HashMap::with_capacity(text.len() / 56);
+    let mut at = first.len() + 1;
+    for line in text.get(at..).unwrap_or_default().split_terminator('\n') {
         let (hex, rest) = line.split_once(' ')?;
-        let oid: ObjectId = hex.parse().ok()?;
-        if oid.to_string() != hex {
+        let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+        if hex.len() != 40 || !hex.bytes().all(lower_hex) {
             return None;
         }
-        let key = if rest == "-" {
-            None
-        } else {
-            let mut parts = rest.split('\t');
-            let flag = parts.next()?;
-            let (rank, created, id) = (parts.next()?, parts.next()?, parts.next()?);
-            if parts.next().is_some() {
-                return None;
-            }
-            let key = match flag {
-                "u" if rank.is_empty() => OrderKey::of(None, Some(created), id),
-                "r" if created.is_empty() => OrderKey::of(Some(rank), None, id),
-                _ => return None,
-            };
-            // A ranked line whose key is not valid was not written by this format.
-            if key.rank() != (flag == "r").then_some(rank) {
-                return None;
-            }
-            Some(key)
-        };
-        out.insert(oid, key);
+        let oid: ObjectId = hex.parse().ok()?;
+        let from = at + hex.len() + 1;
+        out.insert(oid, (from, from + rest.len()));
+        at += line.len() + 1;
     }
     Some(out)
+}
+
+/// The key of one entry (`-`, or `u|r<TAB>rank<TAB>created<TAB>id`): `Some(None)` for a
+/// blob that is no item, `None` when the entry is malformed (then the blob is read).
+fn parse_entry(rest: &str) -> Option<Option<OrderKey>> {
+    if rest == "-" {
+        return Some(None);
+    }
+    let mut parts = rest.split('\t');
+    let flag = parts.next()?;
+    let (rank, created, id) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let key = match flag {
+        "u" if rank.is_empty() => OrderKey::of(None, Some(created), id),
+        "r" if created.is_empty() => OrderKey::of(Some(rank), None, id),
+        _ => return None,
+    };
+    // A ranked line whose key is not valid was not written by this format.
+    if key.rank() != (flag == "r").then_some(rank) {
+        return None;
+    }
+    Some(Some(key))
+}
+
+/// Every entry of a cache file, each parsed; `None` when the file or any entry is not
+/// one this version wrote.
+#[cfg(test)]
+fn parse(text: &str) -> Option<HashMap<ObjectId, Option<OrderKey>>> {
+    index(text)?
+        .into_iter()
+        .map(|(oid, (from, to))| parse_entry(&text[from..to]).map(|k| (oid, k)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -265,11 +317,34 @@ mod tests {
         );
         store.save();
         let mut again = KeyStore::open(&repo);
-        assert!(again.keys.is_empty(), "read on the first lookup only");
+        assert!(!again.loaded, "read on the first lookup only");
         assert_eq!(again.keys(&repo, &files), first);
         assert_eq!(again.keys.len(), 2);
         assert!(!again.dirty, "every key came from the file");
+        // A damaged entry is read from its blob again; the others still come from the
+        // file, which is rewritten whole.
+        let path = repo.common_dir().join("backlog-cache/order-keys");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replace(&format!("{b} -"), &format!("{b} x\tjunk")),
+        )
+        .unwrap();
+        let mut damaged = KeyStore::open(&repo);
+        assert_eq!(damaged.keys(&repo, &files), first);
+        assert!(damaged.dirty);
+        damaged.save();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        // Entries not looked up are kept as they were.
+        let mut one = KeyStore::open(&repo);
+        let c = crate::git::testing::write_blob(&repo, b"---\nid: B-2\ntitle: t\n---\n");
+        one.keys(&repo, &[("backlog/B-2.md".to_owned(), c)]);
+        one.save();
+        let kept = parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(kept.len(), 3);
+        assert_eq!(kept[&a], first[0]);
         // A damaged file is ignored: the keys are read from the blobs again.
+
         std::fs::write(repo.common_dir().join("backlog-cache/order-keys"), "junk").unwrap();
         let mut fresh = KeyStore::open(&repo);
         assert_eq!(fresh.keys(&repo, &files), first);
