@@ -614,6 +614,7 @@ const PACKED_COMMIT_PATHS: usize = 256;
 mod bulk;
 pub mod changed;
 pub mod file_diff;
+mod graph;
 mod id;
 pub mod last_commits;
 mod merge3;

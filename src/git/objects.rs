@@ -38,8 +38,14 @@ impl Repo {
             .map_err(|e| super::revision_problem(rev, &e))
     }
 
-    /// The best common ancestor of two commits.
+    /// The best common ancestor of two commits: from git's commit-graph file when it
+    /// answers alone (see [`super::graph`]), else libgit2's.
     pub fn merge_base(&self, a: ObjectId, b: ObjectId) -> Result<ObjectId, Failure> {
+        if let Some(graph) = super::graph::CommitGraph::open(&self.common_dir().join("objects"))
+            && let Some(base) = super::graph::merge_base(self.inner(), &graph, a.raw(), b.raw())
+        {
+            return Ok(base.into());
+        }
         Ok(self.inner().merge_base(a.raw(), b.raw())?.into())
     }
 
