@@ -119,7 +119,23 @@ impl CommitGraph {
         None
     }
 
+    /// The root tree, parents and commit time of the commit `oid`, if the graph has it.
+    pub(crate) fn meta(&self, oid: &Oid) -> Option<(Oid, Vec<Oid>, i64)> {
+        let pos = self.find(oid)?;
+        let row = self.commits + pos as usize * CDAT_ROW;
+        let tree = Oid::from_bytes(self.data.get(row..row + HASH)?).ok()?;
+        let (parents, _, time) = self.commit(pos)?;
+        let parents = parents
+            .into_iter()
+            .map(|p| self.oid(p))
+            .collect::<Option<Vec<Oid>>>()?;
+        Some((tree, parents, time))
+    }
+
     fn oid(&self, pos: u32) -> Option<Oid> {
+        if pos as usize >= self.count {
+            return None;
+        }
         let at = self.lookup + pos as usize * HASH;
         Oid::from_bytes(self.data.get(at..at + HASH)?).ok()
     }
@@ -335,6 +351,16 @@ mod tests {
                 commits.push(repo.commit(None, &sig, &sig, "late", &tree, &parents).unwrap());
             }
             let graph = CommitGraph::open(&dir.path().join(".git/objects")).unwrap();
+            // Every commit the graph holds reads as its object does; the late ones are not
+            // in it.
+            for (k, oid) in commits.iter().enumerate() {
+                let c = repo.find_commit(*oid).unwrap();
+                let expected = (c.tree_id(), c.parent_ids().collect::<Vec<_>>(), c.time().seconds());
+                match graph.meta(oid) {
+                    Some(meta) => prop_assert_eq!(meta, expected),
+                    None => prop_assert!(k >= cut, "commit {} is missing from the graph", k),
+                }
+            }
             for (x, y) in pairs {
                 let (a, b) = (commits[x % commits.len()], commits[y % commits.len()]);
                 let ours = merge_base(&repo, &graph, a, b);

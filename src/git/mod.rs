@@ -103,6 +103,9 @@ pub struct Repo {
     /// 6 MB tree: the dirty check and the commit of one change both need it, and libgit2
     /// does not cache trees that large.
     trees: RefCell<Vec<(Oid, Rc<[u8]>)>>,
+    /// git's commit-graph file, read on first use (`None` inside: there is none, or it
+    /// cannot be read; see [`graph`]).
+    graph: std::cell::OnceCell<Option<graph::CommitGraph>>,
 }
 
 impl std::fmt::Debug for Repo {
@@ -134,6 +137,7 @@ impl Repo {
             repo,
             workdir,
             trees: RefCell::default(),
+            graph: std::cell::OnceCell::new(),
         }))
     }
 
@@ -219,6 +223,7 @@ impl Repo {
             repo,
             workdir,
             trees: RefCell::default(),
+            graph: std::cell::OnceCell::new(),
         })
     }
 
@@ -605,6 +610,7 @@ fn configure_libgit2() {
     ONCE.call_once(|| {
         git2::opts::strict_hash_verification(false);
         opts::limit_mapped_packs();
+        opts::keep_freed_heap();
     });
 }
 

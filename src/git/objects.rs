@@ -41,12 +41,19 @@ impl Repo {
     /// The best common ancestor of two commits: from git's commit-graph file when it
     /// answers alone (see [`super::graph`]), else libgit2's.
     pub fn merge_base(&self, a: ObjectId, b: ObjectId) -> Result<ObjectId, Failure> {
-        if let Some(graph) = super::graph::CommitGraph::open(&self.common_dir().join("objects"))
-            && let Some(base) = super::graph::merge_base(self.inner(), &graph, a.raw(), b.raw())
+        if let Some(graph) = self.commit_graph()
+            && let Some(base) = super::graph::merge_base(self.inner(), graph, a.raw(), b.raw())
         {
             return Ok(base.into());
         }
         Ok(self.inner().merge_base(a.raw(), b.raw())?.into())
+    }
+
+    /// git's commit-graph file, if the repository has one this crate can read.
+    pub(super) fn commit_graph(&self) -> Option<&super::graph::CommitGraph> {
+        self.graph
+            .get_or_init(|| super::graph::CommitGraph::open(&self.common_dir().join("objects")))
+            .as_ref()
     }
 
     /// HEAD's commit; `None` on an unborn branch (or without HEAD).

@@ -29,3 +29,21 @@ pub(super) fn limit_mapped_packs() {
         let _ = git2::opts::set_mwindow_mapped_limit(MAPPED_LIMIT);
     }
 }
+
+/// Keeps glibc from handing freed memory back to the kernel after every large read.
+///
+/// libgit2 allocates each tree it reads with `malloc`; a 10,000-item folder tree is
+/// 700 KB. With glibc's dynamic thresholds, each such buffer ends up at the top of the
+/// heap, its `free` trims the heap, and the next read grows it again: the kernel then
+/// zeroes 170 fresh pages per tree. A `log` over 30,000 folder versions spent 1.5 s of
+/// system time on those page faults. A fixed trim threshold of 64 MB keeps the pages.
+#[allow(unsafe_code)]
+pub(super) fn keep_freed_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only changes glibc's allocator settings; it is called once, from
+    // `configure_libgit2`'s `Once`, before libgit2 allocates anything large.
+    unsafe {
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+    }
+}

@@ -53,8 +53,17 @@ pub struct FolderStep {
 }
 
 impl Repo {
-    /// The metadata of the commit `id`.
+    /// The metadata of the commit `id`: from git's commit-graph file when it holds the
+    /// commit (no commit object to inflate and parse), else from the commit itself.
     pub fn commit_meta(&self, id: ObjectId) -> Result<CommitMeta, Failure> {
+        if let Some((tree, parents, time)) = self.commit_graph().and_then(|g| g.meta(&id.raw())) {
+            return Ok(CommitMeta {
+                id,
+                tree: tree.into(),
+                time,
+                parents: parents.into_iter().map(ObjectId::from).collect(),
+            });
+        }
         let c = self.inner().find_commit(id.raw())?;
         Ok(CommitMeta {
             id,
