@@ -274,8 +274,11 @@ fn locate(
     let name_of = |p: &str| p.rsplit('/').next().unwrap_or(p).to_ascii_uppercase();
     let (named, others): (Vec<_>, Vec<_>) =
         files.iter().partition(|(p, _)| name_of(p).starts_with(&q));
+    // An exact ID wins wherever it is; files named after the query are read first, and
+    // the others only when none of them is exactly the item (a prefix match among them
+    // could hide the exact ID in a file not named after it).
+    let mut matches: Vec<Version> = Vec::new();
     for group in [named, others] {
-        let mut matches: Vec<Version> = Vec::new();
         let mut ignored = Vec::new();
         for (path, oid) in group {
             let Some(v) = read_blob(repo, *oid, path, "HEAD", &mut ignored) else {
@@ -288,24 +291,23 @@ fn locate(
         if let Some(exact) = matches.iter().position(|v| crate::id::key(&v.item.id) == q) {
             return Ok(matches.swap_remove(exact));
         }
-        match matches.len() {
-            0 => {}
-            1 => return Ok(matches.remove(0)),
-            _ => {
-                let mut ids: Vec<String> = matches.into_iter().map(|v| v.item.id).collect();
-                ids.sort();
-                ids.dedup();
-                return Err(HistoryError::Ambiguous {
-                    query: query.to_owned(),
-                    matches: ids,
-                });
-            }
-        }
         warnings.extend(ignored);
     }
-    Err(HistoryError::UnknownItem {
-        query: query.to_owned(),
-    })
+    match matches.len() {
+        0 => Err(HistoryError::UnknownItem {
+            query: query.to_owned(),
+        }),
+        1 => Ok(matches.remove(0)),
+        _ => {
+            let mut ids: Vec<String> = matches.into_iter().map(|v| v.item.id).collect();
+            ids.sort();
+            ids.dedup();
+            Err(HistoryError::Ambiguous {
+                query: query.to_owned(),
+                matches: ids,
+            })
+        }
+    }
 }
 
 /// Where the item (at `path` in `commit`, with the ids `chain`) is in `parent` (with its

@@ -525,8 +525,8 @@ impl Store {
     /// Finds one item by ID or unique prefix (case-insensitive).
     ///
     /// Fast path: item files are named `<ID>-<slug>.md`, so only files whose name starts
-    /// with the query are parsed. Only when no file name matches (a renamed file, say) is
-    /// the whole folder loaded.
+    /// with the query are parsed, and an item with exactly that ID among them is the
+    /// answer. Otherwise (a prefix, or a renamed file) the whole folder is loaded.
     pub fn find(&self, query: &str) -> Result<Entry, StoreError> {
         let q = query.trim().to_ascii_uppercase();
         if q.is_empty() {
@@ -556,7 +556,13 @@ impl Store {
             }
         }
         let index = IdIndex::new(candidates.iter().map(|e| e.item.id.as_str()));
-        if let Some(found) = pick(&index, query, &mut candidates)? {
+        // Only an exact ID is taken from the files named after the query: a prefix match
+        // among them (`CR-1` naming `CR-10-….md`) could hide the item whose ID is exactly
+        // the query in a file not named after it (a copy, a hand rename), and the exact ID
+        // wins (found by the crash test, after a `fmt` that was interrupted).
+        if !index.all(query).is_empty()
+            && let Some(found) = pick(&index, query, &mut candidates)?
+        {
             return Ok(found);
         }
         let loaded = self.load_all();

@@ -199,6 +199,35 @@ fn test_find_by_id_prefix_case_and_depth() {
 }
 
 #[test]
+fn test_find_prefers_an_exact_id_in_a_misnamed_file_over_named_prefix_matches() {
+    // Found by the crash test: `fmt` interrupted before it renamed `copy-of-CR-1.md`
+    // back, and `set CR-1` said CR-1 was ambiguous (CR-10, CR-11).
+    let (_tmp, store) = store_with(&[
+        ("CR-10-a.md", item("CR-10", None, None)),
+        ("CR-11-b.md", item("CR-11", None, None)),
+        ("copy-of-CR-1.md", item("CR-1", None, None)),
+        ("B-7-c.md", item("B-7", None, None)),
+        ("B-77-d.md", item("B-77", None, None)),
+    ]);
+    assert_eq!(store.find("CR-1").unwrap().path, "backlog/copy-of-CR-1.md");
+    assert_eq!(store.find("cr-10").unwrap().item.id, "CR-10");
+    assert_eq!(store.find("B-7").unwrap().item.id, "B-7");
+    // A unique prefix still names its item, when no ID is exactly the query.
+    assert_eq!(store.find("B-77").unwrap().item.id, "B-77");
+    assert_eq!(store.find("CR-11").unwrap().item.id, "CR-11");
+    match store.find("CR-") {
+        Err(StoreError::Ambiguous { matches, .. }) => assert_eq!(matches.len(), 3),
+        other => panic!("expected ambiguity, got {other:?}"),
+    }
+    match store.find("CR-2") {
+        Err(StoreError::UnknownItem { suggestions, .. }) => {
+            assert!(suggestions.contains(&"CR-1".to_owned()), "{suggestions:?}");
+        }
+        other => panic!("expected unknown, got {other:?}"),
+    }
+}
+
+#[test]
 fn test_find_reports_broken_file_named_after_query() {
     let (_tmp, store) = store_with(&[("B-1-broken.md", "---\nid: [\n---\n".to_owned())]);
     match store.find("B-1") {

@@ -538,3 +538,31 @@ fn test_diff_escapes_titles() {
         "{text}"
     );
 }
+
+/// Found by the crash test: after an interrupted `fmt`, `copy-of-CR-1.md` holds CR-1
+/// while `CR-10-item.md` and `CR-11-item.md` are named after their IDs; `set CR-1` and
+/// `log CR-1` said CR-1 was ambiguous. The exact ID wins wherever its file is.
+#[test]
+fn test_an_exact_id_in_a_misnamed_file_wins_over_prefix_matches() {
+    let env = TestEnv::new();
+    env.run(&["init"]).ok();
+    env.item("CR-10", "Ten", "", "");
+    env.item("CR-11", "Eleven", "", "");
+    env.write(
+        "backlog/copy-of-CR-1.md",
+        "---\nid: CR-1\ntitle: One\n---\n",
+    );
+    env.commit_all("three items");
+    env.run(&["set", "CR-1", "value=3"]).ok();
+    assert!(env.read("backlog/copy-of-CR-1.md").contains("value: 3"));
+    let log = env.run(&["log", "CR-1", "--format", "json"]).ok().json();
+    assert_eq!(log["path"], "backlog/copy-of-CR-1.md");
+    assert_eq!(log["entries"].as_array().unwrap().len(), 2);
+    let shown = env.run(&["show", "cr-1", "--format", "json"]).ok().json();
+    assert_eq!(shown["id"], "CR-1");
+    // An unknown ID is unknown; a prefix that names several items is ambiguous.
+    let out = env.run(&["show", "CR-1X"]);
+    assert!(out.stderr.contains("unknown item CR-1X"), "{}", out.stderr);
+    let out = env.run(&["log", "CR-"]);
+    assert!(out.stderr.contains("ambiguous"), "{}", out.stderr);
+}
