@@ -509,6 +509,17 @@ impl Document {
                 message: "a byte order mark (U+FEFF) inside the front matter; remove it".to_owned(),
             });
         }
+        // `---` or `...` at the start of a line, then a blank or a comment, is a YAML
+        // document marker: the mapping ends there, and a key added after it would make a
+        // second document (found by fuzz/document_edit).
+        if let Some(at) = document_marker(text) {
+            return Err(DocumentError::Yaml {
+                line: self.front_line + at,
+                column: 1,
+                message: "a YAML document marker (`---` or `...`) inside the front matter"
+                    .to_owned(),
+            });
+        }
         if text.trim().is_empty() {
             return self.empty_front_matter(text);
         }
@@ -596,6 +607,15 @@ fn unindexed_line(text: &str) -> Option<usize> {
     text.lines().position(|l| {
         let t = strip_eol(l);
         !(t.trim().is_empty() || t.starts_with([' ', '\t', '#']) || parse_key_line(t).is_some())
+    })
+}
+
+/// The 0-based line of the first YAML document marker in `text`: `---` or `...` at the
+/// start of a line, followed by the end of the line or a blank.
+fn document_marker(text: &str) -> Option<usize> {
+    text.lines().position(|l| {
+        (l.starts_with("---") || l.starts_with("..."))
+            && l[3..].chars().next().is_none_or(|c| c.is_whitespace())
     })
 }
 

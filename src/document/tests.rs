@@ -471,3 +471,27 @@ fn test_a_mapping_whose_keys_the_editor_cannot_see_is_refused_with_its_line() {
     let doc = Document::parse(b"---\n'a b': 1\n\"c\": 2\nd: 3\n---\n").unwrap();
     assert_eq!(doc.front_matter().unwrap().len(), 3);
 }
+
+#[test]
+fn test_a_document_marker_inside_the_front_matter_is_refused_with_its_line() {
+    // Found by fuzz/document_edit: `... #c` ends the YAML document; a key added after it
+    // made a second one.
+    for (text, line) in [
+        ("---\na: 1\n... #c\n\n---\n", 3),
+        ("---\na: 1\nb: [x]\n--- y\n---\n", 4),
+    ] {
+        let doc = Document::parse(text.as_bytes()).unwrap();
+        match doc.front_matter() {
+            Err(DocumentError::Yaml {
+                line: l, message, ..
+            }) => {
+                assert_eq!(l, line, "{text:?}");
+                assert!(message.contains("document marker"), "{message}");
+            }
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+    // Inside a value, or not followed by a blank, it is text.
+    let doc = Document::parse(b"---\na: '...'\nb: ----\nc: x\n  ... y\n---\n").unwrap();
+    assert_eq!(doc.front_matter().unwrap().len(), 3);
+}
