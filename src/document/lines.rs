@@ -177,6 +177,16 @@ impl Open {
                 }
                 None => match b {
                     b' ' | b'\t' => {}
+                    // A tag or an anchor before a node: the node starts after it.
+                    b'!' | b'&' if self.at_node => {
+                        while i + 1 < bytes.len()
+                            && !matches!(bytes[i + 1], b' ' | b'\t')
+                            && !(self.depth > 0
+                                && matches!(bytes[i + 1], b',' | b'[' | b']' | b'{' | b'}'))
+                        {
+                            i += 1;
+                        }
+                    }
                     b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t') => break,
                     b'"' | b'\'' if self.at_node => {
                         self.quote = Some(b);

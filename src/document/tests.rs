@@ -495,3 +495,18 @@ fn test_a_document_marker_inside_the_front_matter_is_refused_with_its_line() {
     let doc = Document::parse(b"---\na: '...'\nb: ----\nc: x\n  ... y\n---\n").unwrap();
     assert_eq!(doc.front_matter().unwrap().len(), 3);
 }
+
+#[test]
+fn test_a_quoted_value_after_a_tag_or_anchor_opens_a_multi_line_scalar() {
+    // Found by fuzz/document_edit: `!tag 'text` opens a quoted scalar as `'text` does.
+    let text = "---\nle: !!!-f0id: 'a\nstatu: x\ntitle: y'\nb: &a [1,\nc: 2]\nowner: o\n---\n";
+    let mut doc = Document::parse(text.as_bytes()).unwrap();
+    let keys: Vec<&str> = doc.keys().iter().map(|k| k.key.as_str()).collect();
+    assert_eq!(keys, ["le", "b", "owner"]);
+    doc.set("title", &FieldValue::Str("T".into()));
+    let fm = Document::parse(doc.as_str().as_bytes())
+        .unwrap()
+        .front_matter()
+        .unwrap();
+    assert_eq!(fm["title"].as_str(), Some("T"));
+}
