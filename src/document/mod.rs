@@ -551,10 +551,11 @@ impl Document {
             // Every key the parser found must be a `key:` line the editor knows, or `set`
             // would add a second copy of it, or a key that ends the mapping: a mapping
             // that starts with an anchor or tag on a line of its own and goes on
-            // indented, keys written as `? key`, a flow mapping `{a: 1}` as the whole
-            // front matter (found by fuzz/document_edit).
+            // indented, keys written as `? key`, a flow mapping (`{a: 1}`, or an empty
+            // `{}`) as the whole front matter (found by fuzz/document_edit).
             Ok(serde_yaml_ng::Value::Mapping(m))
-                if m.len() > self.keys().len()
+                if (m.is_empty() && !comments_only(text))
+                    || m.len() > self.keys().len()
                     || m.keys()
                         .any(|k| k.as_str().is_some_and(|k| self.key(k).is_none())) =>
             {

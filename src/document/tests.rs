@@ -454,6 +454,7 @@ fn test_a_mapping_whose_keys_the_editor_cannot_see_is_refused_with_its_line() {
         ("---\n#c\n&a #x\n  k: story\n---\n", 3),
         ("---\n? k\n: v\n---\n", 2),
         ("---\n{a: 1, b: 2}\n---\n", 2),
+        ("---\n{\t}\t\t\n---\n", 2),
         ("---\nowner: x\n\n?\n: 20  # c\n---\n", 4),
     ] {
         let doc = Document::parse(text.as_bytes()).unwrap();
