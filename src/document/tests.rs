@@ -446,6 +446,21 @@ fn test_an_apostrophe_inside_a_plain_value_opens_nothing() {
     assert_eq!(keys, ["title", "status", "x", "owner"]);
 }
 
+/// Asserts that `text`'s front matter is refused at file line `line` with a message
+/// containing `words`.
+fn assert_refused(text: &str, line: usize, words: &str) {
+    let doc = Document::parse(text.as_bytes()).unwrap();
+    match doc.front_matter() {
+        Err(DocumentError::Yaml {
+            line: l, message, ..
+        }) => {
+            assert_eq!(l, line, "{text:?}");
+            assert!(message.contains(words), "{message}");
+        }
+        other => panic!("{text:?}: {other:?}"),
+    }
+}
+
 #[test]
 fn test_a_mapping_whose_keys_the_editor_cannot_see_is_refused_with_its_line() {
     // Found by fuzz/document_edit: an anchor on a line of its own, the mapping indented
@@ -457,16 +472,7 @@ fn test_a_mapping_whose_keys_the_editor_cannot_see_is_refused_with_its_line() {
         ("---\n{\t}\t\t\n---\n", 2),
         ("---\nowner: x\n\n?\n: 20  # c\n---\n", 4),
     ] {
-        let doc = Document::parse(text.as_bytes()).unwrap();
-        match doc.front_matter() {
-            Err(DocumentError::Yaml {
-                line: l, message, ..
-            }) => {
-                assert_eq!(l, line, "{text:?}");
-                assert!(message.contains("must each start a line"), "{message}");
-            }
-            other => panic!("{text:?}: {other:?}"),
-        }
+        assert_refused(text, line, "must each start a line");
     }
     // Keys the editor knows, quoted or not, are fine.
     let doc = Document::parse(b"---\n'a b': 1\n\"c\": 2\nd: 3\n---\n").unwrap();
@@ -481,16 +487,7 @@ fn test_a_document_marker_inside_the_front_matter_is_refused_with_its_line() {
         ("---\na: 1\n... #c\n\n---\n", 3),
         ("---\na: 1\nb: [x]\n--- y\n---\n", 4),
     ] {
-        let doc = Document::parse(text.as_bytes()).unwrap();
-        match doc.front_matter() {
-            Err(DocumentError::Yaml {
-                line: l, message, ..
-            }) => {
-                assert_eq!(l, line, "{text:?}");
-                assert!(message.contains("document marker"), "{message}");
-            }
-            other => panic!("{text:?}: {other:?}"),
-        }
+        assert_refused(text, line, "document marker");
     }
     // Inside a value, or not followed by a blank, it is text.
     let doc = Document::parse(b"---\na: '...'\nb: ----\nc: x\n  ... y\n---\n").unwrap();

@@ -225,12 +225,12 @@ fn entry_at(data: &[u8], pos: usize) -> Option<RawEntry<'_>> {
     let rest = data.get(pos..)?;
     let space = rest.iter().position(|&b| b == b' ')?;
     let nul = space + 1 + rest[space + 1..].iter().position(|&b| b == 0)?;
-    let id = rest.get(nul + 1..nul + 1 + RAW_OID)?;
+    let id = rest.get(nul + 1..nul + 1 + super::OID_LEN)?;
     Some(RawEntry {
         mode: &rest[..space],
         name: &rest[space + 1..nul],
         id,
-        end: pos + nul + 1 + RAW_OID,
+        end: pos + nul + 1 + super::OID_LEN,
     })
 }
 
@@ -242,9 +242,6 @@ fn entries(data: &[u8]) -> impl Iterator<Item = RawEntry<'_>> {
         Some(e)
     })
 }
-
-/// Length of a raw object id in a tree entry (SHA-1).
-const RAW_OID: usize = 20;
 
 /// How many leading bytes `a` and `b` share, compared a block at a time.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
@@ -277,15 +274,6 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
         .count()
 }
 
-/// Git orders tree entries by name, a folder's name as if it ended with `/`: this is that
-/// comparison, without allocating.
-fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
-    let slash = |tree: bool| -> &'static [u8] { if tree { b"/" } else { b"" } };
-    a.iter()
-        .chain(slash(a_tree))
-        .cmp(b.iter().chain(slash(b_tree)))
-}
-
 /// Reports every pending path (relative to the trees) whose entry in the raw tree `new`
 /// differs from the raw tree `old`, removing it from `pending`. Both trees are sorted in
 /// git order, so one merge pass over their entries pairs them up; the bytes both trees
@@ -316,7 +304,7 @@ fn changed(
         at_new = entry.end;
         let mut before = None;
         while let Some(o) = old_entry {
-            match git_order(o.name, o.is_tree(), entry.name, entry.is_tree()) {
+            match super::tree_diff::git_order(o.name, o.is_tree(), entry.name, entry.is_tree()) {
                 std::cmp::Ordering::Less => {}
                 std::cmp::Ordering::Equal => before = Some(o),
                 std::cmp::Ordering::Greater => break,

@@ -124,21 +124,15 @@ fn find_entry_as(data: &[u8], name: &[u8], tree: Option<bool>) -> Option<(u32, O
         }
         if let Some(tree) = tree {
             let here_tree = &data[pos..space] == b"40000";
-            if git_order(here, here_tree, name, tree) == std::cmp::Ordering::Greater {
+            if super::tree_diff::git_order(here, here_tree, name, tree)
+                == std::cmp::Ordering::Greater
+            {
                 return None;
             }
         }
         pos = id + RAW_OID;
     }
     None
-}
-
-/// Git's order of tree entries: by name, a folder's name as if it ended with `/`.
-fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
-    let slash = |tree: bool| -> &'static [u8] { if tree { b"/" } else { b"" } };
-    a.iter()
-        .chain(slash(a_tree))
-        .cmp(b.iter().chain(slash(b_tree)))
 }
 
 #[cfg(test)]

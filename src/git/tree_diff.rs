@@ -43,7 +43,7 @@ fn kind(e: &TreeEntry<'_>) -> Kind {
 }
 
 /// git's tree order: names compared byte-wise, a tree's name as if it ended in `/`.
-fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
+pub(super) fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
     let n = a.len().min(b.len());
     match a[..n].cmp(&b[..n]) {
         Ordering::Equal => {}
